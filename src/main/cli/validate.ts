@@ -1,0 +1,314 @@
+/**
+ * `roster validate FILE`: checks a phone list the way the Invite screen does, without sending.
+ * Exit codes: 0 no row has an error, 1 some row has an error or the file cannot be read, 2 usage.
+ */
+import { readFile } from 'node:fs/promises'
+import { basename, extname } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  columnLetter,
+  defaultMapping,
+  foldHeader,
+  importRows,
+  openWorkbook,
+  parseDelimited,
+  validateRows,
+  type ParsedTable,
+  type PriorInvitation,
+  type RegisteredWorker,
+  type RowStatus,
+  type ValidatedRow,
+  type ValidationContext
+} from '../../shared/import'
+import { repairInput, toCountryCode, type CountryCode } from '../../shared/phone'
+
+/** What the database layer provides: numbers already registered or invited in the project. */
+export interface ValidateLookup {
+  findWorkerByDigits(digits: string): RegisteredWorker | undefined
+  findInvitationByDigits(digits: string): PriorInvitation | undefined
+}
+
+export interface ValidateIo {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  /** Lookups already opened by the caller. */
+  lookup?: ValidateLookup
+  /** Or a way to open them from --db/--domain; called only when one of them is given. */
+  openLookup?: (options: { db?: string; domain?: string }) => ValidateLookup | Promise<ValidateLookup>
+}
+
+export interface ValidateOptions {
+  file: string
+  country?: CountryCode
+  domain?: string
+  db?: string
+  json: boolean
+  sheet?: string
+  column?: string
+}
+
+export const VALIDATE_USAGE =
+  'usage: roster validate FILE [--country CC] [--domain D] [--json] [--db PATH] [--sheet NAME] [--column NAME]'
+
+/** The JSON output, one object per data row. */
+export interface ValidateJsonRow {
+  row: number
+  input: string
+  status: RowStatus
+  e164: string | null
+  message: string
+}
+
+class UsageError extends Error {}
+class FileError extends Error {}
+
+export function parseValidateArgs(
+  args: string[]
+): { ok: true; options: ValidateOptions } | { ok: false; error: string } {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        country: { type: 'string' },
+        domain: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        sheet: { type: 'string' },
+        column: { type: 'string' }
+      }
+    })
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }
+  }
+  const { values, positionals } = parsed
+  if (positionals.length === 0) return { ok: false, error: 'name the file to check' }
+  if (positionals.length > 1) return { ok: false, error: `one file at a time (got ${positionals.length})` }
+  const options: ValidateOptions = { file: positionals[0] as string, json: values.json ?? false }
+  if (values.country !== undefined) {
+    const country = toCountryCode(values.country)
+    if (!country)
+      return { ok: false, error: `unknown country "${values.country}"; use a two-letter code such as KE` }
+    options.country = country
+  }
+  if (values.domain !== undefined) options.domain = values.domain
+  if (values.db !== undefined) options.db = values.db
+  if (values.sheet !== undefined) options.sheet = values.sheet
+  if (values.column !== undefined) options.column = values.column
+  return { ok: true, options }
+}
+
+export async function runValidate(args: string[], io: ValidateIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${VALIDATE_USAGE}\n`)
+    return 0
+  }
+  const parsed = parseValidateArgs(args)
+  if (!parsed.ok) {
+    io.stderr(`roster validate: ${parsed.error}\n${VALIDATE_USAGE}\n`)
+    return 2
+  }
+  const options = parsed.options
+  try {
+    return await validateFile(options, io)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`roster validate: ${e.message}\n`)
+      return 2
+    }
+    if (e instanceof FileError) {
+      io.stderr(`${e.message}\n`)
+      return 1
+    }
+    throw e
+  }
+}
+
+async function validateFile(options: ValidateOptions, io: ValidateIo): Promise<number> {
+  const name = basename(options.file)
+  const bytes = await readBytes(options.file)
+  const table = readTable(bytes, options, name)
+  for (const issue of table.errors) {
+    io.stderr(`${name}${issue.row ? ` row ${issue.row}` : ''}: ${issue.message}\n`)
+  }
+  if (table.rows.length === 0) throw new FileError(`${name} has no rows to check`)
+
+  const mapping = defaultMapping(table.headers, table.rows, { hasHeader: table.hasHeader })
+  if (options.column !== undefined) mapping.phone = findColumn(table.headers, options.column, name)
+  if (mapping.phone < 0) {
+    throw new FileError(
+      `cannot tell which column of ${name} holds the phone numbers; name it with --column (${describeColumns(table.headers)})`
+    )
+  }
+  const rows = importRows(table, mapping)
+  if (!options.country) requireInternational(rows, name)
+
+  const lookup = await openLookup(options, io)
+  const ctx: ValidationContext = { country: options.country, ...lookupMethods(lookup) }
+  const results = validateRows(rows, ctx)
+
+  if (options.json) {
+    const out: ValidateJsonRow[] = results.map((r) => ({
+      row: r.row,
+      input: r.input,
+      status: r.status,
+      e164: r.e164,
+      message: r.message
+    }))
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`)
+  } else {
+    io.stdout(`${describeSource(table, name, mapping.phone)}\n\n`)
+    io.stdout(formatTable(results))
+    io.stdout(`\n${summary(results)}\n`)
+  }
+  return results.some((r) => r.status === 'error') ? 1 : 0
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (e as Error).message
+    throw new FileError(`cannot read ${path}: ${reason}`)
+  }
+}
+
+const SPREADSHEET_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xls', '.ods', '.xlsb'])
+
+function isSpreadsheet(bytes: Uint8Array, file: string): boolean {
+  // Zip (xlsx, ods) or OLE (old xls) signatures, whatever the file is called.
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+  const ole = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0
+  return zip || ole || SPREADSHEET_EXTENSIONS.has(extname(file).toLowerCase())
+}
+
+function readTable(bytes: Uint8Array, options: ValidateOptions, name: string): ParsedTable {
+  if (!isSpreadsheet(bytes, options.file)) {
+    if (options.sheet !== undefined)
+      throw new UsageError('--sheet only applies to spreadsheets (xlsx, xls, ods)')
+    try {
+      return parseDelimited(bytes)
+    } catch (e) {
+      throw new FileError(`cannot read ${name}: ${(e as Error).message}`)
+    }
+  }
+  let book
+  try {
+    book = openWorkbook(bytes)
+  } catch (e) {
+    throw new FileError(`cannot read ${name}: ${(e as Error).message}`)
+  }
+  if (options.sheet !== undefined && !book.sheets.includes(options.sheet)) {
+    throw new UsageError(
+      `${name} has no sheet "${options.sheet}"; its sheets are ${book.sheets.map((s) => `"${s}"`).join(', ')}`
+    )
+  }
+  return book.readSheet(options.sheet === undefined ? {} : { sheet: options.sheet })
+}
+
+/** --column accepts the title ("Téléphone", any case and accents), a letter ("B") or a number ("2"). */
+function findColumn(headers: string[], wanted: string, name: string): number {
+  const folded = foldHeader(wanted)
+  const byTitle = headers.findIndex((h) => foldHeader(h) === folded)
+  if (byTitle >= 0) return byTitle
+  if (/^[A-Za-z]{1,2}$/.test(wanted)) {
+    const index = headers.findIndex((_, i) => columnLetter(i) === wanted.toUpperCase())
+    if (index >= 0) return index
+  }
+  if (/^\d+$/.test(wanted)) {
+    const index = Number(wanted) - 1
+    if (index >= 0 && index < headers.length) return index
+  }
+  throw new UsageError(`${name} has no column "${wanted}" (${describeColumns(headers)})`)
+}
+
+function describeColumns(headers: string[]): string {
+  return `columns: ${headers.map((h, i) => `${columnLetter(i)} "${h}"`).join(', ')}`
+}
+
+/** Without --country, national numbers ("0712 345678") cannot be read: say which rows and what to do. */
+function requireInternational(rows: { row: number; phone: string }[], name: string): void {
+  const national: number[] = []
+  for (const r of rows) {
+    const { cleaned, damaged } = repairInput(r.phone)
+    if (!damaged && /^\d+$/.test(cleaned)) national.push(r.row)
+  }
+  if (national.length === 0) return
+  const shown = national.slice(0, 5).join(', ')
+  const more = national.length > 5 ? ` and ${national.length - 5} more` : ''
+  throw new UsageError(
+    `${name}: row${national.length === 1 ? '' : 's'} ${shown}${more} ${national.length === 1 ? 'is' : 'are'} not in ` +
+      'international form (+ and country code); say which country the numbers are from with --country, e.g. --country KE'
+  )
+}
+
+async function openLookup(options: ValidateOptions, io: ValidateIo): Promise<Partial<ValidateLookup>> {
+  if (io.lookup) return io.lookup
+  if (options.db === undefined && options.domain === undefined) return {}
+  if (!io.openLookup) {
+    io.stderr('note: registered and invited numbers were not checked (no database available)\n')
+    return {}
+  }
+  try {
+    const opened: { db?: string; domain?: string } = {}
+    if (options.db !== undefined) opened.db = options.db
+    if (options.domain !== undefined) opened.domain = options.domain
+    return await io.openLookup(opened)
+  } catch (e) {
+    throw new FileError(`cannot open the roster database: ${(e as Error).message}`)
+  }
+}
+
+/** Bound, because the lookup may be a class instance whose methods live on its prototype. */
+function lookupMethods(lookup: Partial<ValidateLookup>): Partial<ValidateLookup> {
+  return {
+    findWorkerByDigits: lookup.findWorkerByDigits?.bind(lookup),
+    findInvitationByDigits: lookup.findInvitationByDigits?.bind(lookup)
+  }
+}
+
+function describeSource(table: ParsedTable, name: string, phone: number): string {
+  const column = `phone numbers in column ${columnLetter(phone)}${table.hasHeader ? ` "${table.headers[phone]}"` : ''}`
+  if (table.kind === 'sheet') return `${name}, sheet "${table.sheet}": ${column}`
+  if (table.kind === 'delimited') {
+    const delimiter = { ',': 'comma', ';': 'semicolon', '\t': 'tab' }[table.delimiter]
+    return `${name} (${table.encoding}, ${delimiter}-separated): ${column}`
+  }
+  return `${name}: ${column}`
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/[\t\r\n]+/g, ' ')
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+function formatTable(results: ValidatedRow[]): string {
+  const head = ['Row', 'Status', 'Number', 'Input', 'Message']
+  const body = results.map((r) => [String(r.row), r.status, r.e164 ?? '', oneLine(r.input, 28), r.message])
+  const widths = head
+    .slice(0, 4)
+    .map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)))
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i < widths.length ? c.padEnd(widths[i] as number) : c))
+      .join('  ')
+      .trimEnd()
+  return [line(head), ...body.map(line)].join('\n') + '\n'
+}
+
+function summary(results: ValidatedRow[]): string {
+  const counts: Record<RowStatus, number> = { ready: 0, fixed: 0, warning: 0, error: 0 }
+  for (const r of results) counts[r.status]++
+  const total = `${results.length} row${results.length === 1 ? '' : 's'}`
+  return `${total}: ${counts.ready} ready, ${counts.fixed} fixed, ${counts.warning} warning, ${counts.error} error`
+}

@@ -1,0 +1,94 @@
+import type { Db } from '../db/open'
+import { getProject, type ProjectRecord } from '../db/projects'
+import { createHqClient, type HqClient } from '../hq/client'
+import { ApiError } from '../../shared/api'
+import type { EventHub } from './events'
+import type { SecretStore } from './secrets'
+
+/** What every handler module shares: the database, the key store, events and HQ clients. */
+export interface CoreContext {
+  db: Db
+  secrets: SecretStore
+  events: EventHub
+  version: string
+  log: (message: string) => void
+  openExternal: (url: string) => Promise<void>
+  /** Syncs and sends in flight, by project or batch, so a second click cannot race the first. */
+  running: Map<string, AbortController>
+  project(projectId: string): ProjectRecord
+  /** A client with the project's saved key; one per project, reused for keep-alive. */
+  client(projectId: string): Promise<HqClient>
+  /** Reports what the last HQ exchange said about the network (online, offline, asked to wait). */
+  noteConnectivity(projectId: string, error?: unknown): void
+}
+
+export function createContext(opts: {
+  db: Db
+  secrets: SecretStore
+  events: EventHub
+  version: string
+  log: (message: string) => void
+  openExternal: (url: string) => Promise<void>
+}): CoreContext & { closeClients(): Promise<void>; forgetClient(projectId: string): Promise<void> } {
+  const clients = new Map<string, { key: string; client: HqClient }>()
+
+  const project = (projectId: string): ProjectRecord => {
+    const record = getProject(opts.db, projectId)
+    if (!record) throw new ApiError('unknown-project', 'That project is no longer saved in Roster.')
+    return record
+  }
+
+  const ctx = {
+    ...opts,
+    running: new Map<string, AbortController>(),
+    project,
+    async client(projectId: string): Promise<HqClient> {
+      const record = project(projectId)
+      const key = await opts.secrets.get(projectId)
+      if (!key) {
+        throw new ApiError('no-key', `No API key is saved for ${record.domain}. Enter it on the Connect screen.`)
+      }
+      const cached = clients.get(projectId)
+      if (cached && cached.key === key) return cached.client
+      if (cached) await cached.client.close()
+      const client = createHqClient({
+        server: record.server,
+        domain: record.domain,
+        username: record.username,
+        apiKey: key,
+        appVersion: opts.version,
+        onWait: ({ until, reason }) => {
+          if (reason !== 'rate-limited') return
+          opts.events.emit('connectivity', {
+            projectId,
+            state: 'waiting',
+            until,
+            message: `HQ asked Roster to wait until ${new Date(until).toLocaleTimeString()}.`
+          })
+        }
+      })
+      clients.set(projectId, { key, client })
+      return client
+    },
+    noteConnectivity(projectId: string, error?: unknown): void {
+      const kind = error && typeof error === 'object' && 'kind' in error ? (error as { kind: string }).kind : null
+      const offline = kind === 'network' || kind === 'timeout'
+      opts.events.emit('connectivity', {
+        projectId,
+        state: offline ? 'offline' : 'online',
+        until: null,
+        message: offline && error instanceof Error ? error.message : null
+      })
+    },
+    async forgetClient(projectId: string): Promise<void> {
+      const cached = clients.get(projectId)
+      clients.delete(projectId)
+      await cached?.client.close()
+    },
+    async closeClients(): Promise<void> {
+      await Promise.all([...clients.values()].map(({ client }) => client.close()))
+      clients.clear()
+    }
+  }
+  return ctx
+}

@@ -1,0 +1,99 @@
+import type { ApiHandlers } from '../../../shared/api'
+import {
+  batchProgress,
+  batchSummary,
+  cancelQueued,
+  createBatch,
+  exportBatchCsv,
+  getBatch,
+  listBatches,
+  lookupInvitations,
+  reinvite,
+  resolveUnknown,
+  sendBatch
+} from '../../invite'
+import type { CoreContext } from '../context'
+
+type InviteHandlers = Pick<
+  ApiHandlers,
+  | 'invite.lookup'
+  | 'invite.create'
+  | 'invite.send'
+  | 'invite.cancel'
+  | 'invite.resolveUnknown'
+  | 'invite.reinvite'
+  | 'invite.batches'
+  | 'invite.batch'
+  | 'invite.exportCsv'
+>
+
+export function inviteHandlers(ctx: CoreContext): InviteHandlers {
+  const projectOf = (batchId: number): string => batchSummary(ctx.db, batchId).projectId
+
+  /** Sends in the background; the renderer follows along through invite.progress events. */
+  const startSending = async (batchId: number): Promise<void> => {
+    const projectId = projectOf(batchId)
+    const client = await ctx.client(projectId)
+    const key = `send:${batchId}`
+    if (ctx.running.has(key)) return
+    const controller = new AbortController()
+    ctx.running.set(key, controller)
+    void sendBatch({
+      db: ctx.db,
+      batchId,
+      client,
+      signal: controller.signal,
+      onProgress: (progress) => ctx.events.emit('invite.progress', progress)
+    })
+      .then(
+        () => ctx.noteConnectivity(projectId),
+        (error: unknown) => {
+          ctx.log(`sending batch ${batchId} failed: ${error instanceof Error ? error.message : String(error)}`)
+          ctx.noteConnectivity(projectId, error)
+        }
+      )
+      .finally(() => {
+        ctx.running.delete(key)
+        ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+      })
+  }
+
+  return {
+    async 'invite.lookup'({ projectId, digits }) {
+      ctx.project(projectId)
+      return lookupInvitations(ctx.db, projectId, digits)
+    },
+    async 'invite.create'(input) {
+      ctx.project(input.projectId)
+      return { batchId: createBatch(ctx.db, input) }
+    },
+    async 'invite.send'({ batchId }) {
+      await startSending(batchId)
+      return { ok: true as const }
+    },
+    async 'invite.cancel'({ batchId }) {
+      ctx.running.get(`send:${batchId}`)?.abort()
+      cancelQueued(ctx.db, batchId)
+      ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+      return { ok: true as const }
+    },
+    async 'invite.resolveUnknown'({ batchId, numberIds, action }) {
+      resolveUnknown(ctx.db, batchId, numberIds, action)
+      ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+      return { ok: true as const }
+    },
+    async 'invite.reinvite'({ batchId, numberIds }) {
+      return { batchId: reinvite(ctx.db, batchId, numberIds) }
+    },
+    async 'invite.batches'({ projectId }) {
+      ctx.project(projectId)
+      return listBatches(ctx.db, projectId)
+    },
+    async 'invite.batch'({ batchId, status, registered }) {
+      return getBatch(ctx.db, batchId, { status, registered })
+    },
+    async 'invite.exportCsv'({ batchId }) {
+      return exportBatchCsv(ctx.db, batchId)
+    }
+  }
+}

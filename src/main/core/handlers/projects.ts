@@ -1,0 +1,90 @@
+import type { ApiHandlers } from '../../../shared/api'
+import { ApiError } from '../../../shared/api'
+import { createHqClient } from '../../hq/client'
+import {
+  createProject,
+  findProject,
+  listProjects,
+  normaliseServer,
+  projectView,
+  removeProject,
+  updateProject
+} from '../../db/projects'
+import type { CoreContext } from '../context'
+
+type ProjectHandlers = Pick<ApiHandlers, 'projects.list' | 'projects.save' | 'projects.remove' | 'projects.test'>
+
+export function projectHandlers(ctx: CoreContext & { forgetClient(id: string): Promise<void> }): ProjectHandlers {
+  const view = async (id: string) => {
+    const record = ctx.project(id)
+    return projectView(ctx.db, record, (await ctx.secrets.get(id)) !== null)
+  }
+
+  return {
+    async 'projects.list'() {
+      return Promise.all(listProjects(ctx.db).map((record) => view(record.id)))
+    },
+
+    async 'projects.save'(input) {
+      const identity = { server: normaliseServer(input.server), domain: input.domain, username: input.username }
+      let id = input.id
+      if (id) {
+        const current = ctx.project(id)
+        if (
+          current.server !== identity.server ||
+          current.domain !== identity.domain ||
+          current.username !== identity.username
+        ) {
+          throw new ApiError(
+            'invalid-input',
+            'Server, project space and username cannot change for a saved project: save it as a new project.'
+          )
+        }
+        updateProject(ctx.db, id, { label: input.label, defaultCountry: input.defaultCountry })
+      } else {
+        const existing = findProject(ctx.db, identity)
+        id = existing
+          ? updateProject(ctx.db, existing.id, { label: input.label, defaultCountry: input.defaultCountry }).id
+          : createProject(ctx.db, { ...identity, label: input.label, defaultCountry: input.defaultCountry }).id
+      }
+      if (input.apiKey) {
+        await ctx.secrets.set(id, input.apiKey)
+        await ctx.forgetClient(id)
+      }
+      return view(id)
+    },
+
+    async 'projects.remove'({ projectId }) {
+      ctx.running.get(`sync:${projectId}`)?.abort()
+      await ctx.forgetClient(projectId)
+      removeProject(ctx.db, projectId)
+      await ctx.secrets.delete(projectId)
+      return { ok: true as const }
+    },
+
+    async 'projects.test'(input) {
+      const signal = AbortSignal.timeout(30_000)
+      if ('projectId' in input) {
+        const client = await ctx.client(input.projectId)
+        const result = await client.checkAccess(signal)
+        ctx.noteConnectivity(input.projectId)
+        return { ok: result.workers.ok, ...result }
+      }
+      if (!input.apiKey) throw new ApiError('invalid-input', 'Type the API key to test the connection.')
+      const client = createHqClient({
+        server: input.server,
+        domain: input.domain,
+        username: input.username,
+        apiKey: input.apiKey,
+        appVersion: ctx.version,
+        retry: { maxAttempts: 2 }
+      })
+      try {
+        const result = await client.checkAccess(signal)
+        return { ok: result.workers.ok, ...result }
+      } finally {
+        await client.close()
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Where API keys live. The desktop app encrypts them with Electron's safeStorage
+ * (src/main/electron/safe-storage.ts); tests and the web demo keep them in memory.
+ * Keys never leave the main process: no API call returns one.
+ */
+export interface SecretStore {
+  get(projectId: string): Promise<string | null>
+  set(projectId: string, secret: string): Promise<void>
+  delete(projectId: string): Promise<void>
+}
+
+export class MemorySecretStore implements SecretStore {
+  private readonly secrets = new Map<string, string>()
+  async get(projectId: string): Promise<string | null> {
+    return this.secrets.get(projectId) ?? null
+  }
+  async set(projectId: string, secret: string): Promise<void> {
+    this.secrets.set(projectId, secret)
+  }
+  async delete(projectId: string): Promise<void> {
+    this.secrets.delete(projectId)
+  }
+}

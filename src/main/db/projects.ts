@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto'
+import type { Project } from '../../shared/domain'
+import { stmt, type Db } from './open'
+import { lastGoodRun, lastRun } from './syncRuns'
+import { reindexWorkers } from './workers'
+export { projectKey, requireProjectKey } from './projectKey'
+
+/** A saved project as stored. No secrets: API keys are kept elsewhere, encrypted. */
+export interface ProjectRecord {
+  /** The integer key the worker tables use. */
+  pk: number
+  id: string
+  server: string
+  domain: string
+  username: string
+  label: string
+  defaultCountry: string
+  appId: string | null
+  createdAt: string
+}
+
+export interface NewProject {
+  server: string
+  domain: string
+  username: string
+  label?: string | undefined
+  defaultCountry?: string | undefined
+  appId?: string | null | undefined
+}
+
+interface ProjectSqlRow {
+  pk: number
+  id: string
+  server: string
+  domain: string
+  username: string
+  label: string
+  default_country: string
+  app_id: string | null
+  created_at: string
+}
+
+const COLUMNS = 'pk, id, server, domain, username, label, default_country, app_id, created_at'
+
+function toRecord(row: ProjectSqlRow): ProjectRecord {
+  return {
+    pk: row.pk,
+    id: row.id,
+    server: row.server,
+    domain: row.domain,
+    username: row.username,
+    label: row.label,
+    defaultCountry: row.default_country,
+    appId: row.app_id,
+    createdAt: row.created_at
+  }
+}
+
+/** "https://www.commcarehq.org/" -> "https://www.commcarehq.org": one spelling per server. */
+export function normaliseServer(server: string): string {
+  const trimmed = server.trim().replace(/\/+$/, '')
+  try {
+    const url = new URL(trimmed)
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+  } catch {
+    return trimmed
+  }
+}
+
+export function getProject(db: Db, id: string): ProjectRecord | undefined {
+  const row = stmt<[string], ProjectSqlRow>(db, `SELECT ${COLUMNS} FROM projects WHERE id = ?`).get(id)
+  return row && toRecord(row)
+}
+
+export function findProject(
+  db: Db,
+  key: { server: string; domain: string; username: string }
+): ProjectRecord | undefined {
+  const row = stmt<[string, string, string], ProjectSqlRow>(
+    db,
+    `SELECT ${COLUMNS} FROM projects WHERE server = ? AND domain = ? AND username = ?`
+  ).get(normaliseServer(key.server), key.domain.trim(), key.username.trim())
+  return row && toRecord(row)
+}
+
+export function listProjects(db: Db): ProjectRecord[] {
+  return stmt<[], ProjectSqlRow>(db, `SELECT ${COLUMNS} FROM projects ORDER BY label, domain, id`)
+    .all()
+    .map(toRecord)
+}
+
+export function createProject(db: Db, input: NewProject, now: Date = new Date()): ProjectRecord {
+  const domain = input.domain.trim()
+  const record: Omit<ProjectRecord, 'pk'> = {
+    // Short: the text id is repeated in the phone index rows.
+    id: randomBytes(9).toString('base64url'),
+    server: normaliseServer(input.server),
+    domain,
+    username: input.username.trim(),
+    label: input.label?.trim() || domain,
+    defaultCountry: (input.defaultCountry ?? 'KE').toUpperCase(),
+    appId: input.appId ?? null,
+    createdAt: now.toISOString()
+  }
+  const { pk } = stmt<[typeof record], { pk: number }>(
+    db,
+    `INSERT INTO projects (id, server, domain, username, label, default_country, app_id, created_at)
+     VALUES (@id, @server, @domain, @username, @label, @defaultCountry, @appId, @createdAt) RETURNING pk`
+  ).get(record)!
+  return { pk, ...record }
+}
+
+/** The project for these credentials, created on first use (the CLI's `roster sync`). */
+export function ensureProject(db: Db, input: NewProject): { project: ProjectRecord; created: boolean } {
+  return db.transaction(() => {
+    const existing = findProject(db, input)
+    if (existing) return { project: existing, created: false }
+    return { project: createProject(db, input), created: true }
+  })()
+}
+
+export interface ProjectPatch {
+  label?: string | undefined
+  defaultCountry?: string | undefined
+  appId?: string | null | undefined
+}
+
+/**
+ * Changes a project's settings. A new default country changes how phone numbers written the
+ * national way are read, so the search index of its workers is rebuilt in the same transaction.
+ */
+export function updateProject(db: Db, id: string, patch: ProjectPatch): ProjectRecord {
+  return db.transaction(() => {
+    const current = getProject(db, id)
+    if (!current) throw new Error(`There is no saved project with id ${id}.`)
+    const next: ProjectRecord = {
+      ...current,
+      label: patch.label?.trim() || (patch.label === undefined ? current.label : current.domain),
+      defaultCountry: patch.defaultCountry ? patch.defaultCountry.toUpperCase() : current.defaultCountry,
+      appId: patch.appId === undefined ? current.appId : patch.appId
+    }
+    stmt(db, `UPDATE projects SET label = ?, default_country = ?, app_id = ? WHERE id = ?`).run(
+      next.label,
+      next.defaultCountry,
+      next.appId,
+      next.id
+    )
+    if (next.defaultCountry !== current.defaultCountry) reindexWorkers(db, next.id, next.defaultCountry)
+    return next
+  })()
+}
+
+/** Removes a project and everything stored for it (workers, runs, lookups cascade). */
+export function removeProject(db: Db, id: string): boolean {
+  return stmt<[string]>(db, `DELETE FROM projects WHERE id = ?`).run(id).changes > 0
+}
+
+/** Hands out the next sync generation for a project. */
+export function nextGeneration(db: Db, projectId: string): number {
+  const row = stmt<[string], { sync_gen: number }>(
+    db,
+    `UPDATE projects SET sync_gen = sync_gen + 1 WHERE id = ? RETURNING sync_gen`
+  ).get(projectId)
+  if (!row) throw new Error(`There is no saved project with id ${projectId}.`)
+  return row.sync_gen
+}
+
+/** The API's Project: the stored record plus whether a key is saved and the last runs. */
+export function projectView(db: Db, record: ProjectRecord, hasKey: boolean): Project {
+  return {
+    id: record.id,
+    server: record.server,
+    domain: record.domain,
+    username: record.username,
+    label: record.label,
+    defaultCountry: record.defaultCountry,
+    appId: record.appId,
+    hasKey,
+    lastGoodSync: lastGoodRun(db, record.id) ?? null,
+    lastSync: lastRun(db, record.id) ?? null
+  }
+}

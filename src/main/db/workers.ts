@@ -1,0 +1,288 @@
+import { toCountryCode } from '../../shared/phone'
+import { fold } from './fold'
+import { stmt, type Db } from './open'
+import { requireProjectKey } from './projectKey'
+import { contentHash, deriveWorker, type DerivedWorker, type WorkerInput } from './workerDerive'
+
+export interface WriteResult {
+  added: number
+  updated: number
+  unchanged: number
+}
+
+export interface WorkerWrite {
+  projectId: string
+  /** The sync generation that saw these workers. */
+  generation: number
+  archived: boolean
+  /** ISO country code for numbers HQ holds in national form. */
+  country: string
+  now?: Date
+}
+
+interface ExistingRow {
+  rid: number
+  hash: string
+  seen_gen: number
+}
+
+/** What writing a worker needs to know about the project's locations. */
+interface LocationIndex {
+  parent: Map<string, string | null>
+  name: Map<string, string>
+}
+
+const UPDATE_WORKER = `UPDATE workers SET username = @username, name = @name, archived = @archived,
+  primary_location = @primaryLocation, hash = @hash, seen_gen = @generation, sort_name = @sortName,
+  sort_username = @sortUsername, sort_phone = @sortPhone, sort_location = @sortLocation WHERE rid = @rid`
+
+function locationIndex(db: Db, project: number): LocationIndex {
+  const rows = stmt<[number], { id: string; name: string; parent_id: string | null }>(
+    db,
+    `SELECT id, name, parent_id FROM locations WHERE project = ?`
+  ).all(project)
+  return {
+    parent: new Map(rows.map((r) => [r.id, r.parent_id])),
+    name: new Map(rows.map((r) => [r.id, r.name]))
+  }
+}
+
+/** A location and its ancestors, nearest first; a loop in bad data ends the walk. */
+function lineage(locations: LocationIndex, id: string): string[] {
+  const chain: string[] = []
+  for (let at: string | null | undefined = id; at && !chain.includes(at); at = locations.parent.get(at)) {
+    chain.push(at)
+  }
+  return chain
+}
+
+function writeChildren(
+  db: Db,
+  project: { pk: number; id: string },
+  rid: number,
+  worker: DerivedWorker,
+  locations: LocationIndex,
+  updatedAt: string
+): void {
+  stmt(
+    db,
+    `INSERT OR REPLACE INTO worker_docs (rid, first_name, last_name, email, default_phone, phones, user_data, raw, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  ).run(
+    rid,
+    worker.firstName,
+    worker.lastName,
+    worker.email,
+    worker.defaultPhone,
+    JSON.stringify(worker.phones),
+    worker.userData,
+    worker.raw,
+    updatedAt
+  )
+  const phone = stmt(
+    db,
+    `INSERT INTO worker_phones (worker_rid, position, project_id, raw, digits, e164) VALUES (?, ?, ?, ?, ?, ?)`
+  )
+  worker.phoneRows.forEach((p, i) => phone.run(rid, i, project.id, p.raw, p.digits, p.e164))
+  const group = stmt(
+    db,
+    `INSERT INTO worker_groups (worker_rid, group_id, project, archived, position) VALUES (?, ?, ?, ?, ?)`
+  )
+  worker.groupIds.forEach((g, i) => group.run(rid, g, project.pk, worker.archived, i))
+  const location = stmt(
+    db,
+    `INSERT OR IGNORE INTO worker_locations (worker_rid, location_id, project, archived, position) VALUES (?, ?, ?, ?, ?)`
+  )
+  worker.locationIds.forEach((l, i) => location.run(rid, l, project.pk, worker.archived, i))
+  for (const id of worker.locationIds) {
+    for (const ancestor of lineage(locations, id).slice(1))
+      location.run(rid, ancestor, project.pk, worker.archived, null)
+  }
+  const field = stmt(db, `INSERT INTO worker_fields (worker_rid, key, project, value) VALUES (?, ?, ?, ?)`)
+  for (const [key, value] of worker.fields) field.run(rid, key, project.pk, value)
+  const f = worker.fts
+  stmt(
+    db,
+    `INSERT INTO worker_fts (rowid, name, username, email, phones, data) VALUES (?, ?, ?, ?, ?, ?)`
+  ).run(rid, f.name, f.username, f.email, f.phones, f.data)
+}
+
+function clearChildren(db: Db, rid: number): void {
+  stmt(db, `DELETE FROM worker_phones WHERE worker_rid = ?`).run(rid)
+  stmt(db, `DELETE FROM worker_groups WHERE worker_rid = ?`).run(rid)
+  stmt(db, `DELETE FROM worker_locations WHERE worker_rid = ?`).run(rid)
+  stmt(db, `DELETE FROM worker_fields WHERE worker_rid = ?`).run(rid)
+  stmt(db, `DELETE FROM worker_fts WHERE rowid = ?`).run(rid)
+}
+
+function columnValues(project: number, worker: DerivedWorker, generation: number, locations: LocationIndex) {
+  const locationName = worker.primaryLocation ? locations.name.get(worker.primaryLocation) : undefined
+  return {
+    project,
+    id: worker.id,
+    username: worker.username,
+    name: worker.name,
+    archived: worker.archived,
+    primaryLocation: worker.primaryLocation,
+    hash: worker.hash,
+    generation,
+    sortName: worker.sortName,
+    sortUsername: worker.sortUsername,
+    sortPhone: worker.sortPhone,
+    sortLocation: locationName === undefined ? null : fold(locationName)
+  }
+}
+
+/**
+ * Upserts one page of workers from one of HQ's lists in a single transaction (a savepoint
+ * when the caller already holds one) and marks each as seen in `generation`. A worker whose
+ * content hash is unchanged is only marked; a repeated worker (HQ's paging can repeat one at a
+ * page boundary) is harmless.
+ */
+export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly WorkerInput[]): WriteResult {
+  const country = toCountryCode(input.country)
+  const updatedAt = (input.now ?? new Date()).toISOString()
+  const find = stmt<[number, string], ExistingRow>(
+    db,
+    `SELECT rid, hash, seen_gen FROM workers WHERE project = ? AND id = ?`
+  )
+  const insert = stmt<[Record<string, unknown>], { rid: number }>(
+    db,
+    `INSERT INTO workers (project, id, username, name, archived, primary_location, hash, seen_gen, sort_name,
+       sort_username, sort_phone, sort_location)
+     VALUES (@project, @id, @username, @name, @archived, @primaryLocation, @hash, @generation, @sortName,
+       @sortUsername, @sortPhone, @sortLocation)
+     RETURNING rid`
+  )
+  const update = stmt(db, UPDATE_WORKER)
+  const markSeen = stmt(db, `UPDATE workers SET seen_gen = ? WHERE rid = ?`)
+
+  return db.transaction(() => {
+    const project = requireProjectKey(db, input.projectId)
+    const keys = { pk: project, id: input.projectId }
+    let locations: LocationIndex | undefined
+    const result: WriteResult = { added: 0, updated: 0, unchanged: 0 }
+    for (const worker of workers) {
+      const raw = JSON.stringify(worker)
+      const hash = contentHash(raw, input.archived)
+      const existing = find.get(project, worker.id)
+      if (existing && existing.hash === hash) {
+        if (existing.seen_gen !== input.generation) markSeen.run(input.generation, existing.rid)
+        result.unchanged++
+        continue
+      }
+      locations ??= locationIndex(db, project)
+      const derived = deriveWorker(worker, input.archived, country, raw, hash)
+      const values = columnValues(project, derived, input.generation, locations)
+      if (existing) {
+        update.run({ ...values, rid: existing.rid })
+        clearChildren(db, existing.rid)
+        writeChildren(db, keys, existing.rid, derived, locations, updatedAt)
+        result.updated++
+      } else {
+        const { rid } = insert.get(values)!
+        writeChildren(db, keys, rid, derived, locations, updatedAt)
+        result.added++
+      }
+    }
+    return result
+  })()
+}
+
+/** Removes the project's workers not seen in `generation`. Only call after complete passes. */
+export function sweepWorkers(db: Db, projectId: string, generation: number): number {
+  return stmt(db, `DELETE FROM workers WHERE project = ? AND seen_gen <> ?`).run(
+    requireProjectKey(db, projectId),
+    generation
+  ).changes
+}
+
+/** How many of the project's workers in one list (active or archived) carry this generation. */
+export function countSeen(db: Db, projectId: string, generation: number, archived: boolean): number {
+  return stmt<[number, number, number], { n: number }>(
+    db,
+    `SELECT COUNT(*) AS n FROM workers WHERE project = ? AND seen_gen = ? AND archived = ?`
+  ).get(requireProjectKey(db, projectId), generation, archived ? 1 : 0)!.n
+}
+
+export function countWorkers(db: Db, projectId: string): { active: number; archived: number } {
+  const rows = stmt<[number], { archived: number; n: number }>(
+    db,
+    `SELECT archived, COUNT(*) AS n FROM workers WHERE project = ? GROUP BY archived`
+  ).all(requireProjectKey(db, projectId))
+  return {
+    active: rows.find((r) => r.archived === 0)?.n ?? 0,
+    archived: rows.find((r) => r.archived === 1)?.n ?? 0
+  }
+}
+
+/**
+ * Recomputes every stored worker of a project from its raw JSON (phone forms depend on the
+ * project's default country). Keeps seen markers and content hashes.
+ */
+export function reindexWorkers(db: Db, projectId: string, countryCode: string): number {
+  const country = toCountryCode(countryCode)
+  return db.transaction(() => {
+    const project = requireProjectKey(db, projectId)
+    const locations = locationIndex(db, project)
+    const rows = stmt<
+      [number],
+      { rid: number; raw: string; hash: string; archived: number; seen_gen: number; updated_at: string }
+    >(
+      db,
+      `SELECT w.rid, d.raw, w.hash, w.archived, w.seen_gen, d.updated_at
+         FROM workers w JOIN worker_docs d ON d.rid = w.rid WHERE w.project = ?`
+    ).all(project)
+    const update = stmt(db, UPDATE_WORKER)
+    for (const row of rows) {
+      const worker = JSON.parse(row.raw) as WorkerInput
+      const derived = deriveWorker(worker, row.archived === 1, country, row.raw, row.hash)
+      update.run({ ...columnValues(project, derived, row.seen_gen, locations), rid: row.rid })
+      clearChildren(db, row.rid)
+      writeChildren(db, { pk: project, id: projectId }, row.rid, derived, locations, row.updated_at)
+    }
+    return rows.length
+  })()
+}
+
+/**
+ * After the location list changed: re-sorts workers whose primary location was renamed, added
+ * or removed, and, when the tree's shape changed, rebuilds every worker's ancestor rows.
+ * One pass over the project's workers either way, not one per location.
+ */
+export function refreshWorkerLocations(
+  db: Db,
+  project: number,
+  change: { renamed: ReadonlySet<string>; reshaped: boolean }
+): void {
+  const locations = locationIndex(db, project)
+  if (change.renamed.size > 0) {
+    const rows = stmt<[number], { rid: number; primary_location: string; sort_location: string | null }>(
+      db,
+      `SELECT rid, primary_location, sort_location FROM workers WHERE project = ? AND primary_location IS NOT NULL`
+    ).all(project)
+    const update = stmt(db, `UPDATE workers SET sort_location = ? WHERE rid = ?`)
+    for (const row of rows) {
+      if (!change.renamed.has(row.primary_location)) continue
+      const name = locations.name.get(row.primary_location)
+      const key = name === undefined ? null : fold(name)
+      if (key !== row.sort_location) update.run(key, row.rid)
+    }
+  }
+  if (change.reshaped) {
+    stmt(db, `DELETE FROM worker_locations WHERE project = ? AND position IS NULL`).run(project)
+    // UNION (not UNION ALL) also ends a parent loop in bad data.
+    stmt(
+      db,
+      `WITH RECURSIVE up(worker_rid, archived, location_id) AS (
+         SELECT worker_rid, archived, location_id FROM worker_locations WHERE project = @project
+         UNION
+         SELECT up.worker_rid, up.archived, l.parent_id FROM up
+           JOIN locations l ON l.project = @project AND l.id = up.location_id
+          WHERE l.parent_id IS NOT NULL
+       )
+       INSERT OR IGNORE INTO worker_locations (worker_rid, location_id, project, archived, position)
+       SELECT worker_rid, location_id, @project, archived, NULL FROM up`
+    ).run({ project })
+  }
+}

@@ -1,0 +1,91 @@
+import { BrowserWindow, screen, shell } from 'electron'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+interface WindowState {
+  x?: number
+  y?: number
+  width: number
+  height: number
+  maximized: boolean
+}
+
+const DEFAULT_STATE: WindowState = { width: 1280, height: 820, maximized: false }
+
+/** The main window, locked down: isolated, sandboxed, no Node, no navigation, no new windows. */
+export function createMainWindow(opts: {
+  preload: string
+  stateFile: string
+  startUrl: string
+  isTrustedUrl: (url: string) => boolean
+}): BrowserWindow {
+  const state = visible(readState(opts.stateFile))
+  const win = new BrowserWindow({
+    ...state,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Roster',
+    backgroundColor: '#f6f7f9',
+    webPreferences: {
+      preload: opts.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false
+    }
+  })
+  if (state.maximized) win.maximize()
+  win.once('ready-to-show', () => win.show())
+
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!opts.isTrustedUrl(url)) event.preventDefault()
+  })
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  win.webContents.session.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(permission === 'clipboard-sanitized-write')
+  )
+  // Blob downloads (CSV export) ask where to save, like any desktop app.
+  win.webContents.session.on('will-download', (_event, item) => {
+    item.setSaveDialogOptions({ defaultPath: item.getFilename() })
+  })
+
+  const save = (): void => saveState(opts.stateFile, win)
+  win.on('close', save)
+  void win.loadURL(opts.startUrl)
+  void shell // shell.openExternal is reached only through the checked app.openExternal call
+  return win
+}
+
+function readState(file: string): WindowState {
+  try {
+    if (existsSync(file)) return { ...DEFAULT_STATE, ...(JSON.parse(readFileSync(file, 'utf8')) as WindowState) }
+  } catch {
+    // A damaged state file only costs the remembered position.
+  }
+  return DEFAULT_STATE
+}
+
+/** Drops a remembered position that no longer lies on any display (a monitor was unplugged). */
+function visible(state: WindowState): WindowState {
+  if (state.x === undefined || state.y === undefined) return state
+  const onScreen = screen.getAllDisplays().some(({ workArea: a }) => {
+    return state.x! >= a.x - 50 && state.y! >= a.y - 50 && state.x! < a.x + a.width && state.y! < a.y + a.height
+  })
+  return onScreen ? state : { ...state, x: undefined, y: undefined }
+}
+
+function saveState(file: string, win: BrowserWindow): void {
+  const bounds = win.getNormalBounds()
+  const state: WindowState = { ...bounds, maximized: win.isMaximized() }
+  try {
+    writeFileSync(file, JSON.stringify(state))
+  } catch {
+    // Not worth interrupting a quit for.
+  }
+}
+
+export function windowStateFile(dataDir: string): string {
+  return join(dataDir, 'window-state.json')
+}

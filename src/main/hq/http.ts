@@ -1,0 +1,147 @@
+import { promisify } from 'node:util'
+import zlib from 'node:zlib'
+import { request, type Dispatcher } from 'undici'
+import { cancelledError } from './clock'
+import { errorForTransport, HqError, type ErrorContext } from './errors'
+
+const gunzip = promisify(zlib.gunzip)
+const inflate = promisify(zlib.inflate)
+const brotli = promisify(zlib.brotliDecompress)
+
+export interface Timeouts {
+  /** TCP + TLS handshake (set on the Agent we create). */
+  connectMs: number
+  /** From sending the request to the end of the response headers. */
+  headersMs: number
+  /** Longest silence between two chunks of the body. */
+  bodyMs: number
+  /** The whole exchange, so a body trickling in byte by byte cannot hold a sync forever. */
+  requestMs: number
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 15_000,
+  // HQ can take a while to build a 1000-worker page.
+  headersMs: 90_000,
+  bodyMs: 60_000,
+  requestMs: 300_000
+}
+
+export interface Transport {
+  server: string
+  dispatcher: Dispatcher
+  headers: Record<string, string>
+  timeouts: Timeouts
+  maxBodyBytes: number
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  /** Path and query, appended to the server base URL. */
+  path: string
+  body?: string
+  signal?: AbortSignal
+}
+
+export interface HttpAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+}
+
+/**
+ * One HTTP exchange: send, read the whole body, undo gzip, decode UTF-8. Every failure comes
+ * out as an HqError ('network', 'timeout' or 'cancelled'); HTTP error statuses are returned,
+ * not thrown, so the caller can read HQ's message.
+ */
+export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext): Promise<HttpAnswer> {
+  if (req.signal?.aborted) throw cancelledError()
+  // One controller for both the caller's cancel and our deadline. (Not AbortSignal.any: on
+  // Node 20 it keeps a reference per call on a long-lived signal such as a sync's.)
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, t.timeouts.requestMs)
+  const onCancel = (): void => controller.abort()
+  req.signal?.addEventListener('abort', onCancel, { once: true })
+  const signal = controller.signal
+  try {
+    const headers: Record<string, string> = { ...t.headers }
+    if (req.body !== undefined) headers['content-type'] = 'application/json'
+    const response = await request(`${t.server}${req.path}`, {
+      dispatcher: t.dispatcher,
+      method: req.method,
+      headers,
+      body: req.body,
+      signal,
+      headersTimeout: t.timeouts.headersMs,
+      bodyTimeout: t.timeouts.bodyMs
+    })
+    const raw = await readBody(response.body, t.maxBodyBytes, ctx)
+    const encoding = headerValue(response.headers['content-encoding'])
+    const body = await decode(raw, encoding)
+    return { status: response.statusCode, headers: response.headers, text: body.toString('utf8') }
+  } catch (error) {
+    if (req.signal?.aborted) throw cancelledError()
+    if (timedOut) throw errorForTransport({ code: 'REQUEST_TIMEOUT' }, ctx)
+    if (error instanceof HqError) throw error
+    throw errorForTransport(error, ctx)
+  } finally {
+    clearTimeout(timer)
+    req.signal?.removeEventListener('abort', onCancel)
+  }
+}
+
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  ctx: ErrorContext
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array)
+    size += buffer.length
+    if (size > maxBytes) {
+      body.destroy()
+      throw new HqError(
+        'bad-response',
+        `HQ's answer was larger than ${Math.round(maxBytes / 1e6)} MB, which Roster does not accept (${ctx.server}).`,
+        { code: 'TOO_LARGE' }
+      )
+    }
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value.join(',') : (value ?? '')).toLowerCase()
+}
+
+/** Undoes Content-Encoding. A gzip stream cut short throws (Z_BUF_ERROR): a truncated body. */
+async function decode(raw: Buffer, encoding: string): Promise<Buffer> {
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && c !== 'identity')
+    .reverse()
+  let data = raw
+  for (const coding of codings) {
+    if (coding === 'gzip' || coding === 'x-gzip') data = await gunzip(data)
+    else if (coding === 'deflate') data = await inflate(data)
+    else if (coding === 'br') data = await brotli(data)
+    else
+      throw Object.assign(new Error(`unsupported content-encoding ${coding}`), {
+        code: 'UNSUPPORTED_ENCODING'
+      })
+  }
+  return data
+}
+
+export function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}

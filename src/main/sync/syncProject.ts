@@ -1,0 +1,281 @@
+import type { SyncProgress, SyncRun } from '../../shared/domain'
+import type { HqClient, ListWorkersResult } from '../hq/client'
+import { replaceApplications } from '../db/applications'
+import { replaceGroups } from '../db/groups'
+import { replaceLocations } from '../db/locations'
+import type { Db } from '../db/open'
+import { nextGeneration, type ProjectRecord } from '../db/projects'
+import {
+  addRunCounts,
+  closeAbandonedRuns,
+  finishRun,
+  forgetPages,
+  getRun,
+  heartbeat,
+  inheritPages,
+  lastRunRecord,
+  pagesOf,
+  prunePages,
+  recordPage,
+  runningRuns,
+  setRunCounts,
+  setRunPhase,
+  startRun,
+  type SyncPass,
+  type SyncRunRecord
+} from '../db/syncRuns'
+import { countSeen, countWorkers, sweepWorkers, writeWorkers } from '../db/workers'
+import { IncompleteListError, SyncBusyError } from './errors'
+import { ProgressReporter } from './progress'
+
+/** What the sync needs from the HQ client. */
+export type SyncClient = Pick<HqClient, 'listWorkers' | 'listGroups' | 'listLocations' | 'listApplications'>
+
+export interface SyncOptions {
+  db: Db
+  project: ProjectRecord
+  client: SyncClient
+  signal?: AbortSignal
+  onProgress?: (event: SyncProgress) => void
+  /** Called once the run is recorded, before anything is fetched. */
+  onStart?: (runId: number) => void
+  now?: () => Date
+}
+
+/** A run whose heartbeat is older than this belonged to a process that died. */
+const STALE_AFTER_MS = 60_000
+const HEARTBEAT_MS = 5_000
+/** Pages stored longer ago than this are too old to trust for a resume. */
+const RESUME_WITHIN_MS = 24 * 60 * 60 * 1000
+
+/** Projects with a sync in progress in this process. */
+const running = new Set<string>()
+
+export function isSyncRunning(projectId: string): boolean {
+  return running.has(projectId)
+}
+
+/**
+ * A full sync of one project: groups, locations, applications, then the active and the archived
+ * worker lists. Each page is one transaction (upserts, seen markers, the page's journal row).
+ * Workers not seen are removed only after both lists were read completely; a failed or
+ * cancelled sync removes nothing, records why, and leaves pages a later sync can skip.
+ * Resolves with the recorded run whatever the outcome; throws only SyncBusyError.
+ */
+export async function syncProject(options: SyncOptions): Promise<SyncRun> {
+  const { db, project, client, signal } = options
+  const now = options.now ?? (() => new Date())
+  if (running.has(project.id)) throw new SyncBusyError(project.label)
+  running.add(project.id)
+  try {
+    const start = beginRun(db, project, now())
+    options.onStart?.(start.runId)
+    const timer = setInterval(() => heartbeat(db, start.runId, now()), HEARTBEAT_MS)
+    timer.unref?.()
+    try {
+      return await runSync(options, start, now)
+    } finally {
+      clearInterval(timer)
+    }
+  } finally {
+    running.delete(project.id)
+  }
+}
+
+interface RunStart {
+  runId: number
+  generation: number
+  /** The interrupted run whose pages this one may skip. */
+  resumes: SyncRunRecord | null
+}
+
+/**
+ * Records the new run in one immediate transaction, so two processes on the same database
+ * cannot both start a sync of the project.
+ */
+function beginRun(db: Db, project: ProjectRecord, at: Date): RunStart {
+  return db
+    .transaction((): RunStart => {
+      closeAbandonedRuns(db, project.id, new Date(at.getTime() - STALE_AFTER_MS), at)
+      if (runningRuns(db, project.id).length > 0) throw new SyncBusyError(project.label)
+      const previous = lastRunRecord(db, project.id)
+      const resumes = previous && canResume(db, previous, at) ? previous : null
+      const generation = resumes ? resumes.generation : nextGeneration(db, project.id)
+      const runId = startRun(db, {
+        projectId: project.id,
+        generation,
+        resumedFrom: resumes?.id ?? null,
+        // What the interrupted run already changed is part of what this one reports.
+        ...(resumes ? { counts: { added: resumes.added, updated: resumes.updated } } : {}),
+        now: at
+      })
+      if (resumes) inheritPages(db, resumes.id, runId)
+      return { runId, generation, resumes }
+    })
+    .immediate()
+}
+
+/**
+ * An interrupted run's pages can be skipped if it stored any (itself or inherited from the run
+ * it resumed: a resume that failed early keeps them for the next one) not too long ago.
+ */
+function canResume(db: Db, run: SyncRunRecord, at: Date): boolean {
+  return (
+    (run.outcome === 'failed' || run.outcome === 'cancelled') &&
+    run.resumable &&
+    at.getTime() - Date.parse(run.startedAt) < RESUME_WITHIN_MS &&
+    pagesOf(db, run.id, 'active').length + pagesOf(db, run.id, 'archived').length > 0
+  )
+}
+
+async function runSync(options: SyncOptions, start: RunStart, now: () => Date): Promise<SyncRun> {
+  const { db, project, client, signal } = options
+  const { runId, generation } = start
+  const progress = new ProgressReporter(
+    { projectId: project.id, runId },
+    (event) => options.onProgress?.(event),
+    () => now().getTime()
+  )
+
+  try {
+    setRunPhase(db, runId, 'groups')
+    progress.update('groups', 0, null)
+    const groups = replaceGroups(db, project.id, await client.listGroups(signal))
+    setRunCounts(db, runId, { groups })
+    progress.update('groups', groups, groups, true)
+
+    setRunPhase(db, runId, 'locations')
+    progress.update('locations', 0, null)
+    const locations = replaceLocations(db, project.id, await client.listLocations(signal))
+    setRunCounts(db, runId, { locations })
+    progress.update('locations', locations, locations, true)
+
+    setRunPhase(db, runId, 'applications')
+    progress.update('applications', 0, null)
+    const apps = replaceApplications(db, project.id, await client.listApplications(signal))
+    progress.update('applications', apps, apps, true)
+
+    for (const pass of ['active', 'archived'] as const) {
+      throwIfAborted(signal)
+      await readWorkerList(options, start, pass, progress, now)
+    }
+
+    throwIfAborted(signal)
+    setRunPhase(db, runId, 'sweep')
+    progress.update('sweep', 0, null)
+    db.transaction(() => {
+      const removed = sweepWorkers(db, project.id, generation)
+      const counts = countWorkers(db, project.id)
+      setRunCounts(db, runId, { removed, workers: counts.active, archived: counts.archived })
+      finishRun(db, runId, { outcome: 'ok', error: null, now: now() })
+      // Pages only serve a resume, and nothing is left to resume.
+      prunePages(db, project.id, -1)
+    })()
+    // Lets the query planner see the new table sizes (cheap when little changed).
+    db.pragma('optimize')
+    const run = getRun(db, runId)!
+    progress.update('done', run.workers + run.archived, run.workers + run.archived, true)
+    return run
+  } catch (error) {
+    const cancelled = signal?.aborted === true || isCancelled(error)
+    const counts = countWorkers(db, project.id)
+    setRunCounts(db, runId, { workers: counts.active, archived: counts.archived })
+    finishRun(db, runId, {
+      outcome: cancelled ? 'cancelled' : 'failed',
+      error: cancelled
+        ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
+        : failureMessage(error),
+      now: now(),
+      // A list that did not add up could mislead a resume the same way: start afresh.
+      resumable: !(error instanceof IncompleteListError)
+    })
+    return getRun(db, runId)!
+  }
+}
+
+/**
+ * Reads one of HQ's worker lists into the store and proves the read complete. On a resumed
+ * run the pages the interrupted run stored are skipped; the list is then complete only if the
+ * workers marked in this generation number exactly what HQ reports, else it is read again whole.
+ */
+async function readWorkerList(
+  options: SyncOptions,
+  start: RunStart,
+  pass: SyncPass,
+  progress: ProgressReporter,
+  now: () => Date
+): Promise<void> {
+  const { db, project, client, signal } = options
+  const { runId, generation } = start
+  const archived = pass === 'archived'
+  setRunPhase(db, runId, pass)
+
+  const prior = start.resumes ? pagesOf(db, runId, pass) : []
+  const seen = new Set<string>()
+  let total: number | null = null
+
+  const read = (skip: ReadonlySet<number>, skippedRows: number): Promise<ListWorkersResult> => {
+    progress.update(pass, skippedRows, total)
+    return client.listWorkers({
+      archived,
+      signal,
+      ...(skip.size > 0 ? { skipOffsets: skip } : {}),
+      onPage: (page) => {
+        if (signal?.aborted) return
+        db.transaction(() => {
+          const written = writeWorkers(
+            db,
+            { projectId: project.id, generation, archived, country: project.defaultCountry, now: now() },
+            page.workers
+          )
+          recordPage(db, runId, pass, {
+            offset: page.offset,
+            limit: page.limit,
+            totalCount: page.totalCount,
+            rows: page.workers.length
+          })
+          addRunCounts(db, runId, written)
+        })()
+        for (const worker of page.workers) seen.add(worker.id)
+        total = page.totalCount
+        progress.update(pass, seen.size + skippedRows, total)
+      }
+    })
+  }
+
+  // Page 0 is always fetched again (it carries the total), so it does not count as skipped.
+  const skip = new Set(prior.map((p) => p.offset))
+  const skippedRows = prior.filter((p) => p.offset !== 0).reduce((sum, p) => sum + p.rows, 0)
+  let result = await read(skip, skippedRows)
+  let complete = result.complete
+  if (complete && result.distinctIds < result.totalCount) {
+    // Skipped pages made up the difference: their workers carry this generation's marker.
+    complete = countSeen(db, project.id, generation, archived) === result.totalCount
+    if (!complete) {
+      forgetPages(db, runId, pass)
+      seen.clear()
+      result = await read(new Set(), 0)
+      complete = result.complete && result.distinctIds >= result.totalCount
+    }
+  }
+  if (!complete) throw new IncompleteListError(pass, result.distinctIds, result.totalCount)
+  progress.update(pass, result.totalCount, result.totalCount, true)
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException('Sync cancelled', 'AbortError')
+}
+
+function isCancelled(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false
+  const e = error as { kind?: unknown; name?: unknown }
+  return e.kind === 'cancelled' || e.name === 'AbortError'
+}
+
+/** The one line the history and the CLI show. HQ client errors are already written for people. */
+function failureMessage(error: unknown): string {
+  if (error instanceof IncompleteListError) return error.message
+  if (error && typeof error === 'object' && 'kind' in error && error instanceof Error) return error.message
+  const detail = error instanceof Error ? error.message : String(error)
+  return `Roster could not save the workers on this computer: ${detail}. Nothing was removed.`
+}

@@ -1,0 +1,262 @@
+/**
+ * The import pipeline behind the worker boundary: read a source, map its columns to grid rows,
+ * validate every number, and keep the verdicts current as rows are edited. Plain code with no
+ * DOM or worker globals, so the worker runs it and tests (and browsers without workers) can run
+ * it in-process through the same client.
+ */
+import {
+  defaultMapping,
+  importRows,
+  isNonMobile,
+  openWorkbook,
+  parseDelimited,
+  parsePaste,
+  ValidationIndex,
+  type ColumnMapping,
+  type ParsedTable,
+  type PriorInvitation,
+  type RegisteredWorker,
+  type ValidatedRow,
+  type Workbook
+} from '../../../shared/import'
+import { toCountryCode } from '../../../shared/phone'
+import type { InviteLookup } from '../../../shared/invite'
+import type { GridRow, RowCheck } from '../screens/invite/gridState'
+import type { ChecksResult, Progress, ReadOptions, Request, RowsResult, SourceInfo } from './protocol'
+
+const PREVIEW_ROWS = 4
+/** Rows checked between two progress reports. */
+const CHUNK = 2000
+
+type Source =
+  | { kind: 'file'; name: string; data: Uint8Array; workbook?: Workbook }
+  | { kind: 'text'; text: string }
+
+const SPREADSHEET_EXTENSIONS = /\.(xlsx|xlsm|xls|ods)$/i
+
+/** ZIP (xlsx, ods) or OLE2 (xls) magic numbers: a spreadsheet whatever its name says. */
+function looksLikeWorkbook(name: string, data: Uint8Array): boolean {
+  if (SPREADSHEET_EXTENSIONS.test(name)) return true
+  const zip = data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04
+  const ole = data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0
+  return zip || ole
+}
+
+function hasBom(data: Uint8Array): boolean {
+  return (
+    (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) ||
+    (data[0] === 0xff && data[1] === 0xfe) ||
+    (data[0] === 0xfe && data[1] === 0xff)
+  )
+}
+
+export function toRowCheck(result: ValidatedRow): RowCheck {
+  const check: RowCheck = { status: result.status, e164: result.e164, message: result.message }
+  if (result.clash?.kind === 'invited') check.invitedBefore = true
+  if (result.status !== 'error' && isNonMobile(result)) check.nonMobile = true
+  return check
+}
+
+/** Keys of the mapped custom fields, in column order. */
+export function fieldKeysOf(mapping: ColumnMapping): string[] {
+  return mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone).map((f) => f.key)
+}
+
+export class ImportEngine {
+  private source: Source | null = null
+  private table: ParsedTable | null = null
+  private options: ReadOptions = {}
+  private index: ValidationIndex | null = null
+  /** Grid id -> row as last given to the index (its `row` is the index key). */
+  private rows = new Map<number, GridRow>()
+  private idByRow = new Map<number, number>()
+  private workers = new Map<string, RegisteredWorker>()
+  private invitations = new Map<string, PriorInvitation>()
+  /** Digits already handed out for a lookup: asking twice would only cost time. */
+  private asked = new Set<string>()
+  private waitingForFirstLookup = false
+
+  async handle(request: Request, progress: (p: Progress) => void = () => {}): Promise<unknown> {
+    switch (request.op) {
+      case 'openFile':
+        this.source = { kind: 'file', name: request.name, data: new Uint8Array(request.data) }
+        return this.read(request.options ?? {}, progress)
+      case 'openText':
+        this.source = { kind: 'text', text: request.text }
+        return this.read(request.options ?? {}, progress)
+      case 'reread':
+        return this.read(request.options, progress)
+      case 'rows':
+        return this.fromMapping(request.mapping, request.country, progress)
+      case 'start':
+        return this.start(request.rows, request.country, progress)
+      case 'lookups':
+        return this.applyLookup(request.lookup)
+      case 'update':
+        return this.update(request.upsert, request.remove)
+    }
+  }
+
+  private read(options: ReadOptions, progress: (p: Progress) => void): SourceInfo {
+    const source = this.source
+    if (!source) throw new Error('Open a file or paste cells first.')
+    progress({ phase: 'reading', done: 0, total: null })
+    let table: ParsedTable
+    let name: string
+    let bytes: number | undefined
+    let bom: boolean | undefined
+    if (source.kind === 'text') {
+      table = parsePaste(source.text, options.hasHeader === undefined ? {} : { hasHeader: options.hasHeader })
+      name = 'Pasted cells'
+    } else {
+      name = source.name
+      bytes = source.data.byteLength
+      if (looksLikeWorkbook(source.name, source.data)) {
+        source.workbook ??= openWorkbook(source.data)
+        table = source.workbook.readSheet({
+          ...(options.sheet ? { sheet: options.sheet } : {}),
+          ...(options.hasHeader === undefined ? {} : { hasHeader: options.hasHeader })
+        })
+      } else {
+        bom = hasBom(source.data)
+        table = parseDelimited(source.data, {
+          ...(options.encoding ? { encoding: options.encoding } : {}),
+          ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+          ...(options.hasHeader === undefined ? {} : { hasHeader: options.hasHeader })
+        })
+      }
+    }
+    this.table = table
+    this.options = options
+    const info: SourceInfo = {
+      kind: table.kind,
+      name,
+      hasHeader: table.hasHeader,
+      headers: table.headers,
+      preview: table.rows.slice(0, PREVIEW_ROWS),
+      rowCount: table.rows.length,
+      errors: table.errors.slice(0, 50),
+      mapping: defaultMapping(table.headers, table.rows, { hasHeader: table.hasHeader })
+    }
+    if (bytes !== undefined) info.bytes = bytes
+    if (table.kind === 'delimited') {
+      info.encoding = table.encoding
+      info.encodingConfidence = table.encodingConfidence
+      info.encodingSource = table.encodingSource
+      info.delimiter = table.delimiter
+      if (bom !== undefined) info.bom = bom
+    }
+    if (table.kind === 'sheet') {
+      info.sheet = table.sheet
+      info.sheets = table.sheets
+    }
+    return info
+  }
+
+  private fromMapping(mapping: ColumnMapping, country: string | undefined, progress: (p: Progress) => void): RowsResult {
+    if (!this.table) throw new Error('Open a file or paste cells first.')
+    const imported = importRows(this.table, mapping)
+    const rows: GridRow[] = imported.map((r, i) => ({ id: i + 1, row: r.row, phone: r.phone, fields: r.fields ?? {} }))
+    return { ...this.start(rows, country, progress), fieldKeys: fieldKeysOf(mapping) }
+  }
+
+  private start(rows: GridRow[], country: string | undefined, progress: (p: Progress) => void): RowsResult {
+    const code = toCountryCode(country)
+    this.index = new ValidationIndex({
+      ...(code ? { country: code } : {}),
+      findWorkerByDigits: (digits) => this.workers.get(digits),
+      findInvitationByDigits: (digits) => this.invitations.get(digits)
+    })
+    this.rows.clear()
+    this.idByRow.clear()
+    // Row by row rather than load(), so a long list reports progress; the result is the same.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!
+      this.rows.set(row.id, row)
+      this.idByRow.set(row.row, row.id)
+      this.index.update({ row: row.row, phone: row.phone, fields: row.fields })
+      if (i % CHUNK === 0) progress({ phase: 'checking', done: i, total: rows.length })
+    }
+    progress({ phase: 'checking', done: rows.length, total: rows.length })
+    this.waitingForFirstLookup = true
+    const fieldKeys = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))]
+    return { rows, fieldKeys, digits: this.unasked(this.index.digits()) }
+  }
+
+  private unasked(digits: Iterable<string>): string[] {
+    const out: string[] = []
+    for (const d of digits) {
+      if (this.asked.has(d)) continue
+      this.asked.add(d)
+      out.push(d)
+    }
+    return out
+  }
+
+  private checksOf(results: ValidatedRow[]): [number, RowCheck][] {
+    const out: [number, RowCheck][] = []
+    for (const r of results) {
+      const id = this.idByRow.get(r.row)
+      if (id !== undefined) out.push([id, toRowCheck(r)])
+    }
+    return out
+  }
+
+  private applyLookup(lookup: InviteLookup): ChecksResult {
+    const index = this.requireIndex()
+    const touched = new Set<string>()
+    for (const w of lookup.registered) {
+      this.workers.set(w.digits, { id: w.workerId, username: w.username, name: w.name })
+      touched.add(w.digits)
+    }
+    for (const inv of lookup.invited) {
+      const known = this.invitations.get(inv.digits)
+      // The latest invitation of a number is the one that says whether its link still works.
+      if (!known || known.invitedAt < inv.invitedAt) {
+        this.invitations.set(inv.digits, { batchId: inv.batchId, invitedAt: inv.invitedAt, status: inv.status })
+        touched.add(inv.digits)
+      }
+    }
+    const changed: ValidatedRow[] = []
+    for (const digits of touched) {
+      for (const rowNumber of index.rowsWithDigits(digits)) {
+        const id = this.idByRow.get(rowNumber)
+        const row = id === undefined ? undefined : this.rows.get(id)
+        if (row) changed.push(...index.update({ row: row.row, phone: row.phone, fields: row.fields }))
+      }
+    }
+    if (this.waitingForFirstLookup) {
+      this.waitingForFirstLookup = false
+      return { checks: this.checksOf(index.all()), needLookup: [] }
+    }
+    return { checks: this.checksOf(changed), needLookup: [] }
+  }
+
+  private update(upsert: GridRow[], remove: number[]): ChecksResult {
+    const index = this.requireIndex()
+    const changed = new Map<number, ValidatedRow>()
+    for (const id of remove) {
+      const row = this.rows.get(id)
+      if (!row) continue
+      this.rows.delete(id)
+      this.idByRow.delete(row.row)
+      for (const r of index.remove(row.row)) changed.set(r.row, r)
+      changed.delete(row.row)
+    }
+    const fresh: string[] = []
+    for (const row of upsert) {
+      this.rows.set(row.id, row)
+      this.idByRow.set(row.row, row.id)
+      for (const r of index.update({ row: row.row, phone: row.phone, fields: row.fields })) {
+        changed.set(r.row, r)
+        if (r.row === row.row && r.digits) fresh.push(r.digits)
+      }
+    }
+    return { checks: this.checksOf([...changed.values()]), needLookup: this.unasked(fresh) }
+  }
+
+  private requireIndex(): ValidationIndex {
+    if (!this.index) throw new Error('There is no list to check yet.')
+    return this.index
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Messages between the screen and the import worker. The worker owns the source (file bytes or
+ * pasted text, so it can re-read with another encoding, delimiter, header choice or sheet) and
+ * the ValidationIndex (so an edit re-checks only the rows it touches).
+ */
+import type { ColumnMapping, Delimiter, ParseIssue } from '../../../shared/import'
+import type { InviteLookup } from '../../../shared/invite'
+import type { GridRow, RowCheck } from '../screens/invite/gridState'
+
+export interface ReadOptions {
+  /** TextDecoder label; detected when absent. */
+  encoding?: string
+  delimiter?: Delimiter
+  hasHeader?: boolean
+  sheet?: string
+}
+
+/** What the source panel shows and lets the coordinator correct. */
+export interface SourceInfo {
+  kind: 'delimited' | 'sheet' | 'paste'
+  name: string
+  bytes?: number
+  encoding?: string
+  encodingConfidence?: number
+  encodingSource?: 'bom' | 'detected' | 'chosen'
+  /** The file starts with a byte-order mark (whatever encoding is chosen now). */
+  bom?: boolean
+  delimiter?: Delimiter
+  sheet?: string
+  sheets?: string[]
+  hasHeader: boolean
+  headers: string[]
+  /** The first data rows, for the mapping panel. */
+  preview: string[][]
+  rowCount: number
+  errors: ParseIssue[]
+  /** The default (or remembered) mapping for these headers. */
+  mapping: ColumnMapping
+}
+
+export type Progress = { phase: 'reading' | 'checking'; done: number; total: number | null }
+
+export type Request =
+  | { op: 'openFile'; name: string; data: ArrayBuffer; options?: ReadOptions }
+  | { op: 'openText'; text: string; options?: ReadOptions }
+  | { op: 'reread'; options: ReadOptions }
+  /** Builds grid rows from the source with this mapping and reads every number. */
+  | { op: 'rows'; mapping: ColumnMapping; country?: string; mappingOnly?: boolean }
+  /** Starts from rows already in the grid (typed by hand, or kept after a country change). */
+  | { op: 'start'; rows: GridRow[]; country?: string }
+  /** Registered and invited numbers from the core; answers with every row's verdict. */
+  | { op: 'lookups'; lookup: InviteLookup }
+  | { op: 'update'; upsert: GridRow[]; remove: number[] }
+
+export interface RowsResult {
+  rows: GridRow[]
+  fieldKeys: string[]
+  /** Digits of every valid number: what to ask the core about. */
+  digits: string[]
+}
+
+export interface ChecksResult {
+  checks: [number, RowCheck][]
+  /** Digits not yet looked up (typed in an edit): ask the core and send 'lookups'. */
+  needLookup: string[]
+}
+
+export type ResultOf<R extends Request> = R extends { op: 'openFile' | 'openText' | 'reread' }
+  ? SourceInfo
+  : R extends { op: 'rows' | 'start' }
+    ? RowsResult
+    : ChecksResult
+
+export type FromWorker =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'progress'; id: number; progress: Progress }
+
+export type ToWorker = { id: number; request: Request }

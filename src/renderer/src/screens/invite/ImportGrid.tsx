@@ -1,0 +1,431 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useMemo, useRef, type ClipboardEvent, type KeyboardEvent, type MouseEvent } from 'react'
+import { readRecords } from '../../../../shared/import/delimited'
+import { isShortcut } from '../../lib/keys'
+import {
+  cellValue,
+  columnsOf,
+  isEditable,
+  type ColumnId,
+  type GridAction,
+  type GridRow,
+  type GridState,
+  type RowCheck,
+  type RowOutcome
+} from './gridState'
+import { OUTCOME_WORDS } from './sendPlan'
+import { StatusBadge, statusOf } from './status'
+
+export const GRID_ROW_HEIGHT = 34
+
+const WIDTHS: Record<string, string> = {
+  row: '64px',
+  phone: 'minmax(170px, 1.1fr)',
+  status: '132px',
+  e164: '150px',
+  message: 'minmax(260px, 2.4fr)'
+}
+const FIELD_WIDTH = 'minmax(130px, 1fr)'
+/** The sum of the minimum widths above: narrower than this, the grid scrolls sideways. */
+function minWidth(fields: number): number {
+  return 64 + 170 + 132 + 150 + 260 + 130 * fields
+}
+
+function title(column: ColumnId): string {
+  switch (column) {
+    case 'row':
+      return 'Row'
+    case 'phone':
+      return 'Phone'
+    case 'status':
+      return 'Status'
+    case 'e164':
+      return 'Sent as'
+    case 'message':
+      return 'What Roster found'
+    default:
+      return column.slice(6)
+  }
+}
+
+/** A pasted block as cells: tab-separated lines, quoted cells as Excel writes them. */
+export function clipboardCells(text: string): string[][] {
+  const body = text.replace(/\r?\n$/, '')
+  if (body === '') return []
+  return readRecords(body, '\t').records
+}
+
+export interface ImportGridProps {
+  grid: GridState
+  dispatch: (action: GridAction) => void
+  /** Per-row action for numbers whose outcome is unknown. */
+  onResolveUnknown?: (numberIds: number[], action: 'resend' | 'mark-failed') => void
+  /** Shown when there are no rows to show. */
+  empty?: string
+}
+
+/**
+ * The review grid: a spreadsheet over the import's rows, virtualised so 100,000 rows scroll as
+ * smoothly as ten. Keyboard first: arrows, Tab, Enter/F2 to edit, Esc to cancel, typing replaces
+ * the cell, Delete clears it, Ctrl+V pastes a block, Ctrl+Z/Ctrl+Y undo and redo.
+ */
+export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGridProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const gridRef = useRef<HTMLDivElement>(null)
+  const columns = useMemo(() => columnsOf(grid.fieldKeys), [grid.fieldKeys])
+  const template = columns.map((c) => WIDTHS[c] ?? FIELD_WIDTH).join(' ')
+  const byId = useMemo(() => new Map(grid.rows.map((r) => [r.id, r])), [grid.rows])
+
+  const virtualizer = useVirtualizer({
+    count: grid.visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => GRID_ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 600 },
+    scrollPaddingStart: GRID_ROW_HEIGHT
+  })
+
+  const cursorIndex = grid.cursor ? grid.visible.indexOf(grid.cursor.id) : -1
+  useEffect(() => {
+    if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' })
+  }, [cursorIndex, virtualizer])
+
+  // After an edit ends, keys go back to the grid.
+  const editing = grid.editing !== null
+  useEffect(() => {
+    if (!editing && scrollRef.current?.contains(document.activeElement) && document.activeElement?.tagName === 'INPUT') {
+      gridRef.current?.focus({ preventScroll: true })
+    }
+  }, [editing])
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (grid.editing) return
+    if (isShortcut(event, 'z')) {
+      event.preventDefault()
+      dispatch({ type: 'undo' })
+      return
+    }
+    if (isShortcut(event, 'y') || isShortcut(event, 'z', { shift: true })) {
+      event.preventDefault()
+      dispatch({ type: 'redo' })
+      return
+    }
+    if (isShortcut(event, 'a')) {
+      event.preventDefault()
+      dispatch({ type: 'selectAll' })
+      return
+    }
+    const ctrl = event.ctrlKey || event.metaKey
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / GRID_ROW_HEIGHT) - 1)
+    const moves: Record<string, GridAction> = {
+      ArrowDown: { type: 'move', dRow: 1, dCol: 0 },
+      ArrowUp: { type: 'move', dRow: -1, dCol: 0 },
+      ArrowLeft: { type: 'move', dRow: 0, dCol: -1 },
+      ArrowRight: { type: 'move', dRow: 0, dCol: 1 },
+      PageDown: { type: 'page', rows: page },
+      PageUp: { type: 'page', rows: -page },
+      Home: ctrl ? { type: 'moveTo', where: 'first' } : { type: 'moveTo', where: 'rowStart' },
+      End: ctrl ? { type: 'moveTo', where: 'last' } : { type: 'moveTo', where: 'rowEnd' }
+    }
+    if (event.key === 'Tab') {
+      const atEdge = event.shiftKey ? grid.cursor?.col === 0 : grid.cursor?.col === columns.length - 1
+      if (atEdge) return // let focus leave the grid
+      event.preventDefault()
+      dispatch({ type: 'move', dRow: 0, dCol: event.shiftKey ? -1 : 1 })
+      return
+    }
+    const move = moves[event.key]
+    if (move) {
+      event.preventDefault()
+      dispatch(move)
+      return
+    }
+    if (event.key === 'Enter' || event.key === 'F2') {
+      event.preventDefault()
+      if (isEditable(columns[grid.cursor?.col ?? -1])) dispatch({ type: 'startEdit' })
+      else dispatch({ type: 'move', dRow: event.shiftKey ? -1 : 1, dCol: 0 })
+      return
+    }
+    if (event.key === ' ' && event.shiftKey && grid.cursor) {
+      event.preventDefault()
+      dispatch({ type: 'toggleSelect', id: grid.cursor.id })
+      return
+    }
+    if (event.key === 'Escape') {
+      dispatch({ type: 'clearSelection' })
+      return
+    }
+    if ((event.key === 'Delete' || event.key === 'Backspace') && ctrl) {
+      event.preventDefault()
+      dispatch({ type: 'deleteRows' })
+      return
+    }
+    if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault()
+      dispatch({ type: 'clearCells' })
+      return
+    }
+    if (event.key.length === 1 && !ctrl && !event.altKey && isEditable(columns[grid.cursor?.col ?? -1])) {
+      event.preventDefault()
+      dispatch({ type: 'startEdit', initial: event.key })
+    }
+  }
+
+  const onPaste = (event: ClipboardEvent<HTMLDivElement>) => {
+    if (grid.editing) return
+    const cells = clipboardCells(event.clipboardData.getData('text/plain'))
+    if (cells.length === 0) return
+    event.preventDefault()
+    dispatch({ type: 'paste', cells })
+  }
+
+  const onCopy = (event: ClipboardEvent<HTMLDivElement>) => {
+    if (grid.editing || !grid.cursor) return
+    const row = byId.get(grid.cursor.id)
+    const column = columns[grid.cursor.col]
+    if (!row || !column) return
+    event.preventDefault()
+    event.clipboardData.setData('text/plain', displayValue(row, column, grid.checks.get(row.id), grid.outcomes.get(row.id)))
+  }
+
+  const items = virtualizer.getVirtualItems()
+  const activeId = grid.cursor ? `grid-cell-${grid.cursor.id}-${grid.cursor.col}` : undefined
+
+  return (
+    <div className="igrid-scroll" ref={scrollRef}>
+      <div
+        ref={gridRef}
+        className="igrid"
+        role="grid"
+        aria-label="Numbers to invite"
+        aria-rowcount={grid.visible.length + 1}
+        aria-colcount={columns.length}
+        aria-multiselectable="true"
+        aria-activedescendant={activeId}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onPaste={onPaste}
+        onCopy={onCopy}
+        style={{ height: virtualizer.getTotalSize() + GRID_ROW_HEIGHT, minWidth: minWidth(grid.fieldKeys.length) }}
+      >
+        <div className="igrid-row igrid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+          {columns.map((column, col) => (
+            <div
+              key={column}
+              role="columnheader"
+              aria-colindex={col + 1}
+              className={`igrid-cell igrid-col-${column.startsWith('field:') ? 'field' : column}`}
+              title={column.startsWith('field:') ? `Sent to HQ as custom user data "${column.slice(6)}"` : undefined}
+            >
+              {column.startsWith('field:') && <span className="igrid-field-tag">data</span>}
+              {title(column)}
+              {isEditable(column) && <span className="visually-hidden"> (editable)</span>}
+            </div>
+          ))}
+        </div>
+        {grid.visible.length === 0 && <div className="igrid-empty">{empty ?? 'No rows.'}</div>}
+        {items.map((item) => {
+          const id = grid.visible[item.index]!
+          const row = byId.get(id)
+          if (!row) return null
+          return (
+            <GridLine
+              key={id}
+              row={row}
+              index={item.index}
+              top={item.start + GRID_ROW_HEIGHT}
+              columns={columns}
+              template={template}
+              grid={grid}
+              dispatch={dispatch}
+              onResolveUnknown={onResolveUnknown}
+            />
+          )
+        })}
+      </div>
+    </div>
+  )
+}
+
+function displayValue(row: GridRow, column: ColumnId, check: RowCheck | undefined, outcome: RowOutcome | undefined): string {
+  switch (column) {
+    case 'row':
+      return String(row.row)
+    case 'status':
+      return outcome ? OUTCOME_WORDS[outcome.status] : check?.status ?? ''
+    case 'e164':
+      return check?.e164 ?? ''
+    case 'message':
+      return outcome?.reason ?? check?.message ?? ''
+    default:
+      return cellValue(row, column)
+  }
+}
+
+interface GridLineProps {
+  row: GridRow
+  index: number
+  top: number
+  columns: ColumnId[]
+  template: string
+  grid: GridState
+  dispatch: (action: GridAction) => void
+  onResolveUnknown?: ((numberIds: number[], action: 'resend' | 'mark-failed') => void) | undefined
+}
+
+function GridLine({ row, index, top, columns, template, grid, dispatch, onResolveUnknown }: GridLineProps) {
+  const check = grid.checks.get(row.id)
+  const outcome = grid.outcomes.get(row.id)
+  const status = statusOf(check, outcome)
+  const selected = grid.selected.has(row.id)
+  const cursorHere = grid.cursor?.id === row.id
+
+  const onMouseDown = (col: number) => (event: MouseEvent) => {
+    if (col === 0 && (event.ctrlKey || event.metaKey || event.shiftKey)) {
+      event.preventDefault()
+      dispatch({ type: 'toggleSelect', id: row.id, range: event.shiftKey })
+      return
+    }
+    if (grid.editing?.id === row.id && grid.editing.col === col) return
+    dispatch({ type: 'select', id: row.id, col })
+  }
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-row={row.row}
+      data-status={status}
+      className={`igrid-row igrid-status-${status}${selected ? ' is-selected' : ''}${cursorHere ? ' has-cursor' : ''}`}
+      style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
+    >
+      {columns.map((column, col) => {
+        const isCursor = cursorHere && grid.cursor?.col === col
+        const isEditing = grid.editing?.id === row.id && grid.editing.col === col
+        const editable = isEditable(column) && !grid.locked
+        return (
+          <div
+            key={column}
+            id={`grid-cell-${row.id}-${col}`}
+            role="gridcell"
+            aria-colindex={col + 1}
+            aria-readonly={!editable}
+            data-col={column}
+            className={`igrid-cell igrid-col-${column.startsWith('field:') ? 'field' : column}${isCursor ? ' is-cursor' : ''}${editable ? ' is-editable' : ''}`}
+            onMouseDown={onMouseDown(col)}
+            onDoubleClick={() => editable && dispatch({ type: 'startEdit' })}
+          >
+            {isEditing ? (
+              <CellEditor value={grid.editing!.draft} dispatch={dispatch} label={`${title(column)}, row ${row.row}`} />
+            ) : (
+              <Cell
+                row={row}
+                column={column}
+                check={check}
+                outcome={outcome}
+                onResolveUnknown={onResolveUnknown}
+              />
+            )}
+          </div>
+        )
+      })}
+    </div>
+  )
+}
+
+function Cell({
+  row,
+  column,
+  check,
+  outcome,
+  onResolveUnknown
+}: {
+  row: GridRow
+  column: ColumnId
+  check: RowCheck | undefined
+  outcome: RowOutcome | undefined
+  onResolveUnknown?: ((numberIds: number[], action: 'resend' | 'mark-failed') => void) | undefined
+}) {
+  switch (column) {
+    case 'row':
+      return <span className="igrid-rownum">{row.row}</span>
+    case 'status':
+      return <StatusBadge check={check} outcome={outcome} />
+    case 'e164':
+      return <span className="tabular">{check?.e164 ?? ''}</span>
+    case 'message': {
+      const text = outcome ? (outcome.reason ?? (outcome.status === 'success' ? 'HQ accepted the number and sent the SMS' : '')) : check?.message ?? ''
+      return (
+        <>
+          <span className="igrid-message" title={text}>
+            {text}
+          </span>
+          {outcome?.status === 'unknown' && onResolveUnknown && (
+            <span className="igrid-row-actions">
+              <button type="button" className="btn btn-small" onClick={() => onResolveUnknown([outcome.numberId], 'resend')}>
+                Send again
+              </button>
+              <button type="button" className="btn btn-small" onClick={() => onResolveUnknown([outcome.numberId], 'mark-failed')}>
+                Mark as failed
+              </button>
+            </span>
+          )}
+        </>
+      )
+    }
+    default: {
+      const value = cellValue(row, column)
+      return value === '' && column === 'phone' ? <span className="igrid-placeholder">type a number</span> : <span>{value}</span>
+    }
+  }
+}
+
+function CellEditor({ value, dispatch, label }: { value: string; dispatch: (a: GridAction) => void; label: string }) {
+  const ref = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    el.focus({ preventScroll: true })
+    el.setSelectionRange(el.value.length, el.value.length)
+  }, [])
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    event.stopPropagation()
+    switch (event.key) {
+      case 'Enter':
+        event.preventDefault()
+        dispatch({ type: 'commit', then: event.shiftKey ? 'up' : 'down' })
+        break
+      case 'Tab':
+        event.preventDefault()
+        dispatch({ type: 'commit', then: event.shiftKey ? 'left' : 'right' })
+        break
+      case 'Escape':
+        event.preventDefault()
+        dispatch({ type: 'cancel' })
+        break
+      case 'ArrowUp':
+        event.preventDefault()
+        dispatch({ type: 'commit', then: 'up' })
+        break
+      case 'ArrowDown':
+        event.preventDefault()
+        dispatch({ type: 'commit', then: 'down' })
+        break
+    }
+  }
+  return (
+    <input
+      ref={ref}
+      className="igrid-input"
+      aria-label={label}
+      value={value}
+      spellCheck={false}
+      autoComplete="off"
+      onChange={(e) => dispatch({ type: 'draft', draft: e.target.value })}
+      onKeyDown={onKeyDown}
+      onBlur={() => dispatch({ type: 'commit', then: 'stay' })}
+      onPaste={(e) => e.stopPropagation()}
+    />
+  )
+}

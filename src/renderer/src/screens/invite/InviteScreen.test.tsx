@@ -1,0 +1,266 @@
+import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Project } from '../../../../shared/domain'
+import { ApiProvider } from '../../api/context'
+import { createInlineClient } from '../../import/client'
+import { createFakeInviteApi, type FakeInviteApi } from './fakeInviteApi'
+import { InviteScreen } from './index'
+
+const project: Project = {
+  id: 'p1',
+  server: 'https://www.commcarehq.org',
+  domain: 'demo-project',
+  username: 'coordinator@example.org',
+  label: 'demo-project',
+  defaultCountry: 'KE',
+  appId: null,
+  hasKey: true,
+  lastGoodSync: null,
+  lastSync: null
+}
+
+const LIST = ['Phone\tName\tVillage', '0712345678\tAmina\tKisumu', '0722\tBaraka\tNakuru', '+254733000111\tChris\tEldoret', '0712 345 678\tDup\tKisumu'].join('\n')
+
+beforeAll(() => {
+  // The machine is shared: give slow runs time rather than fail them.
+  configure({ asyncUtilTimeout: 5000 })
+  // jsdom lays nothing out: give the grid's scroll box a size so the virtualiser draws rows.
+  for (const prop of ['clientHeight', 'clientWidth'] as const) {
+    Object.defineProperty(HTMLElement.prototype, prop, {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.classList.contains('igrid-scroll') || this.classList.contains('hnumbers') ? 800 : 0
+      }
+    })
+  }
+  HTMLElement.prototype.scrollTo = function scrollTo() {} as typeof HTMLElement.prototype.scrollTo
+})
+
+beforeEach(() => localStorage.clear())
+afterEach(cleanup)
+
+function renderScreen(api: FakeInviteApi) {
+  return render(
+    <ApiProvider api={api}>
+      <InviteScreen project={project} importClientFactory={() => createInlineClient()} />
+    </ApiProvider>
+  )
+}
+
+async function pasteList(text = LIST) {
+  fireEvent.change(screen.getByLabelText(/Paste cells/), { target: { value: text } })
+  fireEvent.click(screen.getByRole('button', { name: 'Read pasted cells' }))
+  await waitFor(() => expect(screen.queryByText(/being checked/)).toBeNull())
+  await screen.findByRole('grid')
+}
+
+function row(n: number): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[role="row"][data-row="${n}"]`)
+  if (!el) throw new Error(`row ${n} is not shown`)
+  return el
+}
+
+function cell(n: number, col: string): HTMLElement {
+  return row(n).querySelector<HTMLElement>(`[data-col="${col}"]`)!
+}
+
+describe('Invite screen', () => {
+  it('reads pasted cells and shows each row with its status, the number it is sent as, and the counts', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    await waitFor(() => expect(row(2).dataset.status).toBe('ready'))
+    expect(cell(2, 'e164').textContent).toBe('+254712345678')
+    expect(row(3).dataset.status).toBe('error')
+    expect(cell(3, 'message').textContent).toMatch(/too short/)
+    expect(row(5).dataset.status).toBe('error')
+    expect(cell(5, 'message').textContent).toMatch(/same number as row 2/)
+    expect(cell(2, 'field:name').textContent).toBe('Amina')
+    expect(screen.getByTestId('count-ready').textContent).toMatch(/2 ready/)
+    expect(screen.getByTestId('count-error').textContent).toMatch(/2 errors/)
+  })
+
+  it('fixes an invalid number in the grid by keyboard and sees it turn ready, then undoes and redoes the edit', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    const grid = screen.getByRole('grid')
+    fireEvent.mouseDown(cell(3, 'phone'))
+    fireEvent.keyDown(grid, { key: 'Enter' })
+    const input = within(cell(3, 'phone')).getByRole('textbox')
+    fireEvent.change(input, { target: { value: '0722 000 111' } })
+    fireEvent.keyDown(input, { key: 'Enter' })
+    await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+    expect(cell(3, 'e164').textContent).toBe('+254722000111')
+
+    fireEvent.keyDown(grid, { key: 'z', ctrlKey: true })
+    await waitFor(() => expect(row(3).dataset.status).toBe('error'))
+    expect(cell(3, 'phone').textContent).toBe('0722')
+
+    fireEvent.keyDown(grid, { key: 'y', ctrlKey: true })
+    await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+  })
+
+  it('starts editing when a digit is typed on a cell and cancels with Escape', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    const grid = screen.getByRole('grid')
+    fireEvent.mouseDown(cell(2, 'phone'))
+    fireEvent.keyDown(grid, { key: '9' })
+    const input = within(cell(2, 'phone')).getByRole('textbox') as HTMLInputElement
+    expect(input.value).toBe('9')
+    fireEvent.keyDown(input, { key: 'Escape' })
+    expect(cell(2, 'phone').textContent).toBe('0712345678')
+    expect(row(2).dataset.status).toBe('ready')
+  })
+
+  it('clears a duplicate when its twin is deleted, and brings the twin back with undo', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    fireEvent.mouseDown(cell(2, 'phone'))
+    fireEvent.click(screen.getByRole('button', { name: 'Delete row' }))
+    await waitFor(() => expect(row(5).dataset.status).toBe('ready'))
+    expect(document.querySelector('[data-row="2"]')).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }))
+    await waitFor(() => expect(row(5).dataset.status).toBe('error'))
+    expect(row(2).dataset.status).toBe('ready')
+  })
+
+  it('shows only rows with problems when asked', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    fireEvent.click(screen.getByLabelText('Only rows with problems'))
+    await waitFor(() => expect(document.querySelector('[data-row="2"]')).toBeNull())
+    expect(row(3)).toBeTruthy()
+    expect(row(5)).toBeTruthy()
+  })
+
+  it('marks numbers already registered in the roster as errors, found before validating', async () => {
+    const api = createFakeInviteApi({
+      lookup: {
+        registered: [{ digits: '254733000111', workerId: 'w1', username: 'chris@demo-project.commcarehq.org', name: 'Chris O' }],
+        invited: []
+      }
+    })
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect(row(4).dataset.status).toBe('error'))
+    expect(cell(4, 'message').textContent).toMatch(/already registered as Chris O/)
+    expect(api.callsOf('invite.lookup')[0]!.digits.sort()).toEqual(['254712345678', '254733000111'])
+  })
+
+  it('leaves already-invited numbers out unless inviting them again is ticked', async () => {
+    const api = createFakeInviteApi({
+      lookup: { registered: [], invited: [{ digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'success' }] }
+    })
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect(row(4).dataset.status).toBe('warning'))
+    expect(screen.getByTestId('send-plan').textContent).toMatch(/1 number will be invited/)
+    const reinvite = screen.getByLabelText(/Invite again 1 number already invited/) as HTMLInputElement
+    expect(reinvite.checked).toBe(false)
+    fireEvent.click(reinvite)
+    expect(screen.getByTestId('send-plan').textContent).toMatch(/2 numbers will be invited/)
+  })
+
+  it('sends the ready rows after confirmation, skipping errors, and shows HQ’s answer on each row', async () => {
+    const api = createFakeInviteApi()
+    api.hq.inUse.add('254733000111')
+    renderScreen(api)
+    await pasteList()
+    expect(screen.getByTestId('send-plan').textContent).toMatch(/2 rows with errors skipped/)
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
+    const dialog = await screen.findByRole('dialog')
+    expect(dialog.textContent).toMatch(/Community Health/)
+    expect(dialog.textContent).toMatch(/2 rows with errors will not be sent/)
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send 2 invitations' }))
+
+    await screen.findByTestId('send-results')
+    const created = api.callsOf('invite.create')[0]!
+    expect(created.rows.map((r) => r.e164)).toEqual(['+254712345678', '+254733000111'])
+    expect(created.rows[0]!.customUserData).toEqual({ name: 'Amina', village: 'Kisumu' })
+    expect(created.reinvite).toBe(false)
+    expect(api.callsOf('invite.send')).toEqual([{ batchId: 1 }])
+    await waitFor(() => expect(row(2).dataset.status).toBe('success'))
+    expect(row(4).dataset.status).toBe('in_use')
+    expect(screen.getByTestId('count-success').textContent).toBe('1')
+    // Sent rows can no longer be edited.
+    fireEvent.mouseDown(cell(2, 'phone'))
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'Enter' })
+    expect(within(cell(2, 'phone')).queryByRole('textbox')).toBeNull()
+  })
+
+  it('asks what to do with numbers whose outcome is unknown, and sends them again on request', async () => {
+    const api = createFakeInviteApi()
+    api.hq.lost.add('254712345678')
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' }))
+    const banner = await screen.findByTestId('unknown-banner')
+    await waitFor(() => expect(row(2).dataset.status).toBe('unknown'))
+    fireEvent.click(within(banner).getByRole('button', { name: 'Send again' }))
+    await waitFor(() => expect(row(2).dataset.status).toBe('success'))
+    expect(api.callsOf('invite.resolveUnknown')).toEqual([{ batchId: 1, numberIds: [1], action: 'resend' }])
+    expect(screen.queryByTestId('unknown-banner')).toBeNull()
+  })
+
+  it('keeps the batch queued when HQ cannot be reached and sends it with Send now', async () => {
+    const api = createFakeInviteApi()
+    api.hq.offline = true
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' }))
+    const queued = await screen.findByTestId('queued-banner')
+    expect(queued.textContent).toMatch(/Queued — will send when you confirm/)
+    expect(queued.textContent).toMatch(/offline/)
+    api.hq.offline = false
+    fireEvent.click(within(queued).getByRole('button', { name: 'Send now' }))
+    await waitFor(() => expect(row(2).dataset.status).toBe('success'))
+    expect(api.callsOf('invite.send')[1]).toEqual({ batchId: 1, confirmOffline: true })
+  })
+
+  it('remembers the app chosen for the project', async () => {
+    const api = createFakeInviteApi()
+    const first = renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.change(screen.getByLabelText('App'), { target: { value: 'app-2' } })
+    first.unmount()
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-2'))
+  })
+
+  it('counts the message’s SMS, points at the character that forces Unicode, and blocks a message HQ would refuse', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    const message = screen.getByLabelText('Message')
+    fireEvent.change(message, { target: { value: 'Karibu! Reply 1 for Android, 2 for other phones.' } })
+    expect(screen.getByTestId('msg-encoding').textContent).toMatch(/GSM-7/)
+    expect(screen.getByTestId('msg-segments').textContent).toBe('1 SMS')
+    fireEvent.change(message, { target: { value: 'Bienvenue en français: reply 1 for Android, 2 for other.' } })
+    expect(screen.getByTestId('msg-encoding').textContent).toMatch(/UCS-2/)
+    expect(screen.getByTestId('msg-ucs2').querySelector('mark')?.textContent).toBe('ç')
+
+    fireEvent.click(screen.getByLabelText(/Android only/))
+    fireEvent.change(message, { target: { value: 'Register here' } })
+    expect(screen.getByText(/Add \{\} where the registration link should go/)).toBeTruthy()
+    expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(true)
+    fireEvent.change(message, { target: { value: 'Register here: {}' } })
+    await waitFor(() => expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(false))
+  })
+
+  it('adds a row typed by hand on a blank list', async () => {
+    renderScreen(createFakeInviteApi())
+    fireEvent.click(screen.getByRole('button', { name: /Start a blank list/ }))
+    const input = await screen.findByRole('textbox', { name: /Phone, row 2/ })
+    fireEvent.change(input, { target: { value: '+254 712 345 678' } })
+    await act(async () => {
+      fireEvent.keyDown(input, { key: 'Enter' })
+    })
+    await waitFor(() => expect(row(2).dataset.status).toBe('ready'))
+  })
+})

@@ -1,0 +1,183 @@
+import { useState } from 'react'
+import { isReservedKey, isValidUserDataKey, slugifyKey, type ColumnMapping, type FieldMapping } from '../../../../shared/import/mapping'
+import type { SourceInfo } from '../../import/protocol'
+import { plural } from '../../lib/format'
+import { ColumnsIcon } from '../../shell/icons'
+
+type Role = 'phone' | 'field' | 'skip'
+
+function roleOf(mapping: ColumnMapping, index: number): Role {
+  if (mapping.phone === index) return 'phone'
+  const field = mapping.fields.find((f) => f.index === index)
+  return field && !field.skip ? 'field' : 'skip'
+}
+
+function fieldFor(mapping: ColumnMapping, info: SourceInfo, index: number): FieldMapping {
+  return (
+    mapping.fields.find((f) => f.index === index) ?? {
+      index,
+      header: info.headers[index] ?? '',
+      key: slugifyKey(info.hasHeader ? (info.headers[index] ?? '') : '', index),
+      skip: true
+    }
+  )
+}
+
+/** Sets one column's role; the old phone column becomes a custom field so nothing is lost silently. */
+export function withRole(mapping: ColumnMapping, info: SourceInfo, index: number, role: Role): ColumnMapping {
+  const fields = new Map<number, FieldMapping>()
+  for (const f of mapping.fields) fields.set(f.index, f)
+  let phone = mapping.phone
+  if (role === 'phone') {
+    if (phone >= 0 && phone !== index) fields.set(phone, { ...fieldFor(mapping, info, phone), skip: false })
+    fields.delete(index)
+    phone = index
+  } else {
+    if (phone === index) phone = -1
+    const { reason: _reason, ...base } = fieldFor(mapping, info, index)
+    fields.set(index, { ...base, skip: role === 'skip' })
+  }
+  return { phone, fields: [...fields.values()].sort((a, b) => a.index - b.index) }
+}
+
+export function withKey(mapping: ColumnMapping, info: SourceInfo, index: number, key: string): ColumnMapping {
+  const field = { ...fieldFor(mapping, info, index), key }
+  return { ...mapping, fields: [...mapping.fields.filter((f) => f.index !== index), field].sort((a, b) => a.index - b.index) }
+}
+
+/** Why a key cannot be sent to HQ, or null when it can. */
+export function keyProblem(mapping: ColumnMapping, index: number): string | null {
+  const field = mapping.fields.find((f) => f.index === index)
+  if (!field || field.skip || mapping.phone === index) return null
+  if (isReservedKey(field.key)) return 'Names starting with commcare_ belong to CommCare HQ.'
+  if (!isValidUserDataKey(field.key)) return 'Use letters, digits and _ only, starting with a letter.'
+  const same = mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone && f.key === field.key)
+  if (same.length > 1) return 'Another column has this name.'
+  return null
+}
+
+function sameMapping(a: ColumnMapping, b: ColumnMapping): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/**
+ * Which column holds the phone numbers and what each other column becomes: a custom user data
+ * field sent to HQ (under a name the coordinator can change) or nothing.
+ */
+export function MappingPanel({
+  info,
+  mapping,
+  onApply,
+  edits,
+  disabled
+}: {
+  info: SourceInfo
+  mapping: ColumnMapping
+  onApply: (mapping: ColumnMapping) => void
+  /** Undoable edits in the grid: applying a new mapping reads the rows again and loses them. */
+  edits: number
+  disabled?: boolean
+}) {
+  const [draft, setDraft] = useState(mapping)
+  const [base, setBase] = useState(mapping)
+  // A new mapping from outside (another file, a re-read) replaces the draft.
+  if (base !== mapping) {
+    setBase(mapping)
+    setDraft(mapping)
+  }
+  const changed = !sameMapping(draft, mapping)
+  const problems = info.headers.map((_, i) => keyProblem(draft, i))
+  const blocked = draft.phone < 0 || problems.some((p) => p !== null)
+  const sent = draft.fields.filter((f) => !f.skip && f.index !== draft.phone).length
+
+  return (
+    <details className="imap" open={mapping.phone < 0 || changed || undefined}>
+      <summary>
+        <ColumnsIcon /> <strong>Columns</strong>
+        <span className="muted">
+          {draft.phone >= 0 ? `phone numbers from “${info.headers[draft.phone]}”` : 'choose the phone column'}
+          {' · '}
+          {sent === 0 ? 'no custom data' : `${plural(sent, 'column')} sent as custom data`}
+        </span>
+      </summary>
+      <div className="imap-body">
+        <table className="imap-table">
+          <thead>
+            <tr>
+              <th scope="col">Column</th>
+              <th scope="col">First values</th>
+              <th scope="col">Use as</th>
+              <th scope="col">Custom data name</th>
+            </tr>
+          </thead>
+          <tbody>
+            {info.headers.map((header, index) => {
+              const role = roleOf(draft, index)
+              const field = fieldFor(draft, info, index)
+              const problem = problems[index]
+              const label = `Use column “${header}” as`
+              return (
+                <tr key={index} className={`imap-${role}`}>
+                  <th scope="row">{header}</th>
+                  <td className="imap-sample">
+                    {info.preview
+                      .map((r) => r[index] ?? '')
+                      .filter((v) => v.trim() !== '')
+                      .slice(0, 3)
+                      .join(' · ') || <span className="muted">empty</span>}
+                  </td>
+                  <td>
+                    <select
+                      aria-label={label}
+                      value={role}
+                      disabled={disabled}
+                      onChange={(e) => setDraft(withRole(draft, info, index, e.target.value as Role))}
+                    >
+                      <option value="phone">Phone numbers</option>
+                      <option value="field">Custom data</option>
+                      <option value="skip">Skip</option>
+                    </select>
+                  </td>
+                  <td>
+                    {role === 'field' ? (
+                      <>
+                        <input
+                          aria-label={`Custom data name for “${header}”`}
+                          value={field.key}
+                          disabled={disabled}
+                          aria-invalid={problem !== null}
+                          spellCheck={false}
+                          onChange={(e) => setDraft(withKey(draft, info, index, e.target.value.trim()))}
+                        />
+                        {problem && <div className="field-error">{problem}</div>}
+                      </>
+                    ) : (
+                      <span className="muted small">{role === 'skip' ? (field.reason ?? 'not sent') : 'sent as the number'}</span>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+        <div className="imap-actions">
+          {draft.phone < 0 && <span className="field-error">Choose the column that holds the phone numbers.</span>}
+          {changed && edits > 0 && (
+            <span className="imap-warn">Applying reads the rows again: your {plural(edits, 'edit')} in the grid will be lost.</span>
+          )}
+          <button type="button" className="btn btn-small" disabled={!changed || disabled} onClick={() => setDraft(mapping)}>
+            Reset
+          </button>
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={!changed || blocked || disabled}
+            onClick={() => onApply(draft)}
+          >
+            Apply columns
+          </button>
+        </div>
+      </div>
+    </details>
+  )
+}

@@ -1,0 +1,276 @@
+import { useId, useRef, useState, type ChangeEvent } from 'react'
+import { ENCODING_CHOICES } from '../../../../shared/import/encoding'
+import type { Delimiter } from '../../../../shared/import/table'
+import type { ReadOptions, SourceInfo } from '../../import/protocol'
+import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
+import { formatCount, plural } from '../../lib/format'
+import { CloudIcon, PhoneIcon } from '../../shell/icons'
+
+export const ACCEPTED_FILES = '.csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,text/plain,text/tab-separated-values'
+
+const DELIMITERS: { value: Delimiter; label: string }[] = [
+  { value: ',', label: 'Comma ( , )' },
+  { value: ';', label: 'Semicolon ( ; )' },
+  { value: '\t', label: 'Tab' }
+]
+
+/** A hidden file input behind a button-like label, so the picker opens from the keyboard too. */
+export function FilePicker({
+  onFile,
+  label,
+  className = 'btn',
+  testId
+}: {
+  onFile: (file: File) => void
+  label: string
+  className?: string
+  testId?: string
+}) {
+  const ref = useRef<HTMLInputElement>(null)
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0]
+    if (file) onFile(file)
+    event.target.value = ''
+  }
+  return (
+    <>
+      <button type="button" className={className} onClick={() => ref.current?.click()}>
+        {label}
+      </button>
+      <input
+        ref={ref}
+        type="file"
+        accept={ACCEPTED_FILES}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label={label}
+        data-testid={testId}
+        onChange={onChange}
+      />
+    </>
+  )
+}
+
+export function CountrySelect({ value, onChange, disabled }: { value: string; onChange: (code: string) => void; disabled?: boolean }) {
+  const id = useId()
+  const codes: string[] = [...COMMON_COUNTRIES]
+  if (!codes.includes(value)) codes.unshift(value)
+  return (
+    <span className="isrc-setting">
+      <label htmlFor={id}>Numbers without +code are from</label>
+      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        {codes
+          .map((code) => ({ code, name: countryName(code) }))
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map(({ code, name }) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
+      </select>
+    </span>
+  )
+}
+
+/** The empty Invite screen: drop or choose a file, paste cells, or type numbers. */
+export function StartPanel({
+  onFile,
+  onPaste,
+  onBlank,
+  country,
+  onCountry
+}: {
+  onFile: (file: File) => void
+  onPaste: (text: string) => void
+  onBlank: () => void
+  country: string
+  onCountry: (code: string) => void
+}) {
+  const [text, setText] = useState('')
+  const pasteId = useId()
+  return (
+    <div className="istart">
+      <div className="istart-drop" data-testid="drop-zone">
+        <CloudIcon className="istart-drop-icon" />
+        <h2>Drop a list of phone numbers here</h2>
+        <p className="muted">CSV, TSV or TXT (any encoding Excel saves) or an Excel workbook. Nothing leaves this computer until you send.</p>
+        <FilePicker onFile={onFile} label="Choose a file…" className="btn btn-primary btn-large" testId="file-input" />
+      </div>
+      <div className="istart-side">
+        <div className="istart-card">
+          <label htmlFor={pasteId}>
+            <strong>Paste cells</strong>{' '}
+            <span className="muted">from Excel, LibreOffice or Google Sheets</span>
+          </label>
+          <textarea
+            id={pasteId}
+            className="istart-paste"
+            rows={6}
+            value={text}
+            placeholder={'Phone\tName\n0712 345 678\tAmina\n+254 722 000 111\tJoseph'}
+            onChange={(e) => setText(e.target.value)}
+            onPaste={(e) => {
+              // Pasting straight into the empty box reads the cells at once.
+              const pasted = e.clipboardData.getData('text/plain')
+              if (text.trim() === '' && pasted.trim() !== '') {
+                e.preventDefault()
+                setText(pasted)
+                onPaste(pasted)
+              }
+            }}
+          />
+          <button type="button" className="btn" disabled={text.trim() === ''} onClick={() => onPaste(text)}>
+            Read pasted cells
+          </button>
+        </div>
+        <div className="istart-card">
+          <strong>Type numbers by hand</strong>
+          <p className="muted small">A blank grid: type or paste one number per row.</p>
+          <button type="button" className="btn" onClick={onBlank}>
+            <PhoneIcon /> Start a blank list
+          </button>
+        </div>
+        <CountrySelect value={country} onChange={onCountry} />
+      </div>
+    </div>
+  )
+}
+
+function encodingLabel(info: SourceInfo): string {
+  const choice = ENCODING_CHOICES.find((c) => c.encoding === info.encoding)
+  return choice?.label ?? info.encoding ?? ''
+}
+
+/** What was read and how, each guess correctable: encoding, delimiter, header row, sheet. */
+export function SourceBar({
+  info,
+  onReread,
+  onFile,
+  onReset,
+  country,
+  onCountry,
+  disabled
+}: {
+  info: SourceInfo
+  onReread: (options: ReadOptions) => void
+  onFile: (file: File) => void
+  onReset: () => void
+  country: string
+  onCountry: (code: string) => void
+  disabled?: boolean
+}) {
+  const ids = { enc: useId(), delim: useId(), sheet: useId() }
+  const lowConfidence = info.encodingSource === 'detected' && (info.encodingConfidence ?? 1) < 0.5
+  return (
+    <div className="isrc" data-testid="source-bar">
+      <div className="isrc-name">
+        <strong title={info.name}>{info.name}</strong>
+        <span className="muted">
+          {plural(info.rowCount, 'row')}
+          {info.bytes !== undefined ? ` · ${formatBytes(info.bytes)}` : ''}
+        </span>
+      </div>
+      {info.kind === 'delimited' && (
+        <span className="isrc-setting">
+          <label htmlFor={ids.enc}>Encoding</label>
+          <select
+            id={ids.enc}
+            value={info.encoding}
+            disabled={disabled}
+            aria-describedby={`${ids.enc}-how`}
+            className={lowConfidence ? 'is-doubtful' : undefined}
+            onChange={(e) => onReread({ encoding: e.target.value, delimiter: info.delimiter })}
+          >
+            {ENCODING_CHOICES.map((c) => (
+              <option key={c.encoding} value={c.encoding}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          <span id={`${ids.enc}-how`} className={`isrc-how${lowConfidence ? ' is-doubtful' : ''}`} data-testid="encoding-how">
+            {info.encodingSource === 'chosen'
+              ? 'chosen'
+              : info.bom
+                ? 'with BOM'
+                : lowConfidence
+                  ? 'a guess: check the names'
+                  : encodingLabel(info).startsWith('Unicode')
+                    ? 'detected, no BOM'
+                    : 'detected'}
+          </span>
+        </span>
+      )}
+      {info.kind === 'delimited' && (
+        <span className="isrc-setting">
+          <label htmlFor={ids.delim}>Separator</label>
+          <select
+            id={ids.delim}
+            value={info.delimiter}
+            disabled={disabled}
+            onChange={(e) =>
+              onReread({ delimiter: e.target.value as Delimiter, ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {}) })
+            }
+          >
+            {DELIMITERS.map((d) => (
+              <option key={d.label} value={d.value}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </span>
+      )}
+      {info.kind === 'sheet' && info.sheets && info.sheets.length > 0 && (
+        <span className="isrc-setting">
+          <label htmlFor={ids.sheet}>Sheet</label>
+          <select id={ids.sheet} value={info.sheet} disabled={disabled} onChange={(e) => onReread({ sheet: e.target.value })}>
+            {info.sheets.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </span>
+      )}
+      <label className="check-label isrc-setting">
+        <input
+          type="checkbox"
+          checked={info.hasHeader}
+          disabled={disabled}
+          onChange={(e) =>
+            onReread({
+              hasHeader: e.target.checked,
+              ...(info.kind === 'delimited' ? { delimiter: info.delimiter } : {}),
+              ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {}),
+              ...(info.sheet ? { sheet: info.sheet } : {})
+            })
+          }
+        />
+        First row holds column titles
+      </label>
+      <CountrySelect value={country} onChange={onCountry} disabled={disabled} />
+      <span className="isrc-actions">
+        <FilePicker onFile={onFile} label="Open another file…" className="btn btn-small" testId="file-input-again" />
+        <button type="button" className="btn btn-small btn-ghost" onClick={onReset} disabled={disabled}>
+          Start over
+        </button>
+      </span>
+      {info.errors.length > 0 && (
+        <ul className="isrc-errors">
+          {info.errors.slice(0, 3).map((e, i) => (
+            <li key={i}>
+              {e.row ? `Row ${e.row}: ` : ''}
+              {e.message}
+            </li>
+          ))}
+          {info.errors.length > 3 && <li>and {formatCount(info.errors.length - 3)} more problems reading the file</li>}
+        </ul>
+      )}
+    </div>
+  )
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}

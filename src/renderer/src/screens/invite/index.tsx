@@ -1,0 +1,430 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { Project } from '../../../../shared/domain'
+import type { InviteOptions } from '../../../../shared/invite'
+import { analyseMessage } from '../../../../shared/sms'
+import { useApi } from '../../api/context'
+import { useQuery } from '../../api/hooks'
+import type { ImportClient } from '../../import/client'
+import { useImport } from '../../import/useImport'
+import { formatCount, plural } from '../../lib/format'
+import { isShortcut } from '../../lib/keys'
+import { AlertIcon, CloseIcon, DownloadIcon } from '../../shell/icons'
+import { ConfirmDialog } from './ConfirmDialog'
+import { canRedo, canUndo, countStatuses } from './gridState'
+import { ImportGrid } from './ImportGrid'
+import { MappingPanel } from './MappingPanel'
+import { rememberApp, rememberedApp } from './memory'
+import { downloadText } from './download'
+import { planSend, rejectedCsv, type SendChoices } from './sendPlan'
+import { SendOptions, SendResults, type SendForm } from './SendPanel'
+import { SourceBar, StartPanel } from './SourcePanel'
+import { ToneIcon } from './status'
+import { useSend } from './useSend'
+import './invite.css'
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10)
+}
+
+/**
+ * Invite: a list of phone numbers in (file, paste or typing), checked and fixed in a grid, then
+ * sent to HQ's SMS self-registration as one batch through the outbox, with every row's answer
+ * shown where the row is.
+ */
+export function InviteScreen({
+  project,
+  importClientFactory
+}: {
+  project: Project
+  /** Tests run the import engine in-process. */
+  importClientFactory?: () => ImportClient
+}) {
+  const api = useApi()
+  const imp = useImport(api, project.id, project.defaultCountry, importClientFactory)
+  const { grid, dispatch, source, mapping } = imp
+  const send = useSend(api, project.id, grid, dispatch)
+  const apps = useQuery(`apps:${project.id}`, (a) => a.call('apps.list', { projectId: project.id }))
+
+  const [form, setForm] = useState<SendForm>(() => ({
+    appId: rememberedApp(project.id) ?? project.appId ?? '',
+    androidOnly: false,
+    requireEmail: false,
+    message: ''
+  }))
+  const [choices, setChoices] = useState<SendChoices>({ reinvite: false, nonMobile: false })
+  const [confirming, setConfirming] = useState(false)
+  const [dragging, setDragging] = useState(false)
+
+  // The remembered app may be gone from HQ; fall back to the first app HQ lists.
+  const appList = apps.data
+  const appKnown = appList?.some((a) => a.id === form.appId) ?? false
+  if (appList && appList.length > 0 && !appKnown) {
+    setForm({ ...form, appId: appList[0]!.id })
+  }
+  const updateForm = (next: SendForm) => {
+    if (next.appId && next.appId !== form.appId) rememberApp(project.id, next.appId)
+    setForm(next)
+  }
+
+  const plan = useMemo(() => planSend(grid, choices), [grid, choices])
+  const counts = useMemo(() => countStatuses(grid), [grid])
+  const messageErrors = useMemo(
+    () => analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 0 }).errors,
+    [form.message, form.androidOnly]
+  )
+  const hasData = source !== null || grid.rows.length > 0
+  const sending = send.phase.kind !== 'idle'
+
+  const blockers: string[] = []
+  if (!form.appId || !appKnown) blockers.push('Choose the app to invite workers to.')
+  if (messageErrors.length > 0) blockers.push('Fix the message first (see above).')
+  if (plan.pending > 0 || imp.busy) blockers.push('Wait until every row is checked.')
+  else if (plan.rows.length === 0) blockers.push('No row is ready to invite.')
+  if (grid.editing) blockers.push('Finish editing the cell (Enter) first.')
+
+  const openConfirm = useCallback(() => {
+    if (blockers.length === 0 && !sending) setConfirming(true)
+  }, [blockers.length, sending])
+
+  const confirmSend = () => {
+    setConfirming(false)
+    const message = form.message.trim() === '' ? null : form.message
+    const options: InviteOptions = {
+      appId: form.appId,
+      androidOnly: form.androidOnly,
+      requireEmail: form.requireEmail,
+      message
+    }
+    void send.send(plan, options, choices.reinvite && plan.invitedBefore > 0)
+  }
+
+  const newList = () => {
+    send.reset()
+    imp.reset()
+    setChoices({ reinvite: false, nonMobile: false })
+  }
+
+  const openFile = useCallback(
+    (file: File) => {
+      if (send.phase.kind !== 'idle') send.reset()
+      void imp.openFile(file)
+    },
+    [send, imp]
+  )
+
+  // Drop a file anywhere on the window.
+  const dragDepth = useRef(0)
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files')
+    const onEnter = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      dragDepth.current++
+      setDragging(true)
+    }
+    const onOver = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      e.preventDefault()
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
+    }
+    const onLeave = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      dragDepth.current = Math.max(0, dragDepth.current - 1)
+      if (dragDepth.current === 0) setDragging(false)
+    }
+    const onDrop = (e: DragEvent) => {
+      dragDepth.current = 0
+      setDragging(false)
+      const file = e.dataTransfer?.files?.[0]
+      if (!file) return
+      e.preventDefault()
+      openFile(file)
+    }
+    window.addEventListener('dragenter', onEnter)
+    window.addEventListener('dragover', onOver)
+    window.addEventListener('dragleave', onLeave)
+    window.addEventListener('drop', onDrop)
+    return () => {
+      window.removeEventListener('dragenter', onEnter)
+      window.removeEventListener('dragover', onOver)
+      window.removeEventListener('dragleave', onLeave)
+      window.removeEventListener('drop', onDrop)
+    }
+  }, [openFile])
+
+  // Ctrl+V on the empty screen reads the clipboard as a list; Ctrl+Enter opens the send dialog.
+  useEffect(() => {
+    const typing = (target: EventTarget | null) =>
+      target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+    const onPaste = (e: ClipboardEvent) => {
+      if (hasData || typing(e.target)) return
+      const text = e.clipboardData?.getData('text/plain') ?? ''
+      if (text.trim() === '') return
+      e.preventDefault()
+      void imp.openText(text)
+    }
+    const onKey = (e: KeyboardEvent) => {
+      if (isShortcut(e, 'Enter') && hasData) {
+        e.preventDefault()
+        openConfirm()
+      }
+    }
+    window.addEventListener('paste', onPaste)
+    window.addEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('paste', onPaste)
+      window.removeEventListener('keydown', onKey)
+    }
+  }, [hasData, imp, openConfirm])
+
+  const unknownIds = useMemo(
+    () => [...grid.outcomes.values()].filter((o) => o.status === 'unknown').map((o) => o.numberId),
+    [grid.outcomes]
+  )
+  const rejectedCount = useMemo(() => rejectedCsv(grid, choices).count, [grid, choices])
+  const exportRejected = () => {
+    const { csv } = rejectedCsv(grid, choices)
+    downloadText(`rejected-rows-${project.domain}-${today()}.csv`, csv)
+  }
+
+  return (
+    <section className="invite-screen" aria-label="Invite workers by SMS">
+      {imp.error && (
+        <div className="callout callout-error callout-dismissable" role="alert">
+          <span>
+            <AlertIcon className="callout-icon" /> {imp.error}
+          </span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={imp.clearError}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+      {send.error && send.phase.kind === 'idle' && (
+        <div className="callout callout-error" role="alert">
+          <AlertIcon className="callout-icon" /> <span>{send.error}</span>
+        </div>
+      )}
+      {imp.lookupWarning && (
+        <div className="callout callout-warn">
+          <AlertIcon className="callout-icon" /> <span>{imp.lookupWarning}</span>
+        </div>
+      )}
+
+      {!hasData && !imp.busy ? (
+        <StartPanel
+          onFile={openFile}
+          onPaste={(text) => void imp.openText(text)}
+          onBlank={() => void imp.startBlank()}
+          country={imp.country}
+          onCountry={(code) => void imp.setCountry(code)}
+        />
+      ) : (
+        <div className="invite-layout">
+          <div className="invite-main">
+            {source && (
+              <SourceBar
+                info={source}
+                onReread={(options) => void imp.reread(options)}
+                onFile={openFile}
+                onReset={newList}
+                country={imp.country}
+                onCountry={(code) => void imp.setCountry(code)}
+                disabled={sending || imp.busy !== null}
+              />
+            )}
+            {source && mapping && (
+              <MappingPanel
+                info={source}
+                mapping={mapping}
+                onApply={(next) => void imp.applyMapping(next)}
+                edits={grid.undo.length}
+                disabled={sending || imp.busy !== null}
+              />
+            )}
+            <div className="igrid-toolbar" role="toolbar" aria-label="Grid">
+              <div className="igrid-counts" data-testid="status-counts">
+                <span className="igrid-count" data-testid="count-ready">
+                  <ToneIcon tone="ready" /> {formatCount(counts.ready)} ready
+                </span>
+                <span className="igrid-count" data-testid="count-fixed">
+                  <ToneIcon tone="fixed" /> {formatCount(counts.fixed)} fixed
+                </span>
+                <span className="igrid-count" data-testid="count-warning">
+                  <ToneIcon tone="warning" /> {formatCount(counts.warning)} {counts.warning === 1 ? 'warning' : 'warnings'}
+                </span>
+                <span className="igrid-count" data-testid="count-error">
+                  <ToneIcon tone="error" /> {formatCount(counts.error)} {counts.error === 1 ? 'error' : 'errors'}
+                </span>
+                {counts.pending > 0 && (
+                  <span className="igrid-count muted">
+                    <span className="spinner" /> {formatCount(counts.pending)} being checked
+                  </span>
+                )}
+              </div>
+              <label className="check-label igrid-filter">
+                <input
+                  type="checkbox"
+                  checked={grid.onlyProblems}
+                  onChange={(e) => dispatch({ type: 'setFilter', onlyProblems: e.target.checked })}
+                />
+                Only rows with problems
+              </label>
+              <div className="igrid-actions">
+                <button type="button" className="btn btn-small" disabled={grid.locked} onClick={() => dispatch({ type: 'addRow' })}>
+                  Add row
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={grid.locked || (!grid.cursor && grid.selected.size === 0)}
+                  title="Ctrl+Delete"
+                  onClick={() => dispatch({ type: 'deleteRows' })}
+                >
+                  {grid.selected.size > 1 ? `Delete ${plural(grid.selected.size, 'row')}` : 'Delete row'}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={!canUndo(grid)}
+                  title="Ctrl+Z"
+                  onClick={() => dispatch({ type: 'undo' })}
+                >
+                  Undo
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={!canRedo(grid)}
+                  title="Ctrl+Y"
+                  onClick={() => dispatch({ type: 'redo' })}
+                >
+                  Redo
+                </button>
+                <button type="button" className="btn btn-small" disabled={rejectedCount === 0} onClick={exportRejected}>
+                  <DownloadIcon /> Rejected rows
+                </button>
+              </div>
+            </div>
+            <div className="igrid-frame">
+              <ImportGrid
+                grid={grid}
+                dispatch={dispatch}
+                onResolveUnknown={(ids, action) => void send.resolveUnknown(ids, action)}
+                empty={grid.onlyProblems ? 'No row has a problem.' : 'No rows yet: use Add row, or paste cells here.'}
+              />
+              {imp.busy && (
+                <div className="ibusy" role="status" aria-live="polite">
+                  <strong>{imp.busy.label}…</strong>
+                  <div className={`progress${imp.busy.progress?.total ? '' : ' is-indeterminate'}`}>
+                    <div
+                      className="progress-fill"
+                      style={
+                        imp.busy.progress?.total
+                          ? { width: `${Math.round((imp.busy.progress.done / imp.busy.progress.total) * 100)}%` }
+                          : undefined
+                      }
+                    />
+                  </div>
+                  {imp.busy.progress?.total ? (
+                    <span className="muted">
+                      {formatCount(imp.busy.progress.done)} of {formatCount(imp.busy.progress.total)} rows
+                    </span>
+                  ) : null}
+                </div>
+              )}
+            </div>
+            <p className="igrid-hint muted small">
+              Arrows move · Enter or F2 edits · Esc cancels · Delete clears · Ctrl+Delete removes the row · Ctrl+Z / Ctrl+Y undo and redo
+              · Ctrl+V pastes cells · Ctrl+Enter sends
+            </p>
+          </div>
+          <aside className="invite-side">
+            {send.phase.kind === 'idle' ? (
+              <SendOptions
+                apps={apps.data}
+                appsError={apps.error ? apps.error.message : null}
+                form={form}
+                onForm={updateForm}
+                choices={choices}
+                onChoices={setChoices}
+                plan={plan}
+                server={project.server}
+                domain={project.domain}
+                disabled={false}
+                blockers={blockers}
+                onSend={openConfirm}
+              />
+            ) : (
+              <SendResults
+                phase={send.phase}
+                error={send.error}
+                onSendNow={() => void send.sendNow()}
+                onResolveUnknown={(ids, action) => void send.resolveUnknown(ids, action)}
+                unknownIds={unknownIds}
+                onNewList={newList}
+                onExportRejected={exportRejected}
+                rejected={rejectedCount}
+              />
+            )}
+          </aside>
+        </div>
+      )}
+
+      {confirming && (
+        <ConfirmDialog
+          title={`Send ${plural(plan.rows.length, 'invitation')}?`}
+          confirmLabel={`Send ${plural(plan.rows.length, 'invitation')}`}
+          onCancel={() => setConfirming(false)}
+          onConfirm={confirmSend}
+        >
+          <ConfirmSummary form={form} plan={plan} choices={choices} appName={appList?.find((a) => a.id === form.appId)?.name ?? form.appId} />
+        </ConfirmDialog>
+      )}
+
+      {dragging && (
+        <div className="idrop-overlay" aria-hidden="true">
+          <div>Drop the file to read its numbers</div>
+        </div>
+      )}
+    </section>
+  )
+}
+
+function ConfirmSummary({
+  form,
+  plan,
+  choices,
+  appName
+}: {
+  form: SendForm
+  plan: ReturnType<typeof planSend>
+  choices: SendChoices
+  appName: string
+}) {
+  const analysis = analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 60 })
+  return (
+    <ul className="idialog-list">
+      <li>
+        Each of <strong>{plural(plan.rows.length, 'number')}</strong> gets an SMS from HQ inviting them to <strong>{appName}</strong>.
+      </li>
+      <li>
+        {form.androidOnly ? 'Android only: the link is sent at once.' : 'They are asked to reply 1 (Android) or 2 (other phone).'}
+        {form.requireEmail ? ' Email is required to register.' : ''}
+      </li>
+      <li>
+        {analysis.blank
+          ? 'HQ’s default message.'
+          : `Your message: about ${plural(analysis.segments, 'SMS', 'SMS')} each (${analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'}).`}
+      </li>
+      {plan.errors > 0 && <li>{plural(plan.errors, 'row')} with errors will not be sent.</li>}
+      {plan.invitedBefore > 0 && (
+        <li>
+          {choices.reinvite
+            ? `${plural(plan.invitedBefore, 'number')} already invited will get a new link (the old one stops working).`
+            : `${plural(plan.skippedInvited, 'number')} already invited will be left out.`}
+        </li>
+      )}
+      {plan.skippedNonMobile > 0 && <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>}
+      <li className="muted">The batch is saved before sending: if the connection drops, nothing is lost or sent twice.</li>
+    </ul>
+  )
+}

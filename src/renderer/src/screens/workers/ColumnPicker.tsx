@@ -1,0 +1,77 @@
+import { useEffect, useId, useRef, useState } from 'react'
+import { ColumnsIcon } from '../../shell/icons'
+
+/** Lets the coordinator add custom-field columns to the table; the choice is remembered per project. */
+export function ColumnPicker({
+  keys,
+  chosen,
+  onChange
+}: {
+  keys: readonly string[]
+  chosen: readonly string[]
+  onChange: (next: string[]) => void
+}) {
+  const [open, setOpen] = useState(false)
+  const root = useRef<HTMLDivElement>(null)
+  const panelId = useId()
+
+  useEffect(() => {
+    if (!open) return
+    const onPointer = (event: MouseEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false)
+    }
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation()
+        setOpen(false)
+      }
+    }
+    document.addEventListener('mousedown', onPointer)
+    document.addEventListener('keydown', onKey, true)
+    return () => {
+      document.removeEventListener('mousedown', onPointer)
+      document.removeEventListener('keydown', onKey, true)
+    }
+  }, [open])
+
+  const toggle = (key: string, on: boolean) => {
+    // Keep the order in which fields are listed, whatever order they were ticked in.
+    const next = new Set(chosen)
+    if (on) next.add(key)
+    else next.delete(key)
+    onChange(keys.filter((k) => next.has(k)))
+  }
+
+  return (
+    <div className="popover-anchor" ref={root}>
+      <button
+        type="button"
+        className="btn"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <ColumnsIcon /> Columns{chosen.length ? ` (+${chosen.length})` : ''}
+      </button>
+      {open && (
+        <div className="popover" id={panelId} role="group" aria-label="Custom field columns">
+          <div className="popover-title">Custom fields to show</div>
+          {keys.length ? (
+            <ul className="popover-list">
+              {keys.map((key) => (
+                <li key={key}>
+                  <label className="check-label">
+                    <input type="checkbox" checked={chosen.includes(key)} onChange={(e) => toggle(key, e.target.checked)} />
+                    {key}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">This project's workers have no custom user data.</p>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}

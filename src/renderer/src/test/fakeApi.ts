@@ -1,0 +1,365 @@
+/**
+ * A small in-memory RosterApi for renderer unit tests: just enough of the core's behaviour for
+ * the screens to be exercised without a database. Every answer is checked against the contract,
+ * so a screen that works against this fake sends the core what it expects.
+ */
+import {
+  ApiError,
+  apiContract,
+  type ApiEvent,
+  type ApiEventName,
+  type ApiInput,
+  type ApiMethod,
+  type ApiOutput,
+  type RosterApi
+} from '../../../shared/api'
+import type {
+  ConnectionTest,
+  Facets,
+  Project,
+  SyncRun,
+  WorkerDetail,
+  WorkerRow
+} from '../../../shared/domain'
+
+export interface FakeWorker extends WorkerRow {
+  groupIds: string[]
+  locationId: string | null
+}
+
+export interface FakeState {
+  projects: Project[]
+  workers: FakeWorker[]
+  groups: { id: string; name: string }[]
+  locations: { id: string; name: string; parentId: string | null; type: string | null }[]
+  /** The API key projects.test and projects.save accept. */
+  goodKey: string
+}
+
+export interface FakeApi extends RosterApi {
+  state: FakeState
+  calls: { method: ApiMethod; input: unknown }[]
+  emit<E extends ApiEventName>(event: E, payload: ApiEvent<E>): void
+  /** Makes the next call to `method` fail with this error. */
+  failNext(method: ApiMethod, error: ApiError): void
+  /** Holds sync.start's run open until finishSync() is called. */
+  finishSync(projectId: string, outcome?: SyncRun['outcome'], error?: string | null): SyncRun
+  callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
+}
+
+export function makeWorker(i: number, patch: Partial<FakeWorker> = {}): FakeWorker {
+  const first = ['Amina', 'Baraka', 'Chiara', 'Daudi', 'Esther', 'Faith', 'Grace', 'Hassan'][i % 8]!
+  const last = ['Otieno', 'Mwangi', 'Achieng', 'Kamau', 'Njeri', 'Wanjiru'][i % 6]!
+  const phone = i % 5 === 4 ? null : `+2547${String(10_000_000 + i).padStart(8, '0')}`
+  return {
+    id: `w${String(i).padStart(6, '0')}`,
+    username: `${first.toLowerCase()}.${i}@demo-project.commcarehq.org`,
+    firstName: first,
+    lastName: last,
+    name: `${first} ${last} ${i}`,
+    email: '',
+    defaultPhone: phone,
+    phones: phone ? [phone] : [],
+    groupNames: i % 2 ? ['Team North'] : ['Team South'],
+    locationName: i % 3 ? 'Kibera' : 'Nairobi',
+    archived: i % 10 === 9,
+    userData: { role: i % 4 ? 'chw' : 'supervisor' },
+    groupIds: i % 2 ? ['g-north'] : ['g-south'],
+    locationId: i % 3 ? 'loc-kibera' : 'loc-nairobi',
+    ...patch
+  }
+}
+
+export function makeProject(patch: Partial<Project> = {}): Project {
+  return {
+    id: 'p1',
+    server: 'https://www.commcarehq.org',
+    domain: 'demo-project',
+    username: 'coordinator@example.org',
+    label: 'demo-project',
+    defaultCountry: 'KE',
+    appId: null,
+    hasKey: true,
+    lastGoodSync: null,
+    lastSync: null,
+    ...patch
+  }
+}
+
+export function syncRun(projectId: string, patch: Partial<SyncRun> = {}): SyncRun {
+  return {
+    id: 1,
+    projectId,
+    startedAt: '2025-03-03T09:00:00.000Z',
+    endedAt: '2025-03-03T09:00:12.000Z',
+    outcome: 'ok',
+    workers: 0,
+    archived: 0,
+    groups: 2,
+    locations: 3,
+    added: 0,
+    updated: 0,
+    removed: 0,
+    durationMs: 12_000,
+    error: null,
+    ...patch
+  }
+}
+
+export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
+  const state: FakeState = {
+    projects: init.projects ?? [],
+    workers: init.workers ?? [],
+    groups: init.groups ?? [
+      { id: 'g-north', name: 'Team North' },
+      { id: 'g-south', name: 'Team South' }
+    ],
+    locations: init.locations ?? [
+      { id: 'loc-kenya', name: 'Kenya', parentId: null, type: 'country' },
+      { id: 'loc-nairobi', name: 'Nairobi', parentId: 'loc-kenya', type: 'county' },
+      { id: 'loc-kibera', name: 'Kibera', parentId: 'loc-nairobi', type: 'ward' }
+    ],
+    goodKey: init.goodKey ?? 'good-key'
+  }
+  const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
+  const calls: { method: ApiMethod; input: unknown }[] = []
+  const failures = new Map<ApiMethod, ApiError>()
+  let nextRunId = 100
+  const running = new Map<string, SyncRun>()
+
+  const emit = <E extends ApiEventName>(event: E, payload: ApiEvent<E>) => {
+    for (const listener of listeners.get(event) ?? []) (listener as (p: ApiEvent<E>) => void)(payload)
+  }
+
+  const under = (locationId: string): Set<string> => {
+    const ids = new Set([locationId])
+    let grew = true
+    while (grew) {
+      grew = false
+      for (const l of state.locations) {
+        if (l.parentId && ids.has(l.parentId) && !ids.has(l.id)) {
+          ids.add(l.id)
+          grew = true
+        }
+      }
+    }
+    return ids
+  }
+
+  const filtered = (input: ApiInput<'workers.query'>): FakeWorker[] => {
+    const status = input.status ?? 'active'
+    const text = input.text?.toLowerCase().trim()
+    const digits = text?.replace(/\D/g, '')
+    const locations = input.locationId ? under(input.locationId) : null
+    return state.workers.filter((w) => {
+      if (status === 'active' && w.archived) return false
+      if (status === 'archived' && !w.archived) return false
+      if (input.groupId && !w.groupIds.includes(input.groupId)) return false
+      if (locations && (!w.locationId || !locations.has(w.locationId))) return false
+      if (input.hasPhone && !w.phones.length) return false
+      if (input.field && w.userData[input.field.key] !== input.field.value) return false
+      if (text) {
+        const inText = w.name.toLowerCase().includes(text) || w.username.toLowerCase().includes(text)
+        const local = digits && digits.length >= 3 ? digits.replace(/^0/, '254') : null
+        const inPhone = local ? w.phones.some((p) => p.replace(/\D/g, '').includes(local)) : false
+        if (!inText && !inPhone) return false
+      }
+      return true
+    })
+  }
+
+  const project = (id: string): Project => {
+    const found = state.projects.find((p) => p.id === id)
+    if (!found) throw new ApiError('not-found', `There is no saved project with id ${id}.`)
+    return found
+  }
+
+  const handlers: { [M in ApiMethod]?: (input: ApiInput<M>) => ApiOutput<M> } = {
+    'projects.list': () => state.projects,
+    'projects.save': (input) => {
+      if (input.apiKey !== undefined && input.apiKey !== state.goodKey) {
+        throw new ApiError('auth', 'HQ did not accept this username and API key.')
+      }
+      const id = input.id ?? `p${state.projects.length + 1}`
+      const existing = state.projects.find((p) => p.id === id)
+      const saved = makeProject({
+        ...existing,
+        id,
+        server: input.server,
+        domain: input.domain,
+        username: input.username,
+        label: input.label ?? input.domain,
+        defaultCountry: input.defaultCountry ?? 'KE',
+        hasKey: Boolean(input.apiKey) || Boolean(existing?.hasKey)
+      })
+      state.projects = existing ? state.projects.map((p) => (p.id === id ? saved : p)) : [...state.projects, saved]
+      return saved
+    },
+    'projects.remove': ({ projectId }) => {
+      state.projects = state.projects.filter((p) => p.id !== projectId)
+      return { ok: true as const }
+    },
+    'projects.test': (input): ConnectionTest => {
+      const key = 'projectId' in input ? state.goodKey : input.apiKey
+      if (key !== state.goodKey) {
+        const message = 'HQ did not accept this username and API key (HTTP 401). Check the key in HQ.'
+        return { ok: false, workers: { ok: false, message }, registration: { ok: false, message } }
+      }
+      return {
+        ok: true,
+        workers: { ok: true, message: 'Roster can read the mobile worker list.' },
+        registration: { ok: true, message: 'Roster can send SMS registration invitations.' }
+      }
+    },
+    'sync.start': ({ projectId }) => {
+      const run = syncRun(projectId, { id: nextRunId++, outcome: 'running', endedAt: null, durationMs: null })
+      running.set(projectId, run)
+      const p = project(projectId)
+      state.projects = state.projects.map((x) => (x === p ? { ...p, lastSync: run } : x))
+      return { runId: run.id }
+    },
+    'sync.cancel': ({ projectId }) => {
+      queueMicrotask(() => api.finishSync(projectId, 'cancelled'))
+      return { ok: true as const }
+    },
+    'sync.runs': ({ projectId }) => {
+      const p = project(projectId)
+      return p.lastSync ? [p.lastSync] : []
+    },
+    'workers.query': (input) => {
+      const rows = filtered(input)
+      const sort = input.sort ?? 'name'
+      const key = (w: FakeWorker): string =>
+        sort === 'username'
+          ? w.username
+          : sort === 'phone'
+            ? (w.defaultPhone ?? '~')
+            : sort === 'location'
+              ? (w.locationName ?? '~')
+              : sort === 'status'
+                ? String(Number(w.archived))
+                : w.name
+      rows.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id))
+      if (input.dir === 'desc') rows.reverse()
+      const offset = input.offset ?? 0
+      const limit = input.limit ?? 100
+      return { total: rows.length, offset, rows: rows.slice(offset, offset + limit).map(toRow) }
+    },
+    'workers.get': ({ id, projectId }): WorkerDetail | null => {
+      const w = state.workers.find((x) => x.id === id)
+      if (!w) return null
+      const p = project(projectId)
+      const path = (locationId: string): string[] => {
+        const out: string[] = []
+        let at = state.locations.find((l) => l.id === locationId)
+        while (at) {
+          out.unshift(at.name)
+          const parentId: string | null = at.parentId
+          at = parentId ? state.locations.find((l) => l.id === parentId) : undefined
+        }
+        return out
+      }
+      return {
+        ...toRow(w),
+        groups: w.groupIds.map((gid) => ({ id: gid, name: state.groups.find((g) => g.id === gid)?.name ?? gid })),
+        locations: w.locationId
+          ? [{ id: w.locationId, name: w.locationName ?? w.locationId, path: path(w.locationId) }]
+          : [],
+        primaryLocationId: w.locationId,
+        systemData: { commcare_project: p.domain },
+        raw: { id: w.id, username: w.username, first_name: w.firstName, phone_numbers: w.phones, eulas: null },
+        hqUrl: `${p.server}/a/${p.domain}/settings/users/commcare/account/${w.id}/`,
+        caseListUrl: `${p.server}/a/${p.domain}/reports/case_list/?emw=u__${w.id}`
+      }
+    },
+    'workers.facets': (): Facets => ({
+      groups: state.groups.map((g) => ({ ...g, count: state.workers.filter((w) => w.groupIds.includes(g.id)).length })),
+      locations: state.locations.map((l) => ({
+        ...l,
+        count: state.workers.filter((w) => w.locationId === l.id).length
+      })),
+      customFieldKeys: [...new Set(state.workers.flatMap((w) => Object.keys(w.userData)))].sort(),
+      counts: {
+        active: state.workers.filter((w) => !w.archived).length,
+        archived: state.workers.filter((w) => w.archived).length
+      }
+    }),
+    'workers.exportCsv': (input) => {
+      const rows = filtered({ ...input })
+      const csv = ['name,username', ...rows.map((w) => `${w.name},${w.username}`)].join('\n')
+      return { filename: 'demo-project-workers.csv', csv, rows: rows.length }
+    },
+    'app.openExternal': () => ({ ok: true as const }),
+    'app.info': () => ({ version: '0.1.0-test', transport: 'loopback' as const })
+  }
+
+  const api: FakeApi = {
+    state,
+    calls,
+    emit,
+    failNext(method, error) {
+      failures.set(method, error)
+    },
+    finishSync(projectId, outcome = 'ok', error = null) {
+      const run = running.get(projectId) ?? syncRun(projectId, { id: nextRunId++ })
+      running.delete(projectId)
+      const done: SyncRun = {
+        ...run,
+        outcome,
+        error,
+        endedAt: '2025-03-03T09:00:12.000Z',
+        durationMs: 12_000,
+        workers: state.workers.filter((w) => !w.archived).length,
+        archived: state.workers.filter((w) => w.archived).length
+      }
+      state.projects = state.projects.map((p) =>
+        p.id === projectId ? { ...p, lastSync: done, lastGoodSync: outcome === 'ok' ? done : p.lastGoodSync } : p
+      )
+      emit('sync.finished', done)
+      return done
+    },
+    callsOf<M extends ApiMethod>(method: M) {
+      return calls.filter((c) => c.method === method).map((c) => c.input as ApiInput<M>)
+    },
+    async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+      calls.push({ method, input })
+      // Same check the core's transport makes, so the renderer cannot send what the core would refuse.
+      const parsed = apiContract[method].input.safeParse(input)
+      if (!parsed.success) throw new ApiError('invalid-input', `${method}: ${parsed.error.message}`)
+      await Promise.resolve()
+      const failure = failures.get(method)
+      if (failure) {
+        failures.delete(method)
+        throw failure
+      }
+      const handler = handlers[method] as ((i: ApiInput<M>) => ApiOutput<M>) | undefined
+      if (!handler) throw new ApiError('unknown-method', `The fake API has no ${method}`)
+      const result = handler(parsed.data as ApiInput<M>)
+      return apiContract[method].output.parse(result) as ApiOutput<M>
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(listener as (payload: never) => void)
+      return () => set.delete(listener as (payload: never) => void)
+    }
+  }
+  return api
+}
+
+function toRow(w: FakeWorker): WorkerRow {
+  return {
+    id: w.id,
+    username: w.username,
+    firstName: w.firstName,
+    lastName: w.lastName,
+    name: w.name,
+    email: w.email,
+    defaultPhone: w.defaultPhone,
+    phones: w.phones,
+    groupNames: w.groupNames,
+    locationName: w.locationName,
+    archived: w.archived,
+    userData: w.userData
+  }
+}

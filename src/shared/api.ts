@@ -1,0 +1,157 @@
+/**
+ * The one API between the renderer and the core. Each call has an input and an output schema;
+ * both transports (Electron IPC and the loopback HTTP transport) validate every payload
+ * against this table, so a renderer bug or a hostile page cannot hand the core a bad value.
+ */
+import { z } from 'zod'
+import {
+  ApplicationSchema,
+  ConnectionTestSchema,
+  ConnectivitySchema,
+  FacetsSchema,
+  ProjectId,
+  ProjectInputSchema,
+  ProjectSchema,
+  SyncProgressSchema,
+  SyncRunSchema,
+  WorkerDetailSchema,
+  WorkerFilterSchema,
+  WorkerPageSchema,
+  WorkerQuerySchema
+} from './domain'
+import {
+  BatchInputSchema,
+  BatchNumberSchema,
+  BatchSummarySchema,
+  InviteLookupSchema,
+  InviteProgressSchema,
+  NumberStatusSchema
+} from './invite'
+
+const Empty = z.object({}).strict()
+const ByProject = z.object({ projectId: ProjectId }).strict()
+const ByBatch = z.object({ batchId: z.number().int() }).strict()
+const Ok = z.object({ ok: z.literal(true) })
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output }
+}
+
+export const apiContract = {
+  'projects.list': call(Empty, z.array(ProjectSchema)),
+  'projects.save': call(ProjectInputSchema.extend({ id: ProjectId.optional() }).strict(), ProjectSchema),
+  'projects.remove': call(ByProject, Ok),
+  /** Tests saved credentials (projectId) or unsaved ones from the Connect form. */
+  'projects.test': call(
+    z.union([ByProject, ProjectInputSchema.strict()]),
+    ConnectionTestSchema
+  ),
+
+  'sync.start': call(ByProject, z.object({ runId: z.number().int() })),
+  'sync.cancel': call(ByProject, Ok),
+  'sync.runs': call(ByProject, z.array(SyncRunSchema)),
+
+  'workers.query': call(WorkerQuerySchema.strict(), WorkerPageSchema),
+  'workers.get': call(z.object({ projectId: ProjectId, id: z.string() }).strict(), WorkerDetailSchema.nullable()),
+  'workers.facets': call(ByProject, FacetsSchema),
+  'workers.exportCsv': call(
+    WorkerFilterSchema.extend({ columns: z.array(z.string()).optional() }).strict(),
+    z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() })
+  ),
+
+  'apps.list': call(ByProject, z.array(ApplicationSchema)),
+
+  'invite.lookup': call(
+    z.object({ projectId: ProjectId, digits: z.array(z.string().regex(/^\d{1,20}$/)).max(200_000) }).strict(),
+    InviteLookupSchema
+  ),
+  'invite.create': call(BatchInputSchema, z.object({ batchId: z.number().int() })),
+  'invite.send': call(
+    z.object({ batchId: z.number().int(), confirmOffline: z.boolean().optional() }).strict(),
+    Ok
+  ),
+  'invite.cancel': call(ByBatch, Ok),
+  /** The coordinator's decision on numbers whose outcome is unknown. */
+  'invite.resolveUnknown': call(
+    z.object({
+      batchId: z.number().int(),
+      numberIds: z.array(z.number().int()).min(1),
+      action: z.enum(['resend', 'mark-failed'])
+    }).strict(),
+    Ok
+  ),
+  'invite.reinvite': call(
+    z.object({ batchId: z.number().int(), numberIds: z.array(z.number().int()).min(1) }).strict(),
+    z.object({ batchId: z.number().int() })
+  ),
+  'invite.batches': call(ByProject, z.array(BatchSummarySchema)),
+  'invite.batch': call(
+    z.object({ batchId: z.number().int(), status: NumberStatusSchema.optional(), registered: z.boolean().optional() }).strict(),
+    z.object({ batch: BatchSummarySchema, numbers: z.array(BatchNumberSchema) })
+  ),
+  'invite.exportCsv': call(
+    ByBatch,
+    z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() })
+  ),
+
+  /** Opens an HQ page in the system browser; the core checks the host is the project's server. */
+  'app.openExternal': call(z.object({ url: z.string().url() }).strict(), Ok),
+  'app.info': call(Empty, z.object({ version: z.string(), transport: z.enum(['ipc', 'loopback']) }))
+} as const
+
+export const apiEvents = {
+  'sync.progress': SyncProgressSchema,
+  'sync.finished': SyncRunSchema,
+  connectivity: ConnectivitySchema,
+  'invite.progress': InviteProgressSchema
+} as const
+
+export type ApiContract = typeof apiContract
+export type ApiMethod = keyof ApiContract
+export type ApiInput<M extends ApiMethod> = z.input<ApiContract[M]['input']>
+export type ApiParsedInput<M extends ApiMethod> = z.output<ApiContract[M]['input']>
+export type ApiOutput<M extends ApiMethod> = z.output<ApiContract[M]['output']>
+export type ApiEventName = keyof typeof apiEvents
+export type ApiEvent<E extends ApiEventName> = z.output<(typeof apiEvents)[E]>
+
+/** What the core implements: one async function per call, given an already-validated input. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> }
+
+/** What the renderer calls. */
+export interface RosterApi {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvent<E>) => void): () => void
+}
+
+/** An error that crossed a transport: the message is for the coordinator, code for the UI. */
+export interface ApiErrorShape {
+  code: string
+  message: string
+}
+
+export class ApiError extends Error implements ApiErrorShape {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiContract, name)
+}
+
+/** Turns a zod failure into one sentence naming the field: "rows[3].e164: Not an E.164 phone number". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+        .join('')
+      return path ? `${path}: ${issue.message}` : issue.message
+    })
+    .join('; ')
+}

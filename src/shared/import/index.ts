@@ -1,0 +1,62 @@
+export {
+  type ParsedTable,
+  type DelimitedTable,
+  type SheetTable,
+  type PastedTable,
+  type ParseIssue,
+  type Delimiter,
+  ParsedTableSchema,
+  DelimitedTableSchema,
+  SheetTableSchema,
+  PastedTableSchema,
+  ParseIssueSchema,
+  DelimiterSchema,
+  columnLetter
+} from './table'
+export { detectEncoding, decodeBytes, ENCODING_CHOICES, type EncodingGuess } from './encoding'
+export { parseDelimited, parseDelimitedText, detectDelimiter, type DelimitedOptions } from './delimited'
+export { detectHeaderRow, foldHeader, phoneHeaderScore } from './header'
+export {
+  openWorkbook,
+  listSheets,
+  readSheet,
+  cellText,
+  SpreadsheetError,
+  type Workbook,
+  type SheetOptions
+} from './xlsx'
+export { parsePaste } from './paste'
+export {
+  guessPhoneColumn,
+  defaultMapping,
+  importRows,
+  slugifyKey,
+  isValidUserDataKey,
+  isReservedKey,
+  ColumnMappingSchema,
+  FieldMappingSchema,
+  type ColumnMapping,
+  type FieldMapping
+} from './mapping'
+export {
+  validateRows,
+  ValidationIndex,
+  lookupsFromLists,
+  invitableRows,
+  isNonMobile,
+  ImportRowSchema,
+  ValidatedRowSchema,
+  RowStatusSchema,
+  ClashSchema,
+  RegisteredWorkerSchema,
+  PriorInvitationSchema,
+  type ImportRow,
+  type ValidatedRow,
+  type RowStatus,
+  type Clash,
+  type RegisteredWorker,
+  type PriorInvitation,
+  type PhoneLookups,
+  type ValidationContext,
+  type StatusCounts
+} from './validate'

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import { defaultMapping, guessPhoneColumn, importRows, isValidUserDataKey, slugifyKey } from './mapping'
+
+const rows = [
+  ['Amina', '12345678', '0712 345 678', 'Kisumu'],
+  ['Brian', '23456789', '254722345678', 'Siaya'],
+  ['Chebet', '34567890', '2.54712E+11', 'Kericho']
+]
+
+describe('guessPhoneColumn', () => {
+  it('finds the phone column by its title in several languages', () => {
+    for (const title of [
+      'Phone',
+      'Mobile number',
+      'MSISDN',
+      'Téléphone',
+      'Numéro de téléphone',
+      'Namba ya simu',
+      'Tel.',
+      'Celular'
+    ]) {
+      expect(guessPhoneColumn(['Name', 'National ID', title, 'Village'], rows)).toBe(2)
+    }
+  })
+
+  it('finds it by content when the titles say nothing', () => {
+    const content = [
+      ['Amina', 'Kisumu', '0712 345 678'],
+      ['Brian', 'Siaya', '+254 722 345 678'],
+      ['Chebet', 'Kericho', '']
+    ]
+    expect(guessPhoneColumn(['Column A', 'Column B', 'Column C'], content)).toBe(2)
+  })
+
+  it('prefers a clear title over another column of long numbers', () => {
+    // The ID column looks like phone numbers too; the title decides.
+    expect(guessPhoneColumn(['Name', 'ID number', 'Phone', 'Village'], rows)).toBe(2)
+  })
+
+  it('prefers content over a vague title', () => {
+    const vague = [
+      ['1', 'Amina', '0712 345 678'],
+      ['2', 'Brian', '0722 345 678']
+    ]
+    expect(guessPhoneColumn(['No', 'Number of visits', 'Contact'], vague)).toBe(2)
+  })
+
+  it('answers -1 when no column holds phone numbers', () => {
+    expect(guessPhoneColumn(['Name', 'Village'], [['Amina', 'Kisumu']])).toBe(-1)
+  })
+})
+
+describe('custom data keys', () => {
+  it('slugifies titles into keys HQ accepts', () => {
+    expect(slugifyKey("Numéro d'équipe")).toBe('numero_d_equipe')
+    expect(slugifyKey('  Health Facility (CHV) ')).toBe('health_facility_chv')
+    expect(slugifyKey('2nd village')).toBe('field_2nd_village')
+    expect(slugifyKey('', 2)).toBe('column_c')
+    for (const key of ['numero_d_equipe', 'health_facility_chv', 'field_2nd_village', 'column_c']) {
+      expect(isValidUserDataKey(key)).toBe(true)
+    }
+  })
+
+  it('rejects keys HQ reserves or cannot store', () => {
+    expect(isValidUserDataKey('commcare_location_id')).toBe(false)
+    expect(isValidUserDataKey('1st')).toBe(false)
+    expect(isValidUserDataKey('xml_thing')).toBe(false)
+    expect(isValidUserDataKey('has space')).toBe(false)
+  })
+})
+
+describe('defaultMapping', () => {
+  it('maps the phone column and sends every other titled column as custom data', () => {
+    const mapping = defaultMapping(['Name', 'National ID', 'Téléphone', 'Village'], rows)
+    expect(mapping).toEqual({
+      phone: 2,
+      fields: [
+        { index: 0, header: 'Name', key: 'name', skip: false },
+        { index: 1, header: 'National ID', key: 'national_id', skip: false },
+        { index: 3, header: 'Village', key: 'village', skip: false }
+      ]
+    })
+  })
+
+  it('skips empty columns, reserved names and untitled columns, saying why', () => {
+    const table = [
+      ['Amina', '0712345678', '', 'x', 'y'],
+      ['Brian', '0722345678', '', 'x', 'y']
+    ]
+    const mapping = defaultMapping(['Name', 'Phone', 'Notes', 'commcare_project', 'Village'], table)
+    expect(mapping.fields).toEqual([
+      { index: 0, header: 'Name', key: 'name', skip: false },
+      { index: 2, header: 'Notes', key: 'notes', skip: true, reason: 'the column is empty' },
+      {
+        index: 3,
+        header: 'commcare_project',
+        key: 'commcare_project',
+        skip: true,
+        reason: 'names starting with commcare_ are reserved by CommCare HQ'
+      },
+      { index: 4, header: 'Village', key: 'village', skip: false }
+    ])
+    const untitled = defaultMapping(
+      ['Column A', 'Column B'],
+      table.map((r) => r.slice(0, 2)),
+      { hasHeader: false }
+    )
+    expect(untitled).toEqual({
+      phone: 1,
+      fields: [
+        {
+          index: 0,
+          header: 'Column A',
+          key: 'column_a',
+          skip: true,
+          reason: 'the column has no title; name it to send it'
+        }
+      ]
+    })
+  })
+
+  it('keeps keys unique when titles repeat', () => {
+    const mapping = defaultMapping(['Name', 'Phone', 'Name', 'name'], [['a', '0712345678', 'b', 'c']])
+    expect(mapping.fields.map((f) => f.key)).toEqual(['name', 'name_2', 'name_3'])
+  })
+})
+
+describe('importRows', () => {
+  it('takes the phone cell and the mapped fields, with the file row numbers', () => {
+    const table = {
+      rows: [
+        ['Amina ', '0712 345 678', 'Kisumu', 'secret'],
+        ['Brian', '254722345678', '', 'secret']
+      ],
+      rowNumbers: [2, 4]
+    }
+    const mapping = {
+      phone: 1,
+      fields: [
+        { index: 0, header: 'Name', key: 'name', skip: false },
+        { index: 2, header: 'Village', key: 'village', skip: false },
+        { index: 3, header: 'PIN', key: 'pin', skip: true }
+      ]
+    }
+    expect(importRows(table, mapping)).toEqual([
+      { row: 2, phone: '0712 345 678', fields: { name: 'Amina', village: 'Kisumu' } },
+      { row: 4, phone: '254722345678', fields: { name: 'Brian' } }
+    ])
+  })
+
+  it('asks for a phone column when none is mapped', () => {
+    expect(() => importRows({ rows: [['a']], rowNumbers: [1] }, { phone: -1, fields: [] })).toThrow(
+      'choose the column that holds the phone numbers'
+    )
+  })
+})

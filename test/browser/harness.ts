@@ -1,0 +1,127 @@
+/**
+ * Starts the whole app as a coordinator would see it, minus Electron: the HQ simulator, the real
+ * core on a temporary database, the loopback transport serving the built renderer, and Debian's
+ * Chromium driven by playwright-core.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import type { ApiInput, ApiMethod, ApiOutput } from '../../src/shared/api'
+import { createCore, type Core } from '../../src/main/core/core'
+import { dispatch } from '../../src/main/core/dispatch'
+import { MemorySecretStore } from '../../src/main/core/secrets'
+import { startLoopback, type LoopbackServer } from '../../src/main/transport/loopback'
+import { startSim, type Sim } from '../hq-sim'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync'
+]
+const ROOT = resolve(__dirname, '../..')
+const RENDERER_DIR = join(ROOT, 'out/renderer')
+export const RESULTS_DIR = join(ROOT, 'test-results')
+
+export interface App {
+  page: Page
+  sim: Sim
+  core: Core
+  server: LoopbackServer
+  dataDir: string
+  /** Calls the core directly, as the renderer would, to set up state a test is not about. */
+  api<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>
+  /** Saves the simulator's project with the right key and returns its id. */
+  connect(): Promise<string>
+  /** Saves a full-page PNG under test-results/ and returns its path. */
+  screenshot(name: string): Promise<string>
+  /** External links the app asked to open (the loopback core records them instead of opening). */
+  openedUrls: string[]
+  close(): Promise<void>
+}
+
+export async function startApp(opts: {
+  users?: number
+  seed?: number
+  faults?: string
+  latencyMs?: number
+  viewport?: { width: number; height: number }
+} = {}): Promise<App> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('The renderer is not built: run `npm run build` before the browser tests.')
+  }
+  const sim = await startSim({ users: opts.users ?? 200, seed: opts.seed, faults: opts.faults, latencyMs: opts.latencyMs })
+  const dataDir = mkdtempSync(join(tmpdir(), 'roster-browser-'))
+  const openedUrls: string[] = []
+  const core = createCore({
+    dbPath: join(dataDir, 'roster.db'),
+    secrets: new MemorySecretStore(),
+    openExternal: async (url) => {
+      openedUrls.push(url)
+    },
+    transport: 'loopback',
+    version: 'test',
+    log: () => {}
+  })
+  const server = await startLoopback({ handlers: core.handlers, events: core.events, rendererDir: RENDERER_DIR })
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true
+  })
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1360, height: 860 },
+    acceptDownloads: true,
+    permissions: ['clipboard-read', 'clipboard-write']
+  })
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.goto(server.appUrl)
+
+  const api = async <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> => {
+    const result = await dispatch(core.handlers, method, input)
+    if (!result.ok) throw new Error(`${method}: ${result.error.message}`)
+    return result.result as ApiOutput<M>
+  }
+
+  return {
+    page,
+    sim,
+    core,
+    server,
+    dataDir,
+    api,
+    openedUrls,
+    async connect() {
+      const project = await api('projects.save', {
+        server: sim.url,
+        domain: sim.domain,
+        username: sim.credentials.username,
+        apiKey: sim.credentials.apiKey,
+        defaultCountry: 'KE'
+      })
+      return project.id
+    },
+    async screenshot(name) {
+      mkdirSync(RESULTS_DIR, { recursive: true })
+      const path = join(RESULTS_DIR, `${name}.png`)
+      await page.screenshot({ path, fullPage: false })
+      return path
+    },
+    async close() {
+      if (pageErrors.length) console.warn(`page errors: ${pageErrors.join(' | ')}`)
+      await browser.close().catch(() => {})
+      await server.close()
+      await core.close()
+      await sim.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises'
+import Papa from 'papaparse'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator } from 'playwright-core'
+import { parsePhoneNumberFromString } from 'libphonenumber-js'
+import type { HqWorker } from '../hq-sim/types'
+import { startApp, type App } from './harness'
+
+const USERS = 5000
+
+/** Waits until a locator's text matches (Playwright's own expect is not used with vitest). */
+async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
+  let last = ''
+  await expect
+    .poll(
+      async () => {
+        last = (await locator.textContent().catch(() => '')) ?? ''
+        return pattern.test(last)
+      },
+      { timeout, interval: 100 }
+    )
+    .toBe(true)
+  return last
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US')
+
+describe('the Workers screen on a 5,000-worker project', () => {
+  let app: App
+  let active: HqWorker[]
+  const count = () => app.page.getByRole('status').filter({ hasText: /worker/ }).first()
+  const grid = () => app.page.getByRole('grid', { name: 'Workers' })
+  const search = () => app.page.getByRole('searchbox', { name: 'Search workers' })
+
+  beforeAll(async () => {
+    app = await startApp({ users: USERS, latencyMs: 20 })
+    await app.connect()
+    await app.page.reload()
+    active = app.sim.activeWorkers()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('syncs the whole roster with visible progress', async () => {
+    const { page } = app
+    await page.getByRole('heading', { name: 'Sync to download the roster' }).waitFor()
+    await page.getByRole('button', { name: 'Sync now' }).click()
+    await page.getByRole('progressbar').first().waitFor()
+    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`), 90_000)
+    await waitForText(page.locator('.last-synced'), /^Last synced today \d\d:\d\d \(took .+\)$/)
+    expect(await grid().getAttribute('aria-rowcount')).toBe(String(active.length + 1))
+    // Only the rows in view are in the page.
+    expect(await grid().getByRole('row').count()).toBeLessThan(60)
+    await app.screenshot('workers')
+  })
+
+  it('finds a worker by name as you type', async () => {
+    const worker = active.find((w) => w.first_name && w.last_name)!
+    const name = `${worker.first_name} ${worker.last_name}`
+    await search().fill(name)
+    await waitForText(count(), new RegExp(`^[\\d,]+ of ${fmt(active.length)} active workers`))
+    const rows = grid().getByRole('row').filter({ hasText: name })
+    expect(await rows.count()).toBeGreaterThan(0)
+  })
+
+  it('finds a worker by a phone number typed the local way', async () => {
+    const worker = active.find((w) => w.phone_numbers.some((p) => p.replace('+', '').startsWith('2547')))!
+    const digits = worker.phone_numbers.find((p) => p.replace('+', '').startsWith('2547'))!.replace('+', '')
+    const local = parsePhoneNumberFromString(`+${digits}`)!.formatNational() // "0712 345678"
+    expect(local.startsWith('0')).toBe(true)
+    await search().fill(local)
+    await waitForText(count(), /^1 of |^[2-9] of /)
+    const username = worker.username.split('@')[0]!
+    await grid().getByRole('row').filter({ hasText: username }).first().waitFor()
+    await search().fill('')
+    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
+  })
+
+  it('filters by group, and by a location including the ones under it', async () => {
+    const { page } = app
+    const group = app.sim.data.groups.find((g) => active.some((w) => w.groups.includes(g.id)))!
+    const inGroup = active.filter((w) => w.groups.includes(group.id)).length
+    await page.getByLabel('Group').selectOption(group.id)
+    await waitForText(count(), new RegExp(`^${fmt(inGroup)} of ${fmt(active.length)} active workers`))
+    await page.getByLabel('Group').selectOption('')
+
+    const locations = app.sim.data.locations
+    const parent = locations.find((l) => locations.some((c) => c.parent_location_id === l.location_id))!
+    const subtree = new Set([parent.location_id])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const l of locations) {
+        if (subtree.has(l.parent_location_id) && !subtree.has(l.location_id)) {
+          subtree.add(l.location_id)
+          grew = true
+        }
+      }
+    }
+    const under = active.filter((w) => w.locations.some((id) => subtree.has(id))).length
+    await page.getByLabel('Location').selectOption(parent.location_id)
+    await waitForText(count(), new RegExp(`^${fmt(under)} of ${fmt(active.length)} active workers`))
+  })
+
+  it('shows a worker in the detail pane and opens HQ pages through the core', async () => {
+    const { page } = app
+    await page.getByLabel('Location').selectOption('')
+    await search().fill('')
+    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
+    const withPhone = active.find((w) => w.phone_numbers.length && w.groups.length && w.first_name)!
+    await search().fill(withPhone.username.split('@')[0]!)
+    const row = grid().getByRole('row').filter({ hasText: withPhone.username.split('@')[0]! }).first()
+    await row.click()
+    const pane = page.getByRole('complementary', { name: /^Details of / })
+    await pane.getByRole('heading', { level: 2 }).waitFor()
+    expect(await pane.getByRole('button', { name: /^Copy \+/ }).count()).toBe(withPhone.phone_numbers.length)
+    const groupName = app.sim.data.groups.find((g) => g.id === withPhone.groups[0])!.name
+    expect(await pane.textContent()).toContain(groupName)
+    await app.screenshot('worker-detail')
+
+    await pane.getByRole('button', { name: 'Open in HQ' }).click()
+    await expect
+      .poll(() => app.openedUrls)
+      .toEqual([expect.stringContaining(`/a/${app.sim.domain}/`)])
+    expect(app.openedUrls[0]).toContain(withPhone.id)
+
+    await page.keyboard.press('Escape')
+    await pane.waitFor({ state: 'detached' })
+    await search().fill('')
+  })
+
+  it('exports the filtered list as CSV', async () => {
+    const { page } = app
+    const group = app.sim.data.groups.find((g) => active.some((w) => w.groups.includes(g.id)))!
+    const inGroup = active.filter((w) => w.groups.includes(group.id))
+    await page.getByLabel('Group').selectOption(group.id)
+    await waitForText(count(), new RegExp(`^${fmt(inGroup.length)} of`))
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click()
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.csv$/)
+    const text = await readFile((await download.path())!, 'utf8')
+    const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true })
+    expect(parsed.data).toHaveLength(inGroup.length)
+    expect(new Set(parsed.data.map((r) => r['HQ id']))).toEqual(new Set(inGroup.map((w) => w.id)))
+    await page.getByText(`Exported ${fmt(inGroup.length)} workers`).waitFor()
+  })
+})
