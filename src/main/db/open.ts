@@ -32,7 +32,7 @@ export function openDatabase(path: string): Db {
 const statementCache = new WeakMap<Db, Map<string, Database.Statement>>()
 
 /** A prepared statement for this SQL, prepared once per connection and reused. */
-export function stmt<BindParameters extends unknown[] | {} = unknown[], Result = unknown>(
+export function stmt<BindParameters extends unknown[] | object = unknown[], Result = unknown>(
   db: Db,
   sql: string
 ): Database.Statement<BindParameters, Result> {

@@ -56,14 +56,18 @@ function toRecord(row: ProjectSqlRow): ProjectRecord {
   }
 }
 
-/** "https://www.commcarehq.org/" -> "https://www.commcarehq.org": one spelling per server. */
+/**
+ * "www.commcarehq.org/" -> "https://www.commcarehq.org": one spelling per server, the same the
+ * HQ client uses (it also rejects bad addresses; this only normalises).
+ */
 export function normaliseServer(server: string): string {
-  const trimmed = server.trim().replace(/\/+$/, '')
+  const trimmed = server.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`
   try {
-    const url = new URL(trimmed)
+    const url = new URL(withScheme)
     return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
   } catch {
-    return trimmed
+    return trimmed.replace(/\/+$/, '')
   }
 }
 

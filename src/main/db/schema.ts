@@ -47,7 +47,6 @@ CREATE TABLE workers (
   sort_location    TEXT,
   UNIQUE (project, id)
 );
-CREATE INDEX workers_seen ON workers (project, seen_gen, archived);
 CREATE INDEX workers_name_s ON workers (project, archived, sort_name, id);
 CREATE INDEX workers_name ON workers (project, sort_name, id);
 CREATE INDEX workers_username_s ON workers (project, archived, sort_username, id);

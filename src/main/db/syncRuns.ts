@@ -180,6 +180,12 @@ export function heartbeat(db: Db, runId: number, now: Date): void {
   )
 }
 
+/** A resumed run that had to read everything again starts a generation of its own. */
+export function setRunGeneration(db: Db, runId: number, generation: number): void {
+  stmt(db, `UPDATE sync_runs SET generation = ?, resumed_from = NULL WHERE id = ?`).run(generation, runId)
+  stmt(db, `DELETE FROM sync_pages WHERE run_id = ?`).run(runId)
+}
+
 export function setRunPhase(db: Db, runId: number, phase: RunPhase): void {
   stmt(db, `UPDATE sync_runs SET phase = ? WHERE id = ?`).run(phase, runId)
 }

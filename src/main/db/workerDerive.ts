@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { searchFormsOfPhone, normalisePhone, digitsOf, type CountryCode } from '../../shared/phone'
+import { searchFormsOfPhone, digitsOf, type CountryCode } from '../../shared/phone'
 import { fold, searchText } from './fold'
 
 /**
@@ -150,13 +150,14 @@ export function deriveWorker(
   const phones: string[] = []
   const searchForms = new Set<string>()
   const addPhone = (text: string): string => {
-    const parsed = normalisePhone(text, country)
-    const e164 = parsed.ok ? parsed.e164 : null
+    // One parse per number: when the number reads, its search forms start with the E.164 one.
+    const forms = searchFormsOfPhone(text, country)
+    const e164 = forms.find((form) => form.startsWith('+')) ?? null
     const shown = e164 ?? text
     if (!phones.includes(shown)) {
       phones.push(shown)
       phoneRows.push({ raw: text, digits: digitsOf(text), e164 })
-      for (const form of searchFormsOfPhone(text, country)) searchForms.add(form)
+      for (const form of forms) searchForms.add(form)
     }
     return shown
   }

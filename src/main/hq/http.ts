@@ -2,7 +2,8 @@ import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import { request, type Dispatcher } from 'undici'
 import { cancelledError } from './clock'
-import { errorForTransport, HqError, type ErrorContext } from './errors'
+import { errorForTransport, type ErrorContext } from './errorMapping'
+import { HqError } from './errors'
 
 const gunzip = promisify(zlib.gunzip)
 const inflate = promisify(zlib.inflate)

@@ -1,5 +1,6 @@
 import { cancelledError } from './clock'
-import { describeIssue, failedBeforeSending, formatPath, HqError, isHqError } from './errors'
+import { describeIssue, formatPath } from './errorMapping'
+import { failedBeforeSending, HqError, isHqError } from './errors'
 import type { HttpAnswer } from './http'
 import { isSuccess, parseAnswer, type Requester } from './requester'
 import { noteRateLimit } from './retry'

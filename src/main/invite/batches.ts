@@ -39,7 +39,11 @@ interface EarlierInvitation {
  * `reinvite` is set, numbers an earlier batch already invited or is about to (a second SMS would
  * cost money and expire the first link).
  */
-export function createBatch(db: Database.Database, input: BatchInput, now = new Date().toISOString()): number {
+export function createBatch(
+  db: Database.Database,
+  input: BatchInput,
+  now = new Date().toISOString()
+): number {
   const parsed = BatchInputSchema.safeParse(input)
   if (!parsed.success) throw new InviteError('invalid-input', describeZodError(parsed.error))
   const { projectId, options, rows, reinvite } = parsed.data
@@ -78,7 +82,10 @@ export function createBatch(db: Database.Database, input: BatchInput, now = new 
         throw new InviteError(
           'already-invited',
           `${plural(earlier.length, 'number was', 'numbers were')} already invited: ${listSome(
-            earlier.map((e) => `${e.e164} (batch ${e.batch_id}, ${e.created_at.slice(0, 10)}, ${describeStatus(e.status)})`)
+            earlier.map(
+              (e) =>
+                `${e.e164} (batch ${e.batch_id}, ${e.created_at.slice(0, 10)}, ${describeStatus(e.status)})`
+            )
           )}. Choose "Invite again" to send them a new link (their earlier link stops working), or remove them.`,
           earlier.map((e) => e.e164)
         )
@@ -89,14 +96,31 @@ export function createBatch(db: Database.Database, input: BatchInput, now = new 
         `INSERT INTO invite_batches (project_id, created_at, updated_at, app_id, android_only, require_email, message, reinvite, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')`
       )
-      .run(projectId, now, now, options.appId, options.androidOnly ? 1 : 0, options.requireEmail ? 1 : 0, message, reinvite ? 1 : 0)
+      .run(
+        projectId,
+        now,
+        now,
+        options.appId,
+        options.androidOnly ? 1 : 0,
+        options.requireEmail ? 1 : 0,
+        message,
+        reinvite ? 1 : 0
+      )
     const batchId = Number(batch.lastInsertRowid)
     const insert = db.prepare(
       `INSERT INTO invite_numbers (batch_id, project_id, row, e164, digits, custom_user_data, status, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`
     )
     for (const row of rows) {
-      insert.run(batchId, projectId, row.row, row.e164, digitsOf(row.e164), JSON.stringify(row.customUserData), now)
+      insert.run(
+        batchId,
+        projectId,
+        row.row,
+        row.e164,
+        digitsOf(row.e164),
+        JSON.stringify(row.customUserData),
+        now
+      )
     }
     return batchId
   })
@@ -120,15 +144,18 @@ function describeStatus(status: NumberStatus): string {
 /** The latest earlier invitation of each of these numbers that is live (or may be). */
 function findEarlier(db: Database.Database, projectId: string, digits: string[]): EarlierInvitation[] {
   const statuses = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
-  const found = inSlices(digits, 500, (slice) =>
-    db
-      .prepare(
-        `SELECT n.digits, n.e164, n.batch_id, b.created_at, n.status
+  const found = inSlices(
+    digits,
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT n.digits, n.e164, n.batch_id, b.created_at, n.status
          FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
          WHERE n.project_id = ? AND n.digits IN (${placeholders(slice.length)}) AND n.status IN (${statuses})
          ORDER BY n.id DESC`
-      )
-      .all(projectId, ...slice) as EarlierInvitation[]
+        )
+        .all(projectId, ...slice) as EarlierInvitation[]
   )
   const latest = new Map<string, EarlierInvitation>()
   for (const e of found) if (!latest.has(e.digits)) latest.set(e.digits, e)
@@ -146,17 +173,28 @@ export function reinvite(
   now = new Date().toISOString()
 ): number {
   const batch = db
-    .prepare('SELECT project_id, app_id, android_only, require_email, message FROM invite_batches WHERE id = ?')
+    .prepare(
+      'SELECT project_id, app_id, android_only, require_email, message FROM invite_batches WHERE id = ?'
+    )
     .get(batchId) as
-    | { project_id: string; app_id: string; android_only: number; require_email: number; message: string | null }
+    | {
+        project_id: string
+        app_id: string
+        android_only: number
+        require_email: number
+        message: string | null
+      }
     | undefined
   if (!batch) throw new InviteError('unknown-batch', `There is no invitation batch number ${batchId}.`)
-  const rows = inSlices([...new Set(numberIds)], 500, (slice) =>
-    db
-      .prepare(
-        `SELECT row, e164, custom_user_data FROM invite_numbers WHERE batch_id = ? AND id IN (${placeholders(slice.length)})`
-      )
-      .all(batchId, ...slice) as { row: number; e164: string; custom_user_data: string }[]
+  const rows = inSlices(
+    [...new Set(numberIds)],
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT row, e164, custom_user_data FROM invite_numbers WHERE batch_id = ? AND id IN (${placeholders(slice.length)})`
+        )
+        .all(batchId, ...slice) as { row: number; e164: string; custom_user_data: string }[]
   )
   if (rows.length !== new Set(numberIds).size) {
     throw new InviteError(
@@ -175,7 +213,11 @@ export function reinvite(
         requireEmail: batch.require_email === 1,
         message: batch.message
       },
-      rows: rows.map((r) => ({ row: r.row, e164: r.e164, customUserData: JSON.parse(r.custom_user_data) as Record<string, string> })),
+      rows: rows.map((r) => ({
+        row: r.row,
+        e164: r.e164,
+        customUserData: JSON.parse(r.custom_user_data) as Record<string, string>
+      })),
       reinvite: true
     },
     now
@@ -195,7 +237,9 @@ export function cancelQueued(
   return db
     .transaction(() => {
       const changed = db
-        .prepare(`UPDATE invite_numbers SET status = 'failed', reason = ?, updated_at = ? WHERE batch_id = ? AND status = 'queued'`)
+        .prepare(
+          `UPDATE invite_numbers SET status = 'failed', reason = ?, updated_at = ? WHERE batch_id = ? AND status = 'queued'`
+        )
         .run(reason, now, batchId).changes
       settleBatch(db, batchId, { now })
       return changed

@@ -16,10 +16,7 @@ import { failedBeforeSending, type HqError } from '../hq/errors'
  * - `paused`: the coordinator cancelled before the request could reach HQ.
  */
 export type FailureDecision =
-  | { action: 'retry'; waitMs?: number }
-  | { action: 'unknown' }
-  | { action: 'stop' }
-  | { action: 'paused' }
+  { action: 'retry'; waitMs?: number } | { action: 'unknown' } | { action: 'stop' } | { action: 'paused' }
 
 function mayHaveArrived(error: HqError): boolean {
   if (error.maybeDelivered === true) return true
@@ -31,9 +28,12 @@ function mayHaveArrived(error: HqError): boolean {
 export function classifyFailure(error: HqError): FailureDecision {
   switch (error.kind) {
     case 'rate-limited':
-      return error.retryAfterMs !== undefined ? { action: 'retry', waitMs: error.retryAfterMs } : { action: 'retry' }
+      return error.retryAfterMs !== undefined
+        ? { action: 'retry', waitMs: error.retryAfterMs }
+        : { action: 'retry' }
     case 'server':
-      if (error.status === 503 && error.retryAfterMs !== undefined) return { action: 'retry', waitMs: error.retryAfterMs }
+      if (error.status === 503 && error.retryAfterMs !== undefined)
+        return { action: 'retry', waitMs: error.retryAfterMs }
       return { action: 'unknown' }
     case 'network':
     case 'timeout':

@@ -12,13 +12,25 @@ function safeCell(value: string): string {
  * reason, registration follow-up and the custom user data that was sent. Phone numbers are
  * written as E.164 text (a "+" followed by digits is a number to a spreadsheet, not a formula).
  */
-export function exportBatchCsv(db: Database.Database, batchId: number): { filename: string; csv: string; rows: number } {
+export function exportBatchCsv(
+  db: Database.Database,
+  batchId: number
+): { filename: string; csv: string; rows: number } {
   const { batch, numbers } = getBatch(db, batchId)
-  const project = db.prepare('SELECT domain FROM projects WHERE id = ?').get(batchRow(db, batchId).project_id) as
-    | { domain: string }
-    | undefined
+  const project = db
+    .prepare('SELECT domain FROM projects WHERE id = ?')
+    .get(batchRow(db, batchId).project_id) as { domain: string } | undefined
   const dataKeys = [...new Set(numbers.flatMap((n) => Object.keys(n.customUserData)))].sort()
-  const fields = ['row', 'phone_number', 'status', 'reason', 'registered_worker_id', 'registered_at', 'updated_at', ...dataKeys]
+  const fields = [
+    'row',
+    'phone_number',
+    'status',
+    'reason',
+    'registered_worker_id',
+    'registered_at',
+    'updated_at',
+    ...dataKeys
+  ]
   const data = numbers.map((n) => [
     String(n.row),
     n.e164,

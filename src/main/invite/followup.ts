@@ -13,7 +13,11 @@ const SAME_PHONE = /* sql */ `p.project_id = invite_numbers.project_id
  * whose number now belongs to a worker (archived ones too: they did register). Returns how many
  * were newly marked.
  */
-export function markRegistered(db: Database.Database, projectId: string, now = new Date().toISOString()): number {
+export function markRegistered(
+  db: Database.Database,
+  projectId: string,
+  now = new Date().toISOString()
+): number {
   return db
     .prepare(
       `UPDATE invite_numbers SET
@@ -32,33 +36,48 @@ export function markRegistered(db: Database.Database, projectId: string, now = n
  * were invited before (the most relevant invitation per number: a live one if any, else the
  * latest).
  */
-export function lookupInvitations(db: Database.Database, projectId: string, digits: readonly string[]): InviteLookup {
+export function lookupInvitations(
+  db: Database.Database,
+  projectId: string,
+  digits: readonly string[]
+): InviteLookup {
   const unique = [...new Set(digits)]
   const q = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
 
-  const registeredRows = inSlices(unique, 500, (slice) =>
-    db
-      .prepare(
-        `SELECT p.digits, w.id AS workerId, w.username, w.name FROM worker_phones p
+  const registeredRows = inSlices(
+    unique,
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT p.digits, w.id AS workerId, w.username, w.name FROM worker_phones p
          JOIN workers w ON w.rid = p.worker_rid
          WHERE p.project_id = ? AND p.digits IN (${q(slice.length)})
          ORDER BY w.archived, w.rid`
-      )
-      .all(projectId, ...slice) as InviteLookup['registered']
+        )
+        .all(projectId, ...slice) as InviteLookup['registered']
   )
   const registered = new Map<string, InviteLookup['registered'][number]>()
   for (const r of registeredRows) if (!registered.has(r.digits)) registered.set(r.digits, r)
 
   const live = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
-  const invitedRows = inSlices(unique, 500, (slice) =>
-    db
-      .prepare(
-        `SELECT n.digits, n.batch_id AS batchId, b.created_at AS invitedAt, n.status
+  const invitedRows = inSlices(
+    unique,
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT n.digits, n.batch_id AS batchId, b.created_at AS invitedAt, n.status
          FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
          WHERE n.project_id = ? AND n.digits IN (${q(slice.length)})
          ORDER BY (n.status IN (${live})) DESC, n.id DESC`
-      )
-      .all(projectId, ...slice) as { digits: string; batchId: number; invitedAt: string; status: NumberStatus }[]
+        )
+        .all(projectId, ...slice) as {
+        digits: string
+        batchId: number
+        invitedAt: string
+        status: NumberStatus
+      }[]
   )
   const invited = new Map<string, InviteLookup['invited'][number]>()
   for (const r of invitedRows) if (!invited.has(r.digits)) invited.set(r.digits, r)
@@ -75,7 +94,9 @@ export function validationLookup(
   projectId: string
 ): {
   findWorkerByDigits(digits: string): { id: string; username: string; name: string } | undefined
-  findInvitationByDigits(digits: string): { batchId: number; invitedAt: string; status: NumberStatus } | undefined
+  findInvitationByDigits(
+    digits: string
+  ): { batchId: number; invitedAt: string; status: NumberStatus } | undefined
 } {
   const worker = db.prepare(
     `SELECT w.id, w.username, w.name FROM worker_phones p JOIN workers w ON w.rid = p.worker_rid
@@ -89,8 +110,10 @@ export function validationLookup(
      ORDER BY (n.status IN (${live})) DESC, n.id DESC LIMIT 1`
   )
   return {
-    findWorkerByDigits: (digits) => worker.get(projectId, digits) as { id: string; username: string; name: string } | undefined,
+    findWorkerByDigits: (digits) =>
+      worker.get(projectId, digits) as { id: string; username: string; name: string } | undefined,
     findInvitationByDigits: (digits) =>
-      invitation.get(projectId, digits) as { batchId: number; invitedAt: string; status: NumberStatus } | undefined
+      invitation.get(projectId, digits) as
+        { batchId: number; invitedAt: string; status: NumberStatus } | undefined
   }
 }

@@ -1,7 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { replaceApplications } from '../db/applications'
 import { writeWorkers } from '../db/workers'
-import { createBatch, getBatch, listBatches, lookupInvitations, markRegistered, reinvite, validationLookup } from './index'
+import {
+  BatchNumberSchema,
+  BatchSummarySchema,
+  InviteLookupSchema,
+  InviteProgressSchema
+} from '../../shared/invite'
+import {
+  batchProgress,
+  cancelQueued,
+  createBatch,
+  exportBatchCsv,
+  getBatch,
+  listBatches,
+  lookupInvitations,
+  markRegistered,
+  reinvite,
+  validationLookup
+} from './index'
 import { InviteError } from './errors'
 import { kenyanNumbers, rowsOf, tempDb, type TempDb } from './testing'
 
@@ -42,7 +59,12 @@ describe('creating a batch', () => {
     expect(summary!.counts.queued).toBe(250)
     const { numbers: stored } = getBatch(t.db, id)
     expect(stored.map((n) => n.e164)).toEqual(numbers)
-    expect(stored[4]).toMatchObject({ row: 6, digits: numbers[4]!.slice(1), status: 'queued', customUserData: { district: 'D1' } })
+    expect(stored[4]).toMatchObject({
+      row: 6,
+      digits: numbers[4]!.slice(1),
+      status: 'queued',
+      customUserData: { district: 'D1' }
+    })
   })
 
   it('names the app from the last sync of the project', () => {
@@ -55,7 +77,11 @@ describe('creating a batch', () => {
 
   it('stores a blank message as none, so HQ sends its default', () => {
     t = tempDb()
-    const id = createBatch(t.db, { projectId: t.project.id, options: { appId: 'a', message: '   ' }, rows: rowsOf(kenyanNumbers(1)) })
+    const id = createBatch(t.db, {
+      projectId: t.project.id,
+      options: { appId: 'a', message: '   ' },
+      rows: rowsOf(kenyanNumbers(1))
+    })
     expect(getBatch(t.db, id).batch.message).toBeNull()
   })
 
@@ -75,14 +101,21 @@ describe('creating a batch', () => {
     const first = kenyanNumbers(10)
     const firstId = createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(first) })
     const overlap = [...kenyanNumbers(3, 8), ...kenyanNumbers(2, 100)]
-    const error = errorOf(() => createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(overlap) }))
+    const error = errorOf(() =>
+      createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(overlap) })
+    )
     expect(error.code).toBe('already-invited')
     expect([...error.numbers].sort()).toEqual([first[8], first[9]])
     expect(error.message).toContain(`${first[8]} (batch ${firstId}`)
     expect(error.message).toContain('Invite again')
     expect(listBatches(t.db, t.project.id)).toHaveLength(1)
 
-    const again = createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(overlap), reinvite: true })
+    const again = createBatch(t.db, {
+      projectId: t.project.id,
+      options,
+      rows: rowsOf(overlap),
+      reinvite: true
+    })
     expect(getBatch(t.db, again).batch.total).toBe(5)
   })
 
@@ -101,11 +134,15 @@ describe('creating a batch', () => {
 
   it('refuses a project that is not saved and input that is not E.164', () => {
     t = tempDb()
-    expect(errorOf(() => createBatch(t.db, { projectId: 'nope', options, rows: rowsOf(kenyanNumbers(1)) })).code).toBe(
-      'unknown-project'
-    )
+    expect(
+      errorOf(() => createBatch(t.db, { projectId: 'nope', options, rows: rowsOf(kenyanNumbers(1)) })).code
+    ).toBe('unknown-project')
     const bad = errorOf(() =>
-      createBatch(t.db, { projectId: t.project.id, options, rows: [{ row: 2, e164: '0712345678', customUserData: {} }] })
+      createBatch(t.db, {
+        projectId: t.project.id,
+        options,
+        rows: [{ row: 2, e164: '0712345678', customUserData: {} }]
+      })
     )
     expect(bad.code).toBe('invalid-input')
     expect(bad.message).toContain('rows[0].e164')
@@ -119,7 +156,9 @@ describe('creating a batch', () => {
       options: { appId: 'app-9', requireEmail: true },
       rows: rowsOf(numbers, () => ({ team: 'north' }))
     })
-    const chosen = getBatch(t.db, id).numbers.filter((n) => n.e164 !== numbers[0]).map((n) => n.id)
+    const chosen = getBatch(t.db, id)
+      .numbers.filter((n) => n.e164 !== numbers[0])
+      .map((n) => n.id)
     const next = reinvite(t.db, id, chosen)
     const { batch, numbers: copied } = getBatch(t.db, next)
     expect(batch).toMatchObject({ appId: 'app-9', requireEmail: true, total: 3, state: 'queued' })
@@ -133,12 +172,27 @@ describe('lookups and the registration follow-up', () => {
     t = tempDb()
     const numbers = kenyanNumbers(3)
     writeWorkers(t.db, { projectId: t.project.id, generation: 1, archived: false, country: 'KE' }, [
-      { id: 'w1', username: 'amina@demo-project.commcarehq.org', first_name: 'Amina', last_name: 'Otieno', phone_numbers: [numbers[0]!.slice(1)] }
+      {
+        id: 'w1',
+        username: 'amina@demo-project.commcarehq.org',
+        first_name: 'Amina',
+        last_name: 'Otieno',
+        phone_numbers: [numbers[0]!.slice(1)]
+      }
     ])
     const batchId = createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(numbers.slice(1, 2)) })
-    const lookup = lookupInvitations(t.db, t.project.id, numbers.map((n) => n.slice(1)))
+    const lookup = lookupInvitations(
+      t.db,
+      t.project.id,
+      numbers.map((n) => n.slice(1))
+    )
     expect(lookup.registered).toEqual([
-      { digits: numbers[0]!.slice(1), workerId: 'w1', username: 'amina@demo-project.commcarehq.org', name: 'Amina Otieno' }
+      {
+        digits: numbers[0]!.slice(1),
+        workerId: 'w1',
+        username: 'amina@demo-project.commcarehq.org',
+        name: 'Amina Otieno'
+      }
     ])
     expect(lookup.invited).toEqual([
       { digits: numbers[1]!.slice(1), batchId, invitedAt: expect.any(String), status: 'queued' }
@@ -149,7 +203,10 @@ describe('lookups and the registration follow-up', () => {
       username: 'amina@demo-project.commcarehq.org',
       name: 'Amina Otieno'
     })
-    expect(perNumber.findInvitationByDigits(numbers[1]!.slice(1))).toMatchObject({ batchId, status: 'queued' })
+    expect(perNumber.findInvitationByDigits(numbers[1]!.slice(1))).toMatchObject({
+      batchId,
+      status: 'queued'
+    })
     expect(perNumber.findInvitationByDigits(numbers[2]!.slice(1))).toBeUndefined()
   })
 
@@ -158,7 +215,9 @@ describe('lookups and the registration follow-up', () => {
     const numbers = kenyanNumbers(3)
     const batchId = createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(numbers) })
     // HQ accepted two of them (the sender's answer, written as it would be).
-    t.db.prepare(`UPDATE invite_numbers SET status = 'success' WHERE batch_id = ? AND e164 != ?`).run(batchId, numbers[2])
+    t.db
+      .prepare(`UPDATE invite_numbers SET status = 'success' WHERE batch_id = ? AND e164 != ?`)
+      .run(batchId, numbers[2])
     expect(markRegistered(t.db, t.project.id)).toBe(0)
     writeWorkers(t.db, { projectId: t.project.id, generation: 1, archived: false, country: 'KE' }, [
       { id: 'w9', username: 'new@demo-project.commcarehq.org', phone_numbers: [numbers[0]!.slice(1)] },
@@ -171,5 +230,59 @@ describe('lookups and the registration follow-up', () => {
       [numbers[0], 'w9', '2030-01-01T00:00:00.000Z']
     ])
     expect(batch.counts.registered).toBe(1)
+  })
+})
+
+describe('the shapes the renderer receives', () => {
+  it('match the API contract exactly: no missing and no extra fields', () => {
+    t = tempDb()
+    const numbers = kenyanNumbers(2)
+    const id = createBatch(t.db, {
+      projectId: t.project.id,
+      options,
+      rows: rowsOf(numbers, () => ({ a: 'b' }))
+    })
+    const exact = (schema: { shape: Record<string, unknown> }, value: unknown) => {
+      expect(Object.keys(value as object).sort()).toEqual(Object.keys(schema.shape).sort())
+    }
+    const [summary] = listBatches(t.db, t.project.id)
+    expect(BatchSummarySchema.parse(summary)).toEqual(summary)
+    exact(BatchSummarySchema, summary)
+    const { numbers: rows } = getBatch(t.db, id)
+    expect(BatchNumberSchema.parse(rows[0])).toEqual(rows[0])
+    exact(BatchNumberSchema, rows[0])
+    const progress = batchProgress(t.db, id)
+    expect(InviteProgressSchema.parse(progress)).toEqual(progress)
+    exact(InviteProgressSchema, progress)
+    const lookup = lookupInvitations(
+      t.db,
+      t.project.id,
+      numbers.map((n) => n.slice(1))
+    )
+    expect(InviteLookupSchema.parse(lookup)).toEqual(lookup)
+  })
+})
+
+describe('exporting a batch', () => {
+  it('writes one CSV row per number with its outcome and custom data, safe to open in a spreadsheet', () => {
+    t = tempDb()
+    const numbers = kenyanNumbers(3)
+    const id = createBatch(t.db, {
+      projectId: t.project.id,
+      options,
+      rows: rowsOf(numbers, (i) => ({ district: i === 1 ? '=HYPERLINK("http://x")' : `D${i}` }))
+    })
+    cancelQueued(t.db, id, 'Not sent: the coordinator stopped.')
+    const { filename, csv, rows } = exportBatchCsv(t.db, id)
+    expect(rows).toBe(3)
+    expect(filename).toMatch(new RegExp(`^invitations-demo-project-batch-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv$`))
+    const lines = csv.split('\r\n')
+    expect(lines[0]).toBe(
+      'row,phone_number,status,reason,registered_worker_id,registered_at,updated_at,district'
+    )
+    expect(lines[1]).toMatch(
+      new RegExp(`^2,\\${numbers[0]},failed,Not sent: the coordinator stopped\\.,,,[^,]+,D0$`)
+    )
+    expect(lines[2]).toContain(`"'=HYPERLINK(""http://x"")"`)
   })
 })

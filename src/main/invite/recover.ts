@@ -39,9 +39,22 @@ export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): Rec
   return db
     .transaction((): RecoveryReport => {
       const open = db
-        .prepare(`SELECT id, batch_id, state, sender_pid, started_at FROM invite_requests WHERE state IN ('sending', 'queued')`)
-        .all() as { id: number; batch_id: number; state: 'sending' | 'queued'; sender_pid: number | null; started_at: string | null }[]
-      const report: RecoveryReport = { unknownRequests: 0, unknownNumbers: 0, abandonedRetries: 0, batches: [] }
+        .prepare(
+          `SELECT id, batch_id, state, sender_pid, started_at FROM invite_requests WHERE state IN ('sending', 'queued')`
+        )
+        .all() as {
+        id: number
+        batch_id: number
+        state: 'sending' | 'queued'
+        sender_pid: number | null
+        started_at: string | null
+      }[]
+      const report: RecoveryReport = {
+        unknownRequests: 0,
+        unknownNumbers: 0,
+        abandonedRetries: 0,
+        batches: []
+      }
       const touched = new Set<number>()
       for (const r of open) {
         const started = r.started_at ? Date.parse(r.started_at) : 0
@@ -49,19 +62,15 @@ export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): Rec
         if (r.sender_pid !== null && processAlive(r.sender_pid) && !stale) continue
         touched.add(r.batch_id)
         if (r.state === 'queued') {
-          db.prepare(`UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
-            at,
-            'Roster stopped while waiting to retry; this request never reached HQ.',
-            r.id
-          )
+          db.prepare(
+            `UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`
+          ).run(at, 'Roster stopped while waiting to retry; this request never reached HQ.', r.id)
           report.abandonedRetries++
           continue
         }
-        db.prepare(`UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`).run(
-          at,
-          'Roster stopped while this request was on its way to HQ.',
-          r.id
-        )
+        db.prepare(
+          `UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`
+        ).run(at, 'Roster stopped while this request was on its way to HQ.', r.id)
         report.unknownNumbers += db
           .prepare(
             `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
@@ -83,7 +92,9 @@ export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): Rec
       for (const o of orphans) touched.add(o.id)
       for (const batchId of touched) {
         const queued = (
-          db.prepare(`SELECT COUNT(*) AS n FROM invite_numbers WHERE batch_id = ? AND status = 'queued'`).get(batchId) as {
+          db
+            .prepare(`SELECT COUNT(*) AS n FROM invite_numbers WHERE batch_id = ? AND status = 'queued'`)
+            .get(batchId) as {
             n: number
           }
         ).n
@@ -115,12 +126,15 @@ export function resolveUnknown(
   const ids = [...new Set(numberIds)]
   return db
     .transaction(() => {
-      const found = inSlices(ids, 500, (slice) =>
-        db
-          .prepare(
-            `SELECT id, e164, status FROM invite_numbers WHERE batch_id = ? AND id IN (${slice.map(() => '?').join(', ')})`
-          )
-          .all(batchId, ...slice) as { id: number; e164: string; status: string }[]
+      const found = inSlices(
+        ids,
+        500,
+        (slice) =>
+          db
+            .prepare(
+              `SELECT id, e164, status FROM invite_numbers WHERE batch_id = ? AND id IN (${slice.map(() => '?').join(', ')})`
+            )
+            .all(batchId, ...slice) as { id: number; e164: string; status: string }[]
       )
       const notUnknown = found.filter((n) => n.status !== 'unknown')
       if (found.length !== ids.length || notUnknown.length > 0) {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import type { InviteProgress } from '../../shared/invite'
-import { writeWorkers } from '../db/workers'
 import { createHqClient, type HqClient } from '../hq/client'
+import { syncProject } from '../sync'
 import {
   createBatch,
   getBatch,
@@ -68,7 +68,9 @@ describe('sending a batch', () => {
     t = tempDb({ server: sim.url, domain: sim.domain })
     const appId = sim.data.applications[0]!.id
     // Some numbers already belong to workers in HQ: HQ must answer "in use" for exactly those.
-    const taken = [...new Set(sim.data.workers.flatMap((w) => w.phone_numbers.map((p) => p.replace(/\D/g, ''))))]
+    const taken = [
+      ...new Set(sim.data.workers.flatMap((w) => w.phone_numbers.map((p) => p.replace(/\D/g, ''))))
+    ]
       .filter((d) => /^[1-9]\d{6,14}$/.test(d))
       .slice(0, 25)
     const fresh = kenyanNumbers(10_000 - taken.length, 10_000_000).filter((n) => !taken.includes(n.slice(1)))
@@ -82,7 +84,13 @@ describe('sending a batch', () => {
     const inUse = new Set(sim.data.workers.flatMap((w) => w.phone_numbers.map((p) => p.replace(/\D/g, ''))))
 
     const progress: InviteProgress[] = []
-    const result = await sendBatch({ db: t.db, batchId, client: clientFor(sim), chunkSize: 100, onProgress: (p) => progress.push(p) })
+    const result = await sendBatch({
+      db: t.db,
+      batchId,
+      client: clientFor(sim),
+      chunkSize: 100,
+      onProgress: (p) => progress.push(p)
+    })
 
     expect(result.state).toBe('done')
     expect(result.error).toBeNull()
@@ -98,10 +106,20 @@ describe('sending a batch', () => {
       expect(sim.invitations.has(digits), e164).toBe(expected === 'success')
     }
     expect(expectedInUse).toBeGreaterThanOrEqual(taken.length)
-    expect(result.counts).toMatchObject({ success: 10_000 - expectedInUse, in_use: expectedInUse, queued: 0, unknown: 0 })
+    expect(result.counts).toMatchObject({
+      success: 10_000 - expectedInUse,
+      in_use: expectedInUse,
+      queued: 0,
+      unknown: 0
+    })
     // Custom user data and options reached HQ with the number.
     const sample = sim.invitations.get(fresh[0]!.slice(1))!
-    expect(sample).toMatchObject({ appId, requireEmail: true, androidOnly: false, customUserData: { cohort: 'c0' } })
+    expect(sample).toMatchObject({
+      appId,
+      requireEmail: true,
+      androidOnly: false,
+      customUserData: { cohort: 'c0' }
+    })
     expect(sim.invitations.get(fresh[1]!.slice(1))!.customUserData).toEqual({})
     // Progress only moves forward and ends complete.
     const settled = progress.map((p) => p.total - p.counts.queued - p.counts.sending)
@@ -111,7 +129,9 @@ describe('sending a batch', () => {
 
   it('waits and tries again when HQ asks to slow down (429), sending each number once', async () => {
     const numbers = kenyanNumbers(500)
-    const { sim, t, batchId, client } = await setup(numbers, { faults: '429:every=2;retry=0;path=registration' })
+    const { sim, t, batchId, client } = await setup(numbers, {
+      faults: '429:every=2;retry=0;path=registration'
+    })
     const result = await sendBatch({ db: t.db, batchId, client, chunkSize: 100, retry: fast })
     expect(result.state).toBe('done')
     expect(result.counts.success).toBe(500)
@@ -120,7 +140,9 @@ describe('sending a batch', () => {
     expect(posts.filter((p) => p.status === 200)).toHaveLength(5)
     const times = timesInvited(sim)
     expect(numbers.every((n) => times.get(n.slice(1)) === 1)).toBe(true)
-    const attempts = t.db.prepare('SELECT SUM(attempts) AS n FROM invite_requests WHERE batch_id = ?').get(batchId) as { n: number }
+    const attempts = t.db
+      .prepare('SELECT SUM(attempts) AS n FROM invite_requests WHERE batch_id = ?')
+      .get(batchId) as { n: number }
     expect(attempts.n).toBe(posts.length)
   })
 
@@ -134,7 +156,7 @@ describe('sending a batch', () => {
     expect(first.error).toContain('send them again or mark them failed')
     const unknown = getBatch(t.db, batchId, { status: 'unknown' }).numbers
     expect(unknown.map((n) => n.e164)).toEqual(numbers.slice(200, 300))
-    expect(unknown[0]!.reason).toContain('may have received')
+    expect(unknown[0]!.reason).toMatch(/^Outcome unknown: .*\(500\)/)
 
     // Sending again goes on with the queued numbers only.
     const second = await sendBatch({ db: t.db, batchId, client, chunkSize: 100, retry: fast })
@@ -144,7 +166,14 @@ describe('sending a batch', () => {
     expect(unknown.every((n) => !sim.invitations.has(n.digits))).toBe(true)
 
     // The coordinator decides: send them again.
-    expect(resolveUnknown(t.db, batchId, unknown.map((n) => n.id), 'resend')).toBe(100)
+    expect(
+      resolveUnknown(
+        t.db,
+        batchId,
+        unknown.map((n) => n.id),
+        'resend'
+      )
+    ).toBe(100)
     expect(listBatches(t.db, t.project.id)[0]!.state).toBe('queued')
     const third = await sendBatch({ db: t.db, batchId, client, chunkSize: 100, retry: fast })
     expect(third.state).toBe('done')
@@ -163,10 +192,15 @@ describe('sending a batch', () => {
     // HQ did invite them: exactly why Roster must not guess.
     expect(unknown.every((n) => sim.invitations.has(n.digits))).toBe(true)
 
-    expect(() => resolveUnknown(t.db, batchId, [getBatch(t.db, batchId, { status: 'success' }).numbers[0]!.id], 'resend')).toThrow(
-      /Only numbers whose outcome is unknown/
+    expect(() =>
+      resolveUnknown(t.db, batchId, [getBatch(t.db, batchId, { status: 'success' }).numbers[0]!.id], 'resend')
+    ).toThrow(/Only numbers whose outcome is unknown/)
+    resolveUnknown(
+      t.db,
+      batchId,
+      unknown.map((n) => n.id),
+      'mark-failed'
     )
-    resolveUnknown(t.db, batchId, unknown.map((n) => n.id), 'mark-failed')
     const after = listBatches(t.db, t.project.id)[0]!
     expect(after.state).toBe('queued')
     expect(after.counts).toMatchObject({ failed: 100, unknown: 0, queued: 100 })
@@ -209,7 +243,12 @@ describe('sending a batch', () => {
     const appId = sim.data.applications[0]!.id
     const batchId = createBatch(t.db, { projectId: t.project.id, options: { appId }, rows: rowsOf(numbers) })
 
-    const offline = await sendBatch({ db: t.db, batchId, client: clientFor({ url: deadUrl, domain: sim.domain }), retry: fast })
+    const offline = await sendBatch({
+      db: t.db,
+      batchId,
+      client: clientFor({ url: deadUrl, domain: sim.domain }),
+      retry: fast
+    })
     expect(offline.state).toBe('stopped')
     expect(offline.error).toContain('Could not send after 3 tries')
     expect(offline.counts).toMatchObject({ queued: 150, unknown: 0 })
@@ -253,15 +292,8 @@ describe('the registration follow-up', () => {
     await sendBatch({ db: t.db, batchId, client })
     const registered = sim.registerInvited(7)
     expect(registered).toHaveLength(7)
-    // A sync: the real client's worker list written through the store.
-    for (const archived of [false, true]) {
-      await client.listWorkers({
-        archived,
-        onPage: (page) => {
-          writeWorkers(t.db, { projectId: t.project.id, generation: 1, archived, country: 'KE' }, page.workers)
-        }
-      })
-    }
+    const run = await syncProject({ db: t.db, project: t.project, client })
+    expect(run.outcome).toBe('ok')
     expect(markRegistered(t.db, t.project.id)).toBe(7)
     const summary = listBatches(t.db, t.project.id)[0]!
     expect(summary.counts).toMatchObject({ success: 30, registered: 7 })

@@ -119,7 +119,9 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   }
   const progress = batchProgress(db, batchId)
   opts.onProgress?.(progress)
-  const error = (db.prepare('SELECT error FROM invite_batches WHERE id = ?').get(batchId) as { error: string | null }).error
+  const error = (
+    db.prepare('SELECT error FROM invite_batches WHERE id = ?').get(batchId) as { error: string | null }
+  ).error
   return { ...progress, error }
 
   async function sendOne(taken: Taken): Promise<Outcome> {
@@ -131,7 +133,9 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
         ...body,
         users: current.numbers.map((n) => {
           const data = JSON.parse(n.custom_user_data) as Record<string, string>
-          return Object.keys(data).length > 0 ? { phone_number: n.e164, custom_user_data: data } : { phone_number: n.e164 }
+          return Object.keys(data).length > 0
+            ? { phone_number: n.e164, custom_user_data: data }
+            : { phone_number: n.e164 }
         })
       }
       let answer: RegistrationAnswer
@@ -140,7 +144,10 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       } catch (caught) {
         const error = isHqError(caught)
           ? caught
-          : new HqError('network', `Roster failed while sending (${caught instanceof Error ? caught.message : String(caught)}).`)
+          : new HqError(
+              'network',
+              `Roster failed while sending (${caught instanceof Error ? caught.message : String(caught)}).`
+            )
         const decision = classifyFailure(error)
         if (decision.action === 'unknown') {
           recordUnknown(db, current.requestId, error.message, now())
@@ -159,16 +166,27 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
         const rateLimited = decision.waitMs !== undefined || error.kind === 'rate-limited'
         if (rateLimited) rateLimitWaits++
         else failures++
-        const exhausted = rateLimited ? rateLimitWaits > retry.maxRateLimitWaits : failures >= retry.maxAttempts
+        const exhausted = rateLimited
+          ? rateLimitWaits > retry.maxRateLimitWaits
+          : failures >= retry.maxAttempts
         if (exhausted) {
           const tries = failures + rateLimitWaits
-          recordNotSent(db, current.requestId, 'failed', error.message, now())
+          recordNotSent(db, current.requestId, 'failed', notSentReason(error), now())
           return {
             kind: 'stop',
-            message: stopMessage(`Could not send after ${plural(tries, 'try', 'tries')}: ${error.message}`, batchCounts(db, batchId).queued)
+            message: stopMessage(
+              `Could not send after ${plural(tries, 'try', 'tries')}: ${notSentReason(error)}`,
+              batchCounts(db, batchId).queued
+            )
           }
         }
-        recordNotSent(db, current.requestId, 'queued', error.message, now())
+        recordNotSent(
+          db,
+          current.requestId,
+          'queued',
+          `${notSentReason(error)} Sending again after the wait.`,
+          now()
+        )
         emit()
         const waitMs =
           decision.waitMs !== undefined
@@ -177,10 +195,9 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
         try {
           await clock.sleep(waitMs, signal)
         } catch {
-          db.prepare(`UPDATE invite_requests SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'queued'`).run(
-            now(),
-            current.requestId
-          )
+          db.prepare(
+            `UPDATE invite_requests SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'queued'`
+          ).run(now(), current.requestId)
           return { kind: 'paused' }
         }
         const again = retake(db, current.requestId, now())
@@ -192,6 +209,14 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       return { kind: 'done' }
     }
   }
+}
+
+/** Why a request did not go through, without the client's "outcome unknown" wording (HQ did nothing). */
+function notSentReason(error: HqError): string {
+  if (error.kind === 'rate-limited') return 'HQ asked Roster to slow down (429).'
+  if (error.kind === 'server')
+    return `HQ is unavailable for now (${error.status ?? 'server error'}) and asked Roster to wait.`
+  return error.message
 }
 
 function stopMessage(reason: string, queued: number): string {
@@ -225,7 +250,9 @@ function takeChunk(db: Database.Database, batchId: number, size: number, at: str
         `UPDATE invite_numbers SET status = 'sending', request_id = ?, reason = NULL, updated_at = ? WHERE id = ?`
       )
       for (const { id } of ids) mark.run(requestId, at, id)
-      db.prepare(`UPDATE invite_batches SET state = 'sending', error = NULL, updated_at = ? WHERE id = ?`).run(at, batchId)
+      db.prepare(
+        `UPDATE invite_batches SET state = 'sending', error = NULL, updated_at = ? WHERE id = ?`
+      ).run(at, batchId)
       return { requestId, numbers: numbersOf(db, requestId, 'sending') }
     })
     .immediate()
@@ -241,11 +268,9 @@ function retake(db: Database.Database, requestId: number, at: string): Taken | n
         )
         .run(at, requestId).changes
       if (changed === 0) {
-        db.prepare(`UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(
-          at,
-          'Its numbers were taken up elsewhere before the retry.',
-          requestId
-        )
+        db.prepare(
+          `UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`
+        ).run(at, 'Its numbers were taken up elsewhere before the retry.', requestId)
         return null
       }
       db.prepare(
@@ -258,7 +283,9 @@ function retake(db: Database.Database, requestId: number, at: string): Taken | n
 
 function numbersOf(db: Database.Database, requestId: number, status: NumberStatus): Taken['numbers'] {
   return db
-    .prepare(`SELECT id, e164, digits, custom_user_data FROM invite_numbers WHERE request_id = ? AND status = ? ORDER BY id`)
+    .prepare(
+      `SELECT id, e164, digits, custom_user_data FROM invite_numbers WHERE request_id = ? AND status = ? ORDER BY id`
+    )
     .all(requestId, status) as Taken['numbers']
 }
 
@@ -266,7 +293,7 @@ const REASONS: Record<'success' | 'invalid_format' | 'in_use' | 'unknown', strin
   success: null,
   invalid_format: 'HQ could not read this number. Check it has the country code and only digits.',
   in_use: 'This number already belongs to a mobile worker or contact in HQ (in this or another project).',
-  unknown: "HQ answered but did not mention this number, so whether it was invited is unknown."
+  unknown: 'HQ answered but did not mention this number, so whether it was invited is unknown.'
 }
 
 /**
@@ -274,14 +301,21 @@ const REASONS: Record<'success' | 'invalid_format' | 'in_use' | 'unknown', strin
  * is unknown, not guessed. An answer that arrives after startup recovery marked the request
  * unknown still wins: a real answer beats a guess.
  */
-function recordAnswer(db: Database.Database, requestId: number, answer: RegistrationAnswer, at: string): void {
+function recordAnswer(
+  db: Database.Database,
+  requestId: number,
+  answer: RegistrationAnswer,
+  at: string
+): void {
   const verdict = new Map<string, 'success' | 'invalid_format' | 'in_use'>()
   for (const n of answer.invalid_format_numbers) verdict.set(lenientDigits(n), 'invalid_format')
   for (const n of answer.numbers_in_use) verdict.set(lenientDigits(n), 'in_use')
   for (const n of answer.success_numbers) verdict.set(lenientDigits(n), 'success')
   db.transaction(() => {
     const numbers = db
-      .prepare(`SELECT id, digits FROM invite_numbers WHERE request_id = ? AND status IN ('sending', 'unknown')`)
+      .prepare(
+        `SELECT id, digits FROM invite_numbers WHERE request_id = ? AND status IN ('sending', 'unknown')`
+      )
       .all(requestId) as { id: number; digits: string }[]
     const update = db.prepare(`UPDATE invite_numbers SET status = ?, reason = ?, updated_at = ? WHERE id = ?`)
     let unmentioned = 0
@@ -300,10 +334,14 @@ function recordAnswer(db: Database.Database, requestId: number, answer: Registra
 
 function recordUnknown(db: Database.Database, requestId: number, message: string, at: string): void {
   db.transaction(() => {
-    db.prepare(`UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`).run(at, message, requestId)
+    db.prepare(`UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`).run(
+      at,
+      message,
+      requestId
+    )
     db.prepare(
       `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
-    ).run(`HQ may have received this invitation, but its answer never arrived: ${message}`, at, requestId)
+    ).run(`Outcome unknown: ${message}`, at, requestId)
   }).immediate()
 }
 

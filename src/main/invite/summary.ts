@@ -43,12 +43,27 @@ export interface NumberRow {
 }
 
 export function emptyCounts(): BatchCounts {
-  return { queued: 0, sending: 0, success: 0, invalid_format: 0, in_use: 0, failed: 0, unknown: 0, registered: 0 }
+  return {
+    queued: 0,
+    sending: 0,
+    success: 0,
+    invalid_format: 0,
+    in_use: 0,
+    failed: 0,
+    unknown: 0,
+    registered: 0
+  }
 }
 
 function total(counts: BatchCounts): number {
   return (
-    counts.queued + counts.sending + counts.success + counts.invalid_format + counts.in_use + counts.failed + counts.unknown
+    counts.queued +
+    counts.sending +
+    counts.success +
+    counts.invalid_format +
+    counts.in_use +
+    counts.failed +
+    counts.unknown
   )
 }
 
@@ -113,7 +128,8 @@ export function batchSummary(db: Database.Database, batchId: number): BatchSumma
 }
 
 export function batchProgress(db: Database.Database, batchId: number): InviteProgress {
-  const row = db.prepare('SELECT state FROM invite_batches WHERE id = ?').get(batchId) as { state: BatchState } | undefined
+  const row = db.prepare('SELECT state FROM invite_batches WHERE id = ?').get(batchId) as
+    { state: BatchState } | undefined
   if (!row) throw new InviteError('unknown-batch', `There is no invitation batch number ${batchId}.`)
   const counts = batchCounts(db, batchId)
   return { batchId, state: row.state, counts, total: total(counts) }
@@ -165,7 +181,9 @@ function parseUserData(text: string): Record<string, string> {
   try {
     const value = JSON.parse(text) as unknown
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      return Object.fromEntries(
+        Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')
+      )
     }
   } catch {
     // Written by createBatch as JSON; an unreadable value shows as no data rather than failing the view.
@@ -208,7 +226,14 @@ export function impliedState(counts: BatchCounts, running: boolean, stopReason: 
 }
 
 export function unknownMessage(counts: BatchCounts): string {
-  return `HQ may or may not have received ${plural(counts.unknown, 'invitation')}: its answer never arrived. Check them, then choose to send them again or mark them failed.`
+  const waiting =
+    counts.queued > 0
+      ? ` ${plural(counts.queued, 'other number waits', 'other numbers wait')} in the outbox, not sent yet.`
+      : ''
+  return (
+    `HQ may or may not have invited ${plural(counts.unknown, 'number')}: Roster got no clear answer for them. ` +
+    `Check them (in HQ, or after the next sync), then choose to send them again or mark them failed.${waiting}`
+  )
 }
 
 /** Writes the state implied by the numbers (inside the caller's transaction when there is one). */
@@ -222,7 +247,7 @@ export function settleBatch(
   let error: string | null = null
   if (state === 'stopped') error = opts.stopReason ?? null
   if (state === 'needs-attention') {
-    error = opts.stopReason ? `${opts.stopReason} ${unknownMessage(counts)}` : unknownMessage(counts)
+    error = opts.stopReason ? `${unknownMessage(counts)} Cause: ${opts.stopReason}` : unknownMessage(counts)
   }
   db.prepare('UPDATE invite_batches SET state = ?, error = ?, updated_at = ? WHERE id = ?').run(
     state,

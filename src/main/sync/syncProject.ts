@@ -1,5 +1,5 @@
 import type { SyncProgress, SyncRun } from '../../shared/domain'
-import type { HqClient, ListWorkersResult } from '../hq/client'
+import type { HqClient } from '../hq/client'
 import { replaceApplications } from '../db/applications'
 import { replaceGroups } from '../db/groups'
 import { replaceLocations } from '../db/locations'
@@ -9,7 +9,6 @@ import {
   addRunCounts,
   closeAbandonedRuns,
   finishRun,
-  forgetPages,
   getRun,
   heartbeat,
   inheritPages,
@@ -19,6 +18,7 @@ import {
   recordPage,
   runningRuns,
   setRunCounts,
+  setRunGeneration,
   setRunPhase,
   startRun,
   type SyncPass,
@@ -63,7 +63,7 @@ export function isSyncRunning(projectId: string): boolean {
  * Resolves with the recorded run whatever the outcome; throws only SyncBusyError.
  */
 export async function syncProject(options: SyncOptions): Promise<SyncRun> {
-  const { db, project, client, signal } = options
+  const { db, project } = options
   const now = options.now ?? (() => new Date())
   if (running.has(project.id)) throw new SyncBusyError(project.label)
   running.add(project.id)
@@ -130,7 +130,7 @@ function canResume(db: Db, run: SyncRunRecord, at: Date): boolean {
 
 async function runSync(options: SyncOptions, start: RunStart, now: () => Date): Promise<SyncRun> {
   const { db, project, client, signal } = options
-  const { runId, generation } = start
+  const { runId } = start
   const progress = new ProgressReporter(
     { projectId: project.id, runId },
     (event) => options.onProgress?.(event),
@@ -155,10 +155,25 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     const apps = replaceApplications(db, project.id, await client.listApplications(signal))
     progress.update('applications', apps, apps, true)
 
-    for (const pass of ['active', 'archived'] as const) {
-      throwIfAborted(signal)
-      await readWorkerList(options, start, pass, progress, now)
+    let reading = start
+    try {
+      for (const pass of ['active', 'archived'] as const) {
+        throwIfAborted(signal)
+        await readWorkerList(options, reading, pass, progress, now)
+      }
+    } catch (error) {
+      if (!(error instanceof ResumeMismatch)) throw error
+      // HQ's list changed since the interrupted run: its pages cannot be trusted, and workers
+      // it marked may be gone. Read both lists again under a generation of their own.
+      const generation = nextGeneration(db, project.id)
+      setRunGeneration(db, runId, generation)
+      reading = { runId, generation, resumes: null }
+      for (const pass of ['active', 'archived'] as const) {
+        throwIfAborted(signal)
+        await readWorkerList(options, reading, pass, progress, now)
+      }
     }
+    const generation = reading.generation
 
     throwIfAborted(signal)
     setRunPhase(db, runId, 'sweep')
@@ -196,7 +211,7 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
 /**
  * Reads one of HQ's worker lists into the store and proves the read complete. On a resumed
  * run the pages the interrupted run stored are skipped; the list is then complete only if the
- * workers marked in this generation number exactly what HQ reports, else it is read again whole.
+ * workers marked in this generation number exactly what HQ reports now (else ResumeMismatch).
  */
 async function readWorkerList(
   options: SyncOptions,
@@ -211,56 +226,49 @@ async function readWorkerList(
   setRunPhase(db, runId, pass)
 
   const prior = start.resumes ? pagesOf(db, runId, pass) : []
-  const seen = new Set<string>()
-  let total: number | null = null
-
-  const read = (skip: ReadonlySet<number>, skippedRows: number): Promise<ListWorkersResult> => {
-    progress.update(pass, skippedRows, total)
-    return client.listWorkers({
-      archived,
-      signal,
-      ...(skip.size > 0 ? { skipOffsets: skip } : {}),
-      onPage: (page) => {
-        if (signal?.aborted) return
-        db.transaction(() => {
-          const written = writeWorkers(
-            db,
-            { projectId: project.id, generation, archived, country: project.defaultCountry, now: now() },
-            page.workers
-          )
-          recordPage(db, runId, pass, {
-            offset: page.offset,
-            limit: page.limit,
-            totalCount: page.totalCount,
-            rows: page.workers.length
-          })
-          addRunCounts(db, runId, written)
-        })()
-        for (const worker of page.workers) seen.add(worker.id)
-        total = page.totalCount
-        progress.update(pass, seen.size + skippedRows, total)
-      }
-    })
-  }
-
-  // Page 0 is always fetched again (it carries the total), so it does not count as skipped.
   const skip = new Set(prior.map((p) => p.offset))
+  // Page 0 is always fetched again (it carries the total), so it does not count as skipped.
   const skippedRows = prior.filter((p) => p.offset !== 0).reduce((sum, p) => sum + p.rows, 0)
-  let result = await read(skip, skippedRows)
-  let complete = result.complete
-  if (complete && result.distinctIds < result.totalCount) {
-    // Skipped pages made up the difference: their workers carry this generation's marker.
-    complete = countSeen(db, project.id, generation, archived) === result.totalCount
-    if (!complete) {
-      forgetPages(db, runId, pass)
-      seen.clear()
-      result = await read(new Set(), 0)
-      complete = result.complete && result.distinctIds >= result.totalCount
+  const seen = new Set<string>()
+  progress.update(pass, skippedRows, null)
+
+  const result = await client.listWorkers({
+    archived,
+    signal,
+    ...(skip.size > 0 ? { skipOffsets: skip } : {}),
+    onPage: (page) => {
+      if (signal?.aborted) return
+      db.transaction(() => {
+        const written = writeWorkers(
+          db,
+          { projectId: project.id, generation, archived, country: project.defaultCountry, now: now() },
+          page.workers
+        )
+        recordPage(db, runId, pass, {
+          offset: page.offset,
+          limit: page.limit,
+          totalCount: page.totalCount,
+          rows: page.workers.length
+        })
+        addRunCounts(db, runId, written)
+      })()
+      for (const worker of page.workers) seen.add(worker.id)
+      progress.update(pass, seen.size + skippedRows, page.totalCount)
+    }
+  })
+  if (!result.complete) throw new IncompleteListError(pass, result.distinctIds, result.totalCount)
+  if (skip.size > 0 && (result.passes > 1 || result.distinctIds < result.totalCount)) {
+    // The skipped pages made up the difference only if the workers marked in this generation
+    // number exactly what HQ reports now; a second pass means the list moved under us.
+    if (result.passes > 1 || countSeen(db, project.id, generation, archived) !== result.totalCount) {
+      throw new ResumeMismatch()
     }
   }
-  if (!complete) throw new IncompleteListError(pass, result.distinctIds, result.totalCount)
   progress.update(pass, result.totalCount, result.totalCount, true)
 }
+
+/** The pages an interrupted run stored no longer line up with HQ's list. */
+class ResumeMismatch extends Error {}
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DOMException('Sync cancelled', 'AbortError')

@@ -63,7 +63,14 @@ export const SessionContextProvider = SessionContext.Provider
 
 const POLL_WHILE_SYNCING_MS = 4000
 
-export function SessionProvider({ children }: { children: ReactNode }) {
+export function SessionProvider({
+  children,
+  pollWhileSyncingMs = POLL_WHILE_SYNCING_MS
+}: {
+  children: ReactNode
+  /** How often to ask the core whether a sync ended, in case its event was missed. */
+  pollWhileSyncingMs?: number
+}) {
   const api = useApi()
   const [projects, setProjects] = useState<Project[] | undefined>(undefined)
   const [projectsError, setProjectsError] = useState<ApiError | undefined>(undefined)
@@ -160,9 +167,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const last = list?.find((p) => p.id === syncingId)?.lastSync
         if (last && last.id >= watchedRunId && last.outcome !== 'running') finish(syncingId, last.id)
       })
-    }, POLL_WHILE_SYNCING_MS)
+    }, pollWhileSyncingMs)
     return () => clearInterval(timer)
-  }, [syncingId, watchedRunId, reloadProjects, finish])
+  }, [syncingId, watchedRunId, reloadProjects, finish, pollWhileSyncingMs])
 
   const startSync = useCallback(async () => {
     if (!current) return

@@ -57,13 +57,36 @@ const PLACEHOLDER = '{}'
 // Verbs people use to ask for an answer by SMS, without accents (the text is folded first).
 const REPLY_WORDS = [
   // English
-  'reply', 'respond', 'answer', 'text', 'send', 'sms', 'press', 'type', 'enter', 'choose',
+  'reply',
+  'respond',
+  'answer',
+  'text',
+  'send',
+  'sms',
+  'press',
+  'type',
+  'enter',
+  'choose',
   // French
-  'repond', 'reponse', 'envoy', 'tape', 'entrez', 'ecrivez', 'choisi',
+  'repond',
+  'reponse',
+  'envoy',
+  'tape',
+  'entrez',
+  'ecrivez',
+  'choisi',
   // Swahili
-  'jibu', 'tuma', 'bonyeza', 'andika', 'chagua',
+  'jibu',
+  'tuma',
+  'bonyeza',
+  'andika',
+  'chagua',
   // Spanish / Portuguese
-  'respond', 'envia', 'envie', 'digite', 'escrib'
+  'respond',
+  'envia',
+  'envie',
+  'digite',
+  'escrib'
 ]
 
 function fold(text: string): string {
@@ -179,7 +202,9 @@ export function analyseMessage(text: string | null | undefined, opts: AnalyseOpt
     perSegment: count.perSegment,
     ...(ucs2Char ? { ucs2Char } : {}),
     preview: opts.androidOnly
-      ? message.split(PLACEHOLDER).join(opts.registrationUrl ?? 'X'.repeat(Math.max(0, opts.registrationUrlLength)))
+      ? message
+          .split(PLACEHOLDER)
+          .join(opts.registrationUrl ?? 'X'.repeat(Math.max(0, opts.registrationUrlLength)))
       : message
   }
 }

@@ -72,7 +72,9 @@ describe('HQ message rules', () => {
   })
 
   it('with Android only, rejects a message without {}, with two, or with another brace', () => {
-    expect(analyseMessage('Register please', android).errors.map((e) => e.code)).toEqual(['placeholder-missing'])
+    expect(analyseMessage('Register please', android).errors.map((e) => e.code)).toEqual([
+      'placeholder-missing'
+    ])
     const twice = analyseMessage('Link {} and again {}', android)
     expect(twice.errors.map((e) => e.code)).toEqual(['placeholder-repeated'])
     expect(twice.errors[0]!.index).toBe(18)
@@ -90,7 +92,9 @@ describe('HQ message rules', () => {
   })
 
   it('accepts common English, French and Swahili phrasings of the reply question', () => {
-    expect(asksReplyOneOrTwo('Please reply with 1 if you are using an Android phone, 2 for other.')).toBe(true)
+    expect(asksReplyOneOrTwo('Please reply with 1 if you are using an Android phone, 2 for other.')).toBe(
+      true
+    )
     expect(asksReplyOneOrTwo('Répondez 1 si vous avez un téléphone Android, 2 sinon.')).toBe(true)
     expect(asksReplyOneOrTwo('Repondez 1 pour Android, 2 pour autre')).toBe(true)
     expect(asksReplyOneOrTwo('Jibu 1 kama una simu ya Android, 2 kwa nyingine')).toBe(true)
@@ -120,9 +124,15 @@ describe('HQ message rules', () => {
 
   it('estimates the registration link from the server address', () => {
     const url = exampleRegistrationUrl('https://www.commcarehq.org/', 'demo-project')
-    expect(url).toBe(`https://www.commcarehq.org/a/demo-project/settings/users/commcare/register/${'X'.repeat(32)}/`)
+    expect(url).toBe(
+      `https://www.commcarehq.org/a/demo-project/settings/users/commcare/register/${'X'.repeat(32)}/`
+    )
     expect(countSegments(url).encoding).toBe('gsm7')
-    const a = analyseMessage('Sajili hapa: {}', { androidOnly: true, registrationUrlLength: url.length, registrationUrl: url })
+    const a = analyseMessage('Sajili hapa: {}', {
+      androidOnly: true,
+      registrationUrlLength: url.length,
+      registrationUrl: url
+    })
     expect(a.length).toBe('Sajili hapa: '.length + url.length)
     expect(a.preview).toBe(`Sajili hapa: ${url}`)
   })

@@ -73,6 +73,9 @@ export function createInlineClient(): ImportClient {
 
 export function createImportClient(): ImportClient {
   if (typeof Worker === 'undefined') return createInlineClient()
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'roster-import' })
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'roster-import'
+  })
   return createWorkerClient(worker)
 }

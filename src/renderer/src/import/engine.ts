@@ -5,6 +5,7 @@
  * it in-process through the same client.
  */
 import {
+  ENCODING_CHOICES,
   defaultMapping,
   importRows,
   isNonMobile,
@@ -29,8 +30,7 @@ const PREVIEW_ROWS = 4
 const CHUNK = 2000
 
 type Source =
-  | { kind: 'file'; name: string; data: Uint8Array; workbook?: Workbook }
-  | { kind: 'text'; text: string }
+  { kind: 'file'; name: string; data: Uint8Array; workbook?: Workbook } | { kind: 'text'; text: string }
 
 const SPREADSHEET_EXTENSIONS = /\.(xlsx|xlsm|xls|ods)$/i
 
@@ -144,6 +144,7 @@ export class ImportEngine {
       info.encodingConfidence = table.encodingConfidence
       info.encodingSource = table.encodingSource
       info.delimiter = table.delimiter
+      info.encodingChoices = ENCODING_CHOICES.map((c) => ({ ...c }))
       if (bom !== undefined) info.bom = bom
     }
     if (table.kind === 'sheet') {
@@ -153,10 +154,19 @@ export class ImportEngine {
     return info
   }
 
-  private fromMapping(mapping: ColumnMapping, country: string | undefined, progress: (p: Progress) => void): RowsResult {
+  private fromMapping(
+    mapping: ColumnMapping,
+    country: string | undefined,
+    progress: (p: Progress) => void
+  ): RowsResult {
     if (!this.table) throw new Error('Open a file or paste cells first.')
     const imported = importRows(this.table, mapping)
-    const rows: GridRow[] = imported.map((r, i) => ({ id: i + 1, row: r.row, phone: r.phone, fields: r.fields ?? {} }))
+    const rows: GridRow[] = imported.map((r, i) => ({
+      id: i + 1,
+      row: r.row,
+      phone: r.phone,
+      fields: r.fields ?? {}
+    }))
     return { ...this.start(rows, country, progress), fieldKeys: fieldKeysOf(mapping) }
   }
 
@@ -213,7 +223,11 @@ export class ImportEngine {
       const known = this.invitations.get(inv.digits)
       // The latest invitation of a number is the one that says whether its link still works.
       if (!known || known.invitedAt < inv.invitedAt) {
-        this.invitations.set(inv.digits, { batchId: inv.batchId, invitedAt: inv.invitedAt, status: inv.status })
+        this.invitations.set(inv.digits, {
+          batchId: inv.batchId,
+          invitedAt: inv.invitedAt,
+          status: inv.status
+        })
         touched.add(inv.digits)
       }
     }

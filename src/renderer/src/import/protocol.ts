@@ -26,6 +26,8 @@ export interface SourceInfo {
   /** The file starts with a byte-order mark (whatever encoding is chosen now). */
   bom?: boolean
   delimiter?: Delimiter
+  /** Encodings the coordinator can choose from (sent by the worker, which owns the decoders). */
+  encodingChoices?: { encoding: string; label: string }[]
   sheet?: string
   sheets?: string[]
   hasHeader: boolean

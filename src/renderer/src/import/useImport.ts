@@ -3,7 +3,13 @@ import type { RosterApi } from '../../../shared/api'
 import type { ColumnMapping } from '../../../shared/import'
 import type { InviteLookup } from '../../../shared/invite'
 import { rememberedMapping, rememberMapping } from '../screens/invite/memory'
-import { emptyGrid, gridReducer, type GridAction, type GridState, type Patch } from '../screens/invite/gridState'
+import {
+  emptyGrid,
+  gridReducer,
+  type GridAction,
+  type GridState,
+  type Patch
+} from '../screens/invite/gridState'
 import { createImportClient, type ImportClient } from './client'
 import type { Progress, ReadOptions, SourceInfo } from './protocol'
 
@@ -136,7 +142,10 @@ export function useImport(
   )
 
   const run = useCallback(
-    async <T>(label: string, step: (gen: number, onProgress: (p: Progress) => void) => Promise<T>): Promise<T | undefined> => {
+    async <T>(
+      label: string,
+      step: (gen: number, onProgress: (p: Progress) => void) => Promise<T>
+    ): Promise<T | undefined> => {
       const gen = ++generation.current
       setError(null)
       setBusy({ label, progress: null })
@@ -157,7 +166,10 @@ export function useImport(
   const loadRows = useCallback(
     async (nextMapping: ColumnMapping, countryCode: string) => {
       await run('Reading the numbers', async (gen, onProgress) => {
-        const result = await client.request({ op: 'rows', mapping: nextMapping, country: countryCode }, onProgress)
+        const result = await client.request(
+          { op: 'rows', mapping: nextMapping, country: countryCode },
+          onProgress
+        )
         if (gen !== generation.current) return
         setLookupWarning(null)
         apply({ type: 'load', rows: result.rows, fieldKeys: result.fieldKeys })

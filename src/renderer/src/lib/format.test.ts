@@ -25,7 +25,7 @@ describe('format', () => {
   })
 
   it('rounds the time left of a sync', () => {
-    expect(formatEta(3)).toBe('almost done')
+    expect(formatEta(3)).toBe('a few seconds left')
     expect(formatEta(42)).toBe('about 40 s left')
     expect(formatEta(130)).toBe('about 2 min left')
   })

@@ -51,7 +51,7 @@ export function formatDuration(ms: number): string {
 
 /** Seconds left -> "about 2 min left" */
 export function formatEta(seconds: number): string {
-  if (seconds < 5) return 'almost done'
+  if (seconds < 5) return 'a few seconds left'
   if (seconds < 60) return `about ${Math.round(seconds / 5) * 5} s left`
   return `about ${formatDuration(Math.round(seconds / 60) * 60_000)} left`
 }

@@ -42,8 +42,8 @@ export interface FakeApi extends RosterApi {
   emit<E extends ApiEventName>(event: E, payload: ApiEvent<E>): void
   /** Makes the next call to `method` fail with this error. */
   failNext(method: ApiMethod, error: ApiError): void
-  /** Holds sync.start's run open until finishSync() is called. */
-  finishSync(projectId: string, outcome?: SyncRun['outcome'], error?: string | null): SyncRun
+  /** Ends the run sync.start began; `silent` records it without the sync.finished event (a lost event). */
+  finishSync(projectId: string, outcome?: SyncRun['outcome'], error?: string | null, silent?: boolean): SyncRun
   callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
 }
 
@@ -300,7 +300,7 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     failNext(method, error) {
       failures.set(method, error)
     },
-    finishSync(projectId, outcome = 'ok', error = null) {
+    finishSync(projectId, outcome = 'ok', error = null, silent = false) {
       const run = running.get(projectId) ?? syncRun(projectId, { id: nextRunId++ })
       running.delete(projectId)
       const done: SyncRun = {
@@ -315,7 +315,7 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       state.projects = state.projects.map((p) =>
         p.id === projectId ? { ...p, lastSync: done, lastGoodSync: outcome === 'ok' ? done : p.lastGoodSync } : p
       )
-      emit('sync.finished', done)
+      if (!silent) emit('sync.finished', done)
       return done
     },
     callsOf<M extends ApiMethod>(method: M) {

@@ -37,7 +37,9 @@ function optionsText(b: BatchSummary): string {
  */
 export function HistoryScreen({ project }: { project: Project }) {
   const api = useApi()
-  const batches = useQuery(`batches:${project.id}`, (a) => a.call('invite.batches', { projectId: project.id }))
+  const batches = useQuery(`batches:${project.id}`, (a) =>
+    a.call('invite.batches', { projectId: project.id })
+  )
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const [status, setStatus] = useState<NumberStatus | 'all'>('all')
   const [registered, setRegistered] = useState<RegisteredFilter>('all')
@@ -69,9 +71,12 @@ export function HistoryScreen({ project }: { project: Project }) {
       refetchBatches()
     }, 400)
   })
-  useEffect(() => () => {
-    if (refetchTimer.current) clearTimeout(refetchTimer.current)
-  }, [])
+  useEffect(
+    () => () => {
+      if (refetchTimer.current) clearTimeout(refetchTimer.current)
+    },
+    []
+  )
 
   const selectBatch = (id: number) => {
     setSelectedId(id)
@@ -142,7 +147,9 @@ export function HistoryScreen({ project }: { project: Project }) {
 
   const resolveUnknown = (action: 'resend' | 'mark-failed') => {
     if (!selected) return
-    const ids = numbers.filter((n) => n.status === 'unknown' && (checked.size === 0 || checked.has(n.id))).map((n) => n.id)
+    const ids = numbers
+      .filter((n) => n.status === 'unknown' && (checked.size === 0 || checked.has(n.id)))
+      .map((n) => n.id)
     if (ids.length === 0) return
     void act('Could not record your decision', async () => {
       await api.call('invite.resolveUnknown', { batchId: selected.id, numberIds: ids, action })
@@ -169,7 +176,10 @@ export function HistoryScreen({ project }: { project: Project }) {
         <div className="hempty">
           <HistoryIcon className="hempty-icon" />
           <h2>No invitations sent yet</h2>
-          <p className="muted">Batches you send from the Invite screen appear here, with HQ’s answer for every number and who has registered since.</p>
+          <p className="muted">
+            Batches you send from the Invite screen appear here, with HQ’s answer for every number and who has
+            registered since.
+          </p>
         </div>
       </section>
     )
@@ -198,7 +208,10 @@ export function HistoryScreen({ project }: { project: Project }) {
                 <span className="hbatch-when">{formatWhen(b.createdAt)}</span>
                 <span className="hbatch-app">{b.appName ?? b.appId}</span>
                 <span className="hbatch-opts muted">{optionsText(b)}</span>
-                <span className="hbatch-funnel" aria-label={`${b.counts.success} invited, ${b.counts.registered} registered`}>
+                <span
+                  className="hbatch-funnel"
+                  aria-label={`${b.counts.success} invited, ${b.counts.registered} registered`}
+                >
                   <span>
                     <strong>{formatCount(b.counts.success)}</strong> invited
                   </span>
@@ -209,7 +222,11 @@ export function HistoryScreen({ project }: { project: Project }) {
                     <strong>{formatCount(b.counts.registered)}</strong> registered
                   </span>
                   <span className="hbar" aria-hidden="true">
-                    <span style={{ width: `${b.counts.success ? Math.round((b.counts.registered / b.counts.success) * 100) : 0}%` }} />
+                    <span
+                      style={{
+                        width: `${b.counts.success ? Math.round((b.counts.registered / b.counts.success) * 100) : 0}%`
+                      }}
+                    />
                   </span>
                 </span>
                 {b.counts.unknown + b.counts.failed + b.counts.invalid_format + b.counts.in_use > 0 && (
@@ -237,12 +254,23 @@ export function HistoryScreen({ project }: { project: Project }) {
                   Batch {selected.id} <span className="muted">· {formatWhen(selected.createdAt)}</span>
                 </h2>
                 <p className="muted">
-                  {selected.appName ?? selected.appId} · {optionsText(selected)} · {plural(selected.total, 'number')}
+                  {selected.appName ?? selected.appId} · {optionsText(selected)} ·{' '}
+                  {plural(selected.total, 'number')}
                 </p>
               </div>
-              <button type="button" className="btn btn-small" onClick={() => void exportCsv()}>
-                <DownloadIcon /> Export CSV
-              </button>
+              <span className="hdetail-actions">
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  disabled={checked.size === 0 || working}
+                  onClick={() => setConfirming(true)}
+                >
+                  <SendIcon /> Re-invite selected
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => void exportCsv()}>
+                  <DownloadIcon /> Export CSV
+                </button>
+              </span>
             </div>
             {selected.message && <p className="hmessage">“{selected.message}”</p>}
             {selected.error && (
@@ -254,10 +282,15 @@ export function HistoryScreen({ project }: { project: Project }) {
               <div className="callout callout-warn hqueued">
                 <AlertIcon className="callout-icon" />
                 <span>
-                  <strong>Queued — will send when you confirm.</strong> {plural(selected.counts.queued, 'number waits', 'numbers wait')} in
-                  the outbox.
+                  <strong>Queued — will send when you confirm.</strong>{' '}
+                  {plural(selected.counts.queued, 'number waits', 'numbers wait')} in the outbox.
                 </span>
-                <button type="button" className="btn btn-small btn-primary" disabled={working} onClick={sendNow}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  disabled={working}
+                  onClick={sendNow}
+                >
                   Send now
                 </button>
               </div>
@@ -266,28 +299,48 @@ export function HistoryScreen({ project }: { project: Project }) {
               <div className="callout callout-warn hqueued">
                 <AlertIcon className="callout-icon" />
                 <span>
-                  <strong>{plural(selected.counts.unknown, 'number has', 'numbers have')} an unknown outcome</strong>
-                  {checked.size > 0 ? ' (the checked ones are concerned)' : ''}: HQ may or may not have received them.
+                  <strong>
+                    {plural(selected.counts.unknown, 'number has', 'numbers have')} an unknown outcome
+                  </strong>
+                  {checked.size > 0 ? ' (the checked ones are concerned)' : ''}: HQ may or may not have
+                  received them.
                 </span>
                 <span className="hqueued-actions">
-                  <button type="button" className="btn btn-small" disabled={working} onClick={() => resolveUnknown('resend')}>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={working}
+                    onClick={() => resolveUnknown('resend')}
+                  >
                     Send again
                   </button>
-                  <button type="button" className="btn btn-small" disabled={working} onClick={() => resolveUnknown('mark-failed')}>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={working}
+                    onClick={() => resolveUnknown('mark-failed')}
+                  >
                     Mark as failed
                   </button>
                 </span>
               </div>
             )}
             {notice && (
-              <div className={`callout ${notice.kind === 'ok' ? 'callout-ok' : 'callout-error'}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+              <div
+                className={`callout ${notice.kind === 'ok' ? 'callout-ok' : 'callout-error'}`}
+                role={notice.kind === 'error' ? 'alert' : 'status'}
+              >
                 <span>{notice.text}</span>
               </div>
             )}
             <div className="hfilters">
               <label className="hfilter">
                 <span>Status</span>
-                <select value={status} onChange={(e) => setStatus(e.target.value as NumberStatus | 'all')} aria-label="Filter by status">
+                <select
+                  value={status}
+                  onChange={(e) => setStatus(e.target.value as NumberStatus | 'all')}
+                  aria-label="Filter by status"
+                >
                   <option value="all">All ({formatCount(selected.total)})</option>
                   {(Object.keys(OUTCOME_WORDS) as NumberStatus[]).map((s) => (
                     <option key={s} value={s} disabled={selected.counts[s] === 0}>
@@ -298,7 +351,11 @@ export function HistoryScreen({ project }: { project: Project }) {
               </label>
               <label className="hfilter">
                 <span>Registered</span>
-                <select value={registered} onChange={(e) => setRegistered(e.target.value as RegisteredFilter)} aria-label="Filter by registration">
+                <select
+                  value={registered}
+                  onChange={(e) => setRegistered(e.target.value as RegisteredFilter)}
+                  aria-label="Filter by registration"
+                >
                   <option value="all">Everyone</option>
                   <option value="yes">Registered ({formatCount(selected.counts.registered)})</option>
                   <option value="no">Not registered yet</option>
@@ -308,14 +365,6 @@ export function HistoryScreen({ project }: { project: Project }) {
                 {detail.loading && !detail.data ? 'Loading…' : plural(numbers.length, 'number') + ' shown'}
                 {checked.size > 0 ? ` · ${formatCount(checked.size)} checked` : ''}
               </span>
-              <button
-                type="button"
-                className="btn btn-small btn-primary"
-                disabled={checked.size === 0 || working}
-                onClick={() => setConfirming(true)}
-              >
-                <SendIcon /> Re-invite selected
-              </button>
             </div>
             {detail.error && <p className="field-error">{detail.error.message}</p>}
             <NumbersTable
@@ -337,7 +386,8 @@ export function HistoryScreen({ project }: { project: Project }) {
         >
           <ul className="idialog-list">
             <li>
-              A new batch is created with the same app and message as batch {selected.id}, and each number gets a new SMS.
+              A new batch is created with the same app and message as batch {selected.id}, and each number
+              gets a new SMS.
             </li>
             <li>Any earlier link sent to these numbers stops working.</li>
           </ul>
@@ -368,13 +418,26 @@ function NumbersTable({
     overscan: 10,
     initialRect: { width: 900, height: 500 }
   })
-  const fieldKeys = useMemo(() => [...new Set(numbers.slice(0, 2000).flatMap((n) => Object.keys(n.customUserData)))], [numbers])
+  const fieldKeys = useMemo(
+    () => [...new Set(numbers.slice(0, 2000).flatMap((n) => Object.keys(n.customUserData)))],
+    [numbers]
+  )
   return (
     <div className="hnumbers" ref={scrollRef}>
-      <div className="hnumbers-inner" role="table" aria-label="Numbers in the batch" aria-rowcount={numbers.length + 1}>
+      <div
+        className="hnumbers-inner"
+        role="table"
+        aria-label="Numbers in the batch"
+        aria-rowcount={numbers.length + 1}
+      >
         <div className="hrow hhead" role="row">
           <span role="columnheader">
-            <input type="checkbox" aria-label="Check every number shown" checked={allChecked} onChange={onToggleAll} />
+            <input
+              type="checkbox"
+              aria-label="Check every number shown"
+              checked={allChecked}
+              onChange={onToggleAll}
+            />
           </span>
           <span role="columnheader">Row</span>
           <span role="columnheader">Phone</span>
@@ -386,7 +449,9 @@ function NumbersTable({
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const n = numbers[item.index]!
-            const data = fieldKeys.filter((k) => n.customUserData[k]).map((k) => `${k}: ${n.customUserData[k]}`)
+            const data = fieldKeys
+              .filter((k) => n.customUserData[k])
+              .map((k) => `${k}: ${n.customUserData[k]}`)
             return (
               <div
                 key={n.id}
@@ -396,7 +461,12 @@ function NumbersTable({
                 data-status={n.status}
               >
                 <span role="cell">
-                  <input type="checkbox" aria-label={`Check ${n.e164}`} checked={checked.has(n.id)} onChange={() => onToggle(n.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Check ${n.e164}`}
+                    checked={checked.has(n.id)}
+                    onChange={() => onToggle(n.id)}
+                  />
                 </span>
                 <span role="cell" className="muted tabular">
                   {n.row}
@@ -405,7 +475,10 @@ function NumbersTable({
                   {formatPhone(n.e164)}
                 </span>
                 <span role="cell">
-                  <StatusBadge check={undefined} outcome={{ numberId: n.id, status: n.status, reason: n.reason }} />
+                  <StatusBadge
+                    check={undefined}
+                    outcome={{ numberId: n.id, status: n.status, reason: n.reason }}
+                  />
                 </span>
                 <span role="cell">
                   {n.registeredAt ? (
@@ -414,7 +487,11 @@ function NumbersTable({
                     <span className="muted">not yet</span>
                   )}
                 </span>
-                <span role="cell" className="hdetails" title={[n.reason, ...data].filter(Boolean).join(' · ')}>
+                <span
+                  role="cell"
+                  className="hdetails"
+                  title={[n.reason, ...data].filter(Boolean).join(' · ')}
+                >
                   {n.reason && <span className="hreason">{n.reason}</span>}
                   {data.length > 0 && <span className="muted">{data.join(' · ')}</span>}
                 </span>

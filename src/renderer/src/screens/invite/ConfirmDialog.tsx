@@ -36,7 +36,9 @@ export function ConfirmDialog({
       return
     }
     if (event.key !== 'Tab') return
-    const focusable = ref.current?.querySelectorAll<HTMLElement>('button:not(:disabled), input, select, textarea, a[href]')
+    const focusable = ref.current?.querySelectorAll<HTMLElement>(
+      'button:not(:disabled), input, select, textarea, a[href]'
+    )
     if (!focusable || focusable.length === 0) return
     const first = focusable[0]!
     const last = focusable[focusable.length - 1]!
@@ -51,7 +53,14 @@ export function ConfirmDialog({
 
   return (
     <div className="idialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div ref={ref} className="idialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={onKeyDown}>
+      <div
+        ref={ref}
+        className="idialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={onKeyDown}
+      >
         <h2 id={titleId}>{title}</h2>
         <div className="idialog-body">{children}</div>
         <div className="idialog-actions">

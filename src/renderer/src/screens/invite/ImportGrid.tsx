@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, type ClipboardEvent, type KeyboardEvent, type MouseEvent } from 'react'
-import { readRecords } from '../../../../shared/import/delimited'
+import Papa from 'papaparse'
 import { isShortcut } from '../../lib/keys'
 import {
   cellValue,
@@ -19,16 +19,16 @@ import { StatusBadge, statusOf } from './status'
 export const GRID_ROW_HEIGHT = 34
 
 const WIDTHS: Record<string, string> = {
-  row: '64px',
-  phone: 'minmax(170px, 1.1fr)',
-  status: '132px',
-  e164: '150px',
-  message: 'minmax(260px, 2.4fr)'
+  row: '52px',
+  phone: 'minmax(146px, 1fr)',
+  status: '118px',
+  e164: '132px',
+  message: 'minmax(200px, 2.2fr)'
 }
-const FIELD_WIDTH = 'minmax(130px, 1fr)'
+const FIELD_WIDTH = 'minmax(110px, 1fr)'
 /** The sum of the minimum widths above: narrower than this, the grid scrolls sideways. */
 function minWidth(fields: number): number {
-  return 64 + 170 + 132 + 150 + 260 + 130 * fields
+  return 52 + 146 + 118 + 132 + 200 + 110 * fields
 }
 
 function title(column: ColumnId): string {
@@ -48,11 +48,15 @@ function title(column: ColumnId): string {
   }
 }
 
-/** A pasted block as cells: tab-separated lines, quoted cells as Excel writes them. */
+/**
+ * A block copied from a spreadsheet as cells: tab-separated lines, quoted cells as Excel writes
+ * them. (Papaparse directly: the shared file readers bring the encoding detector, which only the
+ * import worker needs.)
+ */
 export function clipboardCells(text: string): string[][] {
   const body = text.replace(/\r?\n$/, '')
   if (body === '') return []
-  return readRecords(body, '\t').records
+  return Papa.parse<string[]>(body, { delimiter: '\t', header: false }).data
 }
 
 export interface ImportGridProps {
@@ -90,12 +94,17 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
     if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' })
   }, [cursorIndex, virtualizer])
 
-  // After an edit ends, keys go back to the grid.
+  // After an edit ends the input is gone and focus with it: keys go back to the grid, unless the
+  // coordinator moved on to something else (a button, another field).
   const editing = grid.editing !== null
+  const wasEditing = useRef(false)
   useEffect(() => {
-    if (!editing && scrollRef.current?.contains(document.activeElement) && document.activeElement?.tagName === 'INPUT') {
-      gridRef.current?.focus({ preventScroll: true })
+    if (wasEditing.current && !editing) {
+      const active = document.activeElement
+      const lost = !active || active === document.body || scrollRef.current?.contains(active)
+      if (lost) gridRef.current?.focus({ preventScroll: true })
     }
+    wasEditing.current = editing
   }, [editing])
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -185,7 +194,10 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
     const column = columns[grid.cursor.col]
     if (!row || !column) return
     event.preventDefault()
-    event.clipboardData.setData('text/plain', displayValue(row, column, grid.checks.get(row.id), grid.outcomes.get(row.id)))
+    event.clipboardData.setData(
+      'text/plain',
+      displayValue(row, column, grid.checks.get(row.id), grid.outcomes.get(row.id))
+    )
   }
 
   const items = virtualizer.getVirtualItems()
@@ -206,16 +218,28 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
         onKeyDown={onKeyDown}
         onPaste={onPaste}
         onCopy={onCopy}
-        style={{ height: virtualizer.getTotalSize() + GRID_ROW_HEIGHT, minWidth: minWidth(grid.fieldKeys.length) }}
+        style={{
+          height: virtualizer.getTotalSize() + GRID_ROW_HEIGHT,
+          minWidth: minWidth(grid.fieldKeys.length)
+        }}
       >
-        <div className="igrid-row igrid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        <div
+          className="igrid-row igrid-head"
+          role="row"
+          aria-rowindex={1}
+          style={{ gridTemplateColumns: template }}
+        >
           {columns.map((column, col) => (
             <div
               key={column}
               role="columnheader"
               aria-colindex={col + 1}
               className={`igrid-cell igrid-col-${column.startsWith('field:') ? 'field' : column}`}
-              title={column.startsWith('field:') ? `Sent to HQ as custom user data "${column.slice(6)}"` : undefined}
+              title={
+                column.startsWith('field:')
+                  ? `Sent to HQ as custom user data "${column.slice(6)}"`
+                  : undefined
+              }
             >
               {column.startsWith('field:') && <span className="igrid-field-tag">data</span>}
               {title(column)}
@@ -247,12 +271,17 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
   )
 }
 
-function displayValue(row: GridRow, column: ColumnId, check: RowCheck | undefined, outcome: RowOutcome | undefined): string {
+function displayValue(
+  row: GridRow,
+  column: ColumnId,
+  check: RowCheck | undefined,
+  outcome: RowOutcome | undefined
+): string {
   switch (column) {
     case 'row':
       return String(row.row)
     case 'status':
-      return outcome ? OUTCOME_WORDS[outcome.status] : check?.status ?? ''
+      return outcome ? OUTCOME_WORDS[outcome.status] : (check?.status ?? '')
     case 'e164':
       return check?.e164 ?? ''
     case 'message':
@@ -317,7 +346,11 @@ function GridLine({ row, index, top, columns, template, grid, dispatch, onResolv
             onDoubleClick={() => editable && dispatch({ type: 'startEdit' })}
           >
             {isEditing ? (
-              <CellEditor value={grid.editing!.draft} dispatch={dispatch} label={`${title(column)}, row ${row.row}`} />
+              <CellEditor
+                value={grid.editing!.draft}
+                dispatch={dispatch}
+                label={`${title(column)}, row ${row.row}`}
+              />
             ) : (
               <Cell
                 row={row}
@@ -355,7 +388,9 @@ function Cell({
     case 'e164':
       return <span className="tabular">{check?.e164 ?? ''}</span>
     case 'message': {
-      const text = outcome ? (outcome.reason ?? (outcome.status === 'success' ? 'HQ accepted the number and sent the SMS' : '')) : check?.message ?? ''
+      const text = outcome
+        ? (outcome.reason ?? (outcome.status === 'success' ? 'SMS sent by HQ' : ''))
+        : (check?.message ?? '')
       return (
         <>
           <span className="igrid-message" title={text}>
@@ -363,10 +398,18 @@ function Cell({
           </span>
           {outcome?.status === 'unknown' && onResolveUnknown && (
             <span className="igrid-row-actions">
-              <button type="button" className="btn btn-small" onClick={() => onResolveUnknown([outcome.numberId], 'resend')}>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => onResolveUnknown([outcome.numberId], 'resend')}
+              >
                 Send again
               </button>
-              <button type="button" className="btn btn-small" onClick={() => onResolveUnknown([outcome.numberId], 'mark-failed')}>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => onResolveUnknown([outcome.numberId], 'mark-failed')}
+              >
                 Mark as failed
               </button>
             </span>
@@ -376,12 +419,24 @@ function Cell({
     }
     default: {
       const value = cellValue(row, column)
-      return value === '' && column === 'phone' ? <span className="igrid-placeholder">type a number</span> : <span>{value}</span>
+      return value === '' && column === 'phone' ? (
+        <span className="igrid-placeholder">type a number</span>
+      ) : (
+        <span>{value}</span>
+      )
     }
   }
 }
 
-function CellEditor({ value, dispatch, label }: { value: string; dispatch: (a: GridAction) => void; label: string }) {
+function CellEditor({
+  value,
+  dispatch,
+  label
+}: {
+  value: string
+  dispatch: (a: GridAction) => void
+  label: string
+}) {
   const ref = useRef<HTMLInputElement>(null)
   useEffect(() => {
     const el = ref.current

@@ -19,7 +19,13 @@ const project: Project = {
   lastSync: null
 }
 
-const LIST = ['Phone\tName\tVillage', '0712345678\tAmina\tKisumu', '0722\tBaraka\tNakuru', '+254733000111\tChris\tEldoret', '0712 345 678\tDup\tKisumu'].join('\n')
+const LIST = [
+  'Phone\tName\tVillage',
+  '0712345678\tAmina\tKisumu',
+  '0722\tBaraka\tNakuru',
+  '+254733000111\tChris\tEldoret',
+  '0712 345 678\tDup\tKisumu'
+].join('\n')
 
 beforeAll(() => {
   // The machine is shared: give slow runs time rather than fail them.
@@ -136,7 +142,14 @@ describe('Invite screen', () => {
   it('marks numbers already registered in the roster as errors, found before validating', async () => {
     const api = createFakeInviteApi({
       lookup: {
-        registered: [{ digits: '254733000111', workerId: 'w1', username: 'chris@demo-project.commcarehq.org', name: 'Chris O' }],
+        registered: [
+          {
+            digits: '254733000111',
+            workerId: 'w1',
+            username: 'chris@demo-project.commcarehq.org',
+            name: 'Chris O'
+          }
+        ],
         invited: []
       }
     })
@@ -149,7 +162,12 @@ describe('Invite screen', () => {
 
   it('leaves already-invited numbers out unless inviting them again is ticked', async () => {
     const api = createFakeInviteApi({
-      lookup: { registered: [], invited: [{ digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'success' }] }
+      lookup: {
+        registered: [],
+        invited: [
+          { digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'success' }
+        ]
+      }
     })
     renderScreen(api)
     await pasteList()
@@ -196,7 +214,9 @@ describe('Invite screen', () => {
     await pasteList()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
     fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' }))
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
+    )
     const banner = await screen.findByTestId('unknown-banner')
     await waitFor(() => expect(row(2).dataset.status).toBe('unknown'))
     fireEvent.click(within(banner).getByRole('button', { name: 'Send again' }))
@@ -212,7 +232,9 @@ describe('Invite screen', () => {
     await pasteList()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
     fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' }))
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
+    )
     const queued = await screen.findByTestId('queued-banner')
     expect(queued.textContent).toMatch(/Queued — will send when you confirm/)
     expect(queued.textContent).toMatch(/offline/)
@@ -241,16 +263,24 @@ describe('Invite screen', () => {
     fireEvent.change(message, { target: { value: 'Karibu! Reply 1 for Android, 2 for other phones.' } })
     expect(screen.getByTestId('msg-encoding').textContent).toMatch(/GSM-7/)
     expect(screen.getByTestId('msg-segments').textContent).toBe('1 SMS')
-    fireEvent.change(message, { target: { value: 'Bienvenue en français: reply 1 for Android, 2 for other.' } })
+    fireEvent.change(message, {
+      target: { value: 'Bienvenue en français: reply 1 for Android, 2 for other.' }
+    })
     expect(screen.getByTestId('msg-encoding').textContent).toMatch(/UCS-2/)
     expect(screen.getByTestId('msg-ucs2').querySelector('mark')?.textContent).toBe('ç')
 
     fireEvent.click(screen.getByLabelText(/Android only/))
     fireEvent.change(message, { target: { value: 'Register here' } })
     expect(screen.getByText(/Add \{\} where the registration link should go/)).toBeTruthy()
-    expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(true)
+    expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(
+      true
+    )
     fireEvent.change(message, { target: { value: 'Register here: {}' } })
-    await waitFor(() => expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(false))
+    await waitFor(() =>
+      expect((screen.getByRole('button', { name: /Send 2 invitations/ }) as HTMLButtonElement).disabled).toBe(
+        false
+      )
+    )
   })
 
   it('adds a row typed by hand on a blank list', async () => {

@@ -1,5 +1,11 @@
 import { useState } from 'react'
-import { isReservedKey, isValidUserDataKey, slugifyKey, type ColumnMapping, type FieldMapping } from '../../../../shared/import/mapping'
+import {
+  isReservedKey,
+  isValidUserDataKey,
+  slugifyKey,
+  type ColumnMapping,
+  type FieldMapping
+} from '../../../../shared/import/mapping'
 import type { SourceInfo } from '../../import/protocol'
 import { plural } from '../../lib/format'
 import { ColumnsIcon } from '../../shell/icons'
@@ -42,7 +48,10 @@ export function withRole(mapping: ColumnMapping, info: SourceInfo, index: number
 
 export function withKey(mapping: ColumnMapping, info: SourceInfo, index: number, key: string): ColumnMapping {
   const field = { ...fieldFor(mapping, info, index), key }
-  return { ...mapping, fields: [...mapping.fields.filter((f) => f.index !== index), field].sort((a, b) => a.index - b.index) }
+  return {
+    ...mapping,
+    fields: [...mapping.fields.filter((f) => f.index !== index), field].sort((a, b) => a.index - b.index)
+  }
 }
 
 /** Why a key cannot be sent to HQ, or null when it can. */
@@ -152,7 +161,9 @@ export function MappingPanel({
                         {problem && <div className="field-error">{problem}</div>}
                       </>
                     ) : (
-                      <span className="muted small">{role === 'skip' ? (field.reason ?? 'not sent') : 'sent as the number'}</span>
+                      <span className="muted small">
+                        {role === 'skip' ? (field.reason ?? 'not sent') : 'sent as the number'}
+                      </span>
                     )}
                   </td>
                 </tr>
@@ -161,11 +172,20 @@ export function MappingPanel({
           </tbody>
         </table>
         <div className="imap-actions">
-          {draft.phone < 0 && <span className="field-error">Choose the column that holds the phone numbers.</span>}
-          {changed && edits > 0 && (
-            <span className="imap-warn">Applying reads the rows again: your {plural(edits, 'edit')} in the grid will be lost.</span>
+          {draft.phone < 0 && (
+            <span className="field-error">Choose the column that holds the phone numbers.</span>
           )}
-          <button type="button" className="btn btn-small" disabled={!changed || disabled} onClick={() => setDraft(mapping)}>
+          {changed && edits > 0 && (
+            <span className="imap-warn">
+              Applying reads the rows again: your {plural(edits, 'edit')} in the grid will be lost.
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={!changed || disabled}
+            onClick={() => setDraft(mapping)}
+          >
             Reset
           </button>
           <button

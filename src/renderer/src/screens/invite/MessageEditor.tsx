@@ -5,7 +5,8 @@ import { analyseMessage, exampleRegistrationUrl, type SmsIssue } from '../../../
 const EXAMPLES = {
   android:
     'You are invited to join our CommCare project. Open this link on your Android phone to register: {}',
-  other: 'You are invited to join our CommCare project. Reply 1 if you use an Android phone, or 2 for any other phone.'
+  other:
+    'You are invited to join our CommCare project. Reply 1 if you use an Android phone, or 2 for any other phone.'
 } as const
 
 export interface MessageEditorProps {
@@ -23,7 +24,14 @@ export interface MessageEditorProps {
  * SMS count, GSM-7 or UCS-2 (and the character that forced UCS-2), errors HQ would refuse,
  * warnings, and what one person receives.
  */
-export function MessageEditor({ value, onChange, androidOnly, server, domain, disabled }: MessageEditorProps) {
+export function MessageEditor({
+  value,
+  onChange,
+  androidOnly,
+  server,
+  domain,
+  disabled
+}: MessageEditorProps) {
   const id = useId()
   const ref = useRef<HTMLTextAreaElement>(null)
   const url = exampleRegistrationUrl(server, domain)
@@ -112,7 +120,10 @@ export function MessageEditor({ value, onChange, androidOnly, server, domain, di
             <span className={analysis.segments > 1 ? 'msg-count-warn' : undefined} data-testid="msg-segments">
               {analysis.segments} SMS
             </span>
-            <span className={analysis.encoding === 'ucs2' ? 'msg-count-warn' : undefined} data-testid="msg-encoding">
+            <span
+              className={analysis.encoding === 'ucs2' ? 'msg-count-warn' : undefined}
+              data-testid="msg-encoding"
+            >
               {analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2 (Unicode)'} · {analysis.perSegment} per SMS
             </span>
           </>
@@ -121,7 +132,11 @@ export function MessageEditor({ value, onChange, androidOnly, server, domain, di
       {ucs2 && (
         <p className="msg-ucs2" data-testid="msg-ucs2">
           Unicode because of{' '}
-          <button type="button" className="msg-ucs2-char" onClick={() => pointAt(ucs2.index, ucs2.char.length)}>
+          <button
+            type="button"
+            className="msg-ucs2-char"
+            onClick={() => pointAt(ucs2.index, ucs2.char.length)}
+          >
             {context(value, ucs2.index, ucs2.char)}
           </button>
         </p>

@@ -2,7 +2,7 @@ import { useId } from 'react'
 import type { Application } from '../../../../shared/domain'
 import type { BatchSummary } from '../../../../shared/invite'
 import { formatCount, plural } from '../../lib/format'
-import { AlertIcon, CheckIcon, SendIcon } from '../../shell/icons'
+import { AlertIcon, CheckIcon, DownloadIcon, SendIcon } from '../../shell/icons'
 import { MessageEditor } from './MessageEditor'
 import type { SendChoices, SendPlan } from './sendPlan'
 import type { SendPhase } from './useSend'
@@ -55,7 +55,9 @@ export function SendOptions({
           disabled={disabled || !apps?.length}
           onChange={(e) => onForm({ ...form, appId: e.target.value })}
         >
-          {!form.appId && <option value="">{apps === undefined ? 'Loading apps…' : 'Choose the app…'}</option>}
+          {!form.appId && (
+            <option value="">{apps === undefined ? 'Loading apps…' : 'Choose the app…'}</option>
+          )}
           {apps?.map((app) => (
             <option key={app.id} value={app.id}>
               {app.name}
@@ -64,7 +66,9 @@ export function SendOptions({
         </select>
         {appsError && <div className="field-error">{appsError}</div>}
         {apps?.length === 0 && !appsError && (
-          <div className="field-hint">No apps known for this project yet: sync it on the Workers screen to fetch them.</div>
+          <div className="field-hint">
+            No apps known for this project yet: sync it on the Workers screen to fetch them.
+          </div>
         )}
       </div>
       <div className="isend-checks">
@@ -76,7 +80,8 @@ export function SendOptions({
             onChange={(e) => onForm({ ...form, androidOnly: e.target.checked })}
           />
           <span>
-            Android only <span className="muted small">— send the link at once, no “reply 1 or 2” question</span>
+            Android only{' '}
+            <span className="muted small">— send the link at once, no “reply 1 or 2” question</span>
           </span>
         </label>
         <label className="check-label">
@@ -99,7 +104,8 @@ export function SendOptions({
       />
       <div className="isend-plan" data-testid="send-plan">
         <p className="isend-count">
-          <strong>{formatCount(plan.rows.length)}</strong> {plan.rows.length === 1 ? 'number' : 'numbers'} will be invited
+          <strong>{formatCount(plan.rows.length)}</strong> {plan.rows.length === 1 ? 'number' : 'numbers'}{' '}
+          will be invited
         </p>
         <ul className="isend-skips">
           {plan.errors > 0 && (
@@ -141,7 +147,12 @@ export function SendOptions({
           </label>
         )}
       </div>
-      <button type="button" className="btn btn-primary btn-large isend-button" disabled={disabled || blockers.length > 0} onClick={onSend}>
+      <button
+        type="button"
+        className="btn btn-primary btn-large isend-button"
+        disabled={disabled || blockers.length > 0}
+        onClick={onSend}
+      >
         <SendIcon /> Send {plan.rows.length > 0 ? plural(plan.rows.length, 'invitation') : 'invitations'}…
       </button>
       {blockers.length > 0 && (
@@ -213,7 +224,8 @@ export function SendResults({
   return (
     <div className="isend isend-results" data-testid="send-results">
       <h2 className="isend-title">
-        Batch {s.id}: {s.state === 'done' ? 'sent' : s.state === 'needs-attention' ? 'needs your decision' : 'not finished'}
+        Batch {s.id}:{' '}
+        {s.state === 'done' ? 'sent' : s.state === 'needs-attention' ? 'needs your decision' : 'not finished'}
       </h2>
       <dl className="iresult-counts">
         <div className="iresult-ok">
@@ -221,11 +233,11 @@ export function SendResults({
           <dd data-testid="count-success">{formatCount(c.success)}</dd>
         </div>
         <div className={c.invalid_format ? 'iresult-bad' : undefined}>
-          <dt>Invalid format</dt>
+          <dt>Invalid</dt>
           <dd>{formatCount(c.invalid_format)}</dd>
         </div>
         <div className={c.in_use ? 'iresult-bad' : undefined}>
-          <dt>Already in use</dt>
+          <dt>In use</dt>
           <dd>{formatCount(c.in_use)}</dd>
         </div>
         <div className={c.failed ? 'iresult-bad' : undefined}>
@@ -247,8 +259,8 @@ export function SendResults({
         <p className="callout callout-ok">
           <CheckIcon className="callout-icon" />
           <span>
-            HQ accepted {plural(c.success, 'number')} and sent the SMS. They appear on the Workers screen once they register and
-            you sync.
+            HQ accepted {plural(c.success, 'number')} and sent the SMS. They appear on the Workers screen once
+            they register and you sync.
           </span>
         </p>
       )}
@@ -273,11 +285,16 @@ export function SendResults({
           <div>
             <strong>{plural(c.unknown, 'number has', 'numbers have')} an unknown outcome.</strong>
             <p>
-              HQ may or may not have received them (the connection broke after they left). Sending again costs an SMS and replaces
-              the first link if it did arrive.
+              HQ may or may not have received them (the connection broke after they left). Sending again costs
+              an SMS and replaces the first link if it did arrive.
             </p>
             <div className="iresult-actions">
-              <button type="button" className="btn btn-small" disabled={unknownIds.length === 0} onClick={() => onResolveUnknown(unknownIds, 'resend')}>
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={unknownIds.length === 0}
+                onClick={() => onResolveUnknown(unknownIds, 'resend')}
+              >
                 Send again
               </button>
               <button
@@ -293,16 +310,18 @@ export function SendResults({
         </div>
       )}
       {error && queued === 0 && <p className="field-error">{error}</p>}
-      <div className="iresult-actions">
-        <button type="button" className="btn btn-small" onClick={onExportRejected} disabled={rejected === 0}>
-          Export {rejected > 0 ? plural(rejected, 'rejected row') : 'rejected rows'}
-        </button>
-        <button type="button" className="btn btn-small btn-primary" onClick={onNewList}>
+      <div className="iresult-final">
+        <button type="button" className="btn btn-primary" onClick={onNewList}>
           Start a new list
+        </button>
+        <button type="button" className="btn" onClick={onExportRejected} disabled={rejected === 0}>
+          <DownloadIcon /> Export {rejected > 0 ? plural(rejected, 'rejected row') : 'rejected rows'}
         </button>
       </div>
       {rejectedByHq > 0 && (
-        <p className="muted small">Rows HQ refused are listed under “Only rows with problems” in the grid, with HQ’s reason.</p>
+        <p className="muted small">
+          Rows HQ refused are listed under “Only rows with problems” in the grid, with HQ’s reason.
+        </p>
       )}
     </div>
   )

@@ -1,12 +1,12 @@
 import { useId, useRef, useState, type ChangeEvent } from 'react'
-import { ENCODING_CHOICES } from '../../../../shared/import/encoding'
 import type { Delimiter } from '../../../../shared/import/table'
 import type { ReadOptions, SourceInfo } from '../../import/protocol'
 import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
 import { formatCount, plural } from '../../lib/format'
 import { CloudIcon, PhoneIcon } from '../../shell/icons'
 
-export const ACCEPTED_FILES = '.csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,text/plain,text/tab-separated-values'
+export const ACCEPTED_FILES =
+  '.csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,text/plain,text/tab-separated-values'
 
 const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: ',', label: 'Comma ( , )' },
@@ -19,12 +19,14 @@ export function FilePicker({
   onFile,
   label,
   className = 'btn',
-  testId
+  testId,
+  disabled
 }: {
   onFile: (file: File) => void
   label: string
   className?: string
   testId?: string
+  disabled?: boolean | undefined
 }) {
   const ref = useRef<HTMLInputElement>(null)
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
@@ -34,7 +36,7 @@ export function FilePicker({
   }
   return (
     <>
-      <button type="button" className={className} onClick={() => ref.current?.click()}>
+      <button type="button" className={className} disabled={disabled} onClick={() => ref.current?.click()}>
         {label}
       </button>
       <input
@@ -51,13 +53,25 @@ export function FilePicker({
   )
 }
 
-export function CountrySelect({ value, onChange, disabled }: { value: string; onChange: (code: string) => void; disabled?: boolean }) {
+export function CountrySelect({
+  value,
+  onChange,
+  disabled,
+  label = 'Numbers without +code are from'
+}: {
+  value: string
+  onChange: (code: string) => void
+  disabled?: boolean
+  label?: string
+}) {
   const id = useId()
   const codes: string[] = [...COMMON_COUNTRIES]
   if (!codes.includes(value)) codes.unshift(value)
   return (
     <span className="isrc-setting">
-      <label htmlFor={id}>Numbers without +code are from</label>
+      <label htmlFor={id} title="Numbers written the local way (0712…) are read as numbers of this country">
+        {label}
+      </label>
       <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
         {codes
           .map((code) => ({ code, name: countryName(code) }))
@@ -93,8 +107,16 @@ export function StartPanel({
       <div className="istart-drop" data-testid="drop-zone">
         <CloudIcon className="istart-drop-icon" />
         <h2>Drop a list of phone numbers here</h2>
-        <p className="muted">CSV, TSV or TXT (any encoding Excel saves) or an Excel workbook. Nothing leaves this computer until you send.</p>
-        <FilePicker onFile={onFile} label="Choose a file…" className="btn btn-primary btn-large" testId="file-input" />
+        <p className="muted">
+          CSV, TSV or TXT (any encoding Excel saves) or an Excel workbook. Nothing leaves this computer until
+          you send.
+        </p>
+        <FilePicker
+          onFile={onFile}
+          label="Choose a file…"
+          className="btn btn-primary btn-large"
+          testId="file-input"
+        />
       </div>
       <div className="istart-side">
         <div className="istart-card">
@@ -137,7 +159,7 @@ export function StartPanel({
 }
 
 function encodingLabel(info: SourceInfo): string {
-  const choice = ENCODING_CHOICES.find((c) => c.encoding === info.encoding)
+  const choice = info.encodingChoices?.find((c) => c.encoding === info.encoding)
   return choice?.label ?? info.encoding ?? ''
 }
 
@@ -149,7 +171,8 @@ export function SourceBar({
   onReset,
   country,
   onCountry,
-  disabled
+  disabled,
+  resetDisabled
 }: {
   info: SourceInfo
   onReread: (options: ReadOptions) => void
@@ -157,103 +180,137 @@ export function SourceBar({
   onReset: () => void
   country: string
   onCountry: (code: string) => void
+  /** Settings that re-read the rows (off while a batch is on screen). */
   disabled?: boolean
+  /** Starting over or opening another file (off only while sending). */
+  resetDisabled?: boolean
 }) {
   const ids = { enc: useId(), delim: useId(), sheet: useId() }
   const lowConfidence = info.encodingSource === 'detected' && (info.encodingConfidence ?? 1) < 0.5
   return (
     <div className="isrc" data-testid="source-bar">
-      <div className="isrc-name">
-        <strong title={info.name}>{info.name}</strong>
-        <span className="muted">
-          {plural(info.rowCount, 'row')}
-          {info.bytes !== undefined ? ` · ${formatBytes(info.bytes)}` : ''}
+      <div className="isrc-top">
+        <div className="isrc-name">
+          <strong title={info.name}>{info.name}</strong>
+          <span className="muted">
+            {plural(info.rowCount, 'row')}
+            {info.bytes !== undefined ? ` · ${formatBytes(info.bytes)}` : ''}
+          </span>
+        </div>
+        <span className="isrc-actions">
+          <FilePicker
+            onFile={onFile}
+            label="Open another file…"
+            className="btn btn-small"
+            testId="file-input-again"
+            disabled={resetDisabled}
+          />
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={onReset}
+            disabled={resetDisabled}
+          >
+            Start over
+          </button>
         </span>
       </div>
-      {info.kind === 'delimited' && (
-        <span className="isrc-setting">
-          <label htmlFor={ids.enc}>Encoding</label>
-          <select
-            id={ids.enc}
-            value={info.encoding}
-            disabled={disabled}
-            aria-describedby={`${ids.enc}-how`}
-            className={lowConfidence ? 'is-doubtful' : undefined}
-            onChange={(e) => onReread({ encoding: e.target.value, delimiter: info.delimiter })}
-          >
-            {ENCODING_CHOICES.map((c) => (
-              <option key={c.encoding} value={c.encoding}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-          <span id={`${ids.enc}-how`} className={`isrc-how${lowConfidence ? ' is-doubtful' : ''}`} data-testid="encoding-how">
-            {info.encodingSource === 'chosen'
-              ? 'chosen'
-              : info.bom
-                ? 'with BOM'
-                : lowConfidence
-                  ? 'a guess: check the names'
-                  : encodingLabel(info).startsWith('Unicode')
-                    ? 'detected, no BOM'
-                    : 'detected'}
+      <div className="isrc-settings">
+        {info.kind === 'delimited' && (
+          <span className="isrc-setting">
+            <label htmlFor={ids.enc}>Encoding</label>
+            <select
+              id={ids.enc}
+              value={info.encoding}
+              disabled={disabled}
+              aria-describedby={`${ids.enc}-how`}
+              className={lowConfidence ? 'is-doubtful' : undefined}
+              onChange={(e) => onReread({ encoding: e.target.value, delimiter: info.delimiter })}
+            >
+              {(
+                info.encodingChoices ?? [
+                  { encoding: info.encoding ?? 'utf-8', label: info.encoding ?? 'utf-8' }
+                ]
+              ).map((c) => (
+                <option key={c.encoding} value={c.encoding}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+            <span
+              id={`${ids.enc}-how`}
+              className={`isrc-how${lowConfidence ? ' is-doubtful' : ''}`}
+              data-testid="encoding-how"
+            >
+              {info.encodingSource === 'chosen'
+                ? 'chosen'
+                : info.bom
+                  ? 'with BOM'
+                  : lowConfidence
+                    ? 'a guess: check the names'
+                    : encodingLabel(info).startsWith('Unicode')
+                      ? 'detected, no BOM'
+                      : 'detected'}
+            </span>
           </span>
-        </span>
-      )}
-      {info.kind === 'delimited' && (
-        <span className="isrc-setting">
-          <label htmlFor={ids.delim}>Separator</label>
-          <select
-            id={ids.delim}
-            value={info.delimiter}
+        )}
+        {info.kind === 'delimited' && (
+          <span className="isrc-setting">
+            <label htmlFor={ids.delim}>Separator</label>
+            <select
+              id={ids.delim}
+              value={info.delimiter}
+              disabled={disabled}
+              onChange={(e) =>
+                onReread({
+                  delimiter: e.target.value as Delimiter,
+                  ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {})
+                })
+              }
+            >
+              {DELIMITERS.map((d) => (
+                <option key={d.label} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </span>
+        )}
+        {info.kind === 'sheet' && info.sheets && info.sheets.length > 0 && (
+          <span className="isrc-setting">
+            <label htmlFor={ids.sheet}>Sheet</label>
+            <select
+              id={ids.sheet}
+              value={info.sheet}
+              disabled={disabled}
+              onChange={(e) => onReread({ sheet: e.target.value })}
+            >
+              {info.sheets.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </span>
+        )}
+        <label className="check-label isrc-setting">
+          <input
+            type="checkbox"
+            checked={info.hasHeader}
             disabled={disabled}
             onChange={(e) =>
-              onReread({ delimiter: e.target.value as Delimiter, ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {}) })
+              onReread({
+                hasHeader: e.target.checked,
+                ...(info.kind === 'delimited' ? { delimiter: info.delimiter } : {}),
+                ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {}),
+                ...(info.sheet ? { sheet: info.sheet } : {})
+              })
             }
-          >
-            {DELIMITERS.map((d) => (
-              <option key={d.label} value={d.value}>
-                {d.label}
-              </option>
-            ))}
-          </select>
-        </span>
-      )}
-      {info.kind === 'sheet' && info.sheets && info.sheets.length > 0 && (
-        <span className="isrc-setting">
-          <label htmlFor={ids.sheet}>Sheet</label>
-          <select id={ids.sheet} value={info.sheet} disabled={disabled} onChange={(e) => onReread({ sheet: e.target.value })}>
-            {info.sheets.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </span>
-      )}
-      <label className="check-label isrc-setting">
-        <input
-          type="checkbox"
-          checked={info.hasHeader}
-          disabled={disabled}
-          onChange={(e) =>
-            onReread({
-              hasHeader: e.target.checked,
-              ...(info.kind === 'delimited' ? { delimiter: info.delimiter } : {}),
-              ...(info.encodingSource === 'chosen' ? { encoding: info.encoding } : {}),
-              ...(info.sheet ? { sheet: info.sheet } : {})
-            })
-          }
-        />
-        First row holds column titles
-      </label>
-      <CountrySelect value={country} onChange={onCountry} disabled={disabled} />
-      <span className="isrc-actions">
-        <FilePicker onFile={onFile} label="Open another file…" className="btn btn-small" testId="file-input-again" />
-        <button type="button" className="btn btn-small btn-ghost" onClick={onReset} disabled={disabled}>
-          Start over
-        </button>
-      </span>
+          />
+          Titles in first row
+        </label>
+        <CountrySelect value={country} onChange={onCountry} disabled={disabled} label="Local numbers from" />
+      </div>
       {info.errors.length > 0 && (
         <ul className="isrc-errors">
           {info.errors.slice(0, 3).map((e, i) => (
@@ -262,7 +319,9 @@ export function SourceBar({
               {e.message}
             </li>
           ))}
-          {info.errors.length > 3 && <li>and {formatCount(info.errors.length - 3)} more problems reading the file</li>}
+          {info.errors.length > 3 && (
+            <li>and {formatCount(info.errors.length - 3)} more problems reading the file</li>
+          )}
         </ul>
       )}
     </div>

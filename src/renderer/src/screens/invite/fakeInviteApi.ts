@@ -28,7 +28,9 @@ export interface FakeInviteApi extends RosterApi {
 
 const NOW = '2025-03-03T09:00:00.000Z'
 
-export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[] } = {}): FakeInviteApi {
+export function createFakeInviteApi(
+  opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[] } = {}
+): FakeInviteApi {
   const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
   const calls: { method: ApiMethod; input: unknown }[] = []
   const batches: BatchSummary[] = []
@@ -46,7 +48,16 @@ export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: 
   }
 
   const recount = (batch: BatchSummary) => {
-    const counts = { queued: 0, sending: 0, success: 0, invalid_format: 0, in_use: 0, failed: 0, unknown: 0, registered: 0 }
+    const counts = {
+      queued: 0,
+      sending: 0,
+      success: 0,
+      invalid_format: 0,
+      in_use: 0,
+      failed: 0,
+      unknown: 0,
+      registered: 0
+    }
     const mine = numbers.filter((n) => n.batchId === batch.id)
     for (const n of mine) {
       counts[n.status]++
@@ -55,7 +66,13 @@ export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: 
     batch.counts = counts
     batch.total = mine.length
     batch.state =
-      counts.unknown > 0 ? 'needs-attention' : counts.queued > 0 ? (batch.error ? 'stopped' : 'queued') : 'done'
+      counts.unknown > 0
+        ? 'needs-attention'
+        : counts.queued > 0
+          ? batch.error
+            ? 'stopped'
+            : 'queued'
+          : 'done'
   }
 
   const batchOf = (id: number): BatchSummary => {
@@ -79,7 +96,16 @@ export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: 
       state: 'queued',
       error: null,
       total: 0,
-      counts: { queued: 0, sending: 0, success: 0, invalid_format: 0, in_use: 0, failed: 0, unknown: 0, registered: 0 }
+      counts: {
+        queued: 0,
+        sending: 0,
+        success: 0,
+        invalid_format: 0,
+        in_use: 0,
+        failed: 0,
+        unknown: 0,
+        registered: 0
+      }
     }
     void reinvite
     batches.unshift(batch)
@@ -107,18 +133,35 @@ export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: 
     if (hq.offline) {
       batch.error = 'HQ could not be reached: the computer seems to be offline.'
       recount(batch)
-      setTimeout(() => emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }), 0)
+      setTimeout(
+        () =>
+          emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }),
+        0
+      )
       return
     }
     batch.error = null
     for (const n of numbers) {
       if (n.batchId !== batchId || n.status !== 'queued') continue
-      const status: NumberStatus = hq.lost.has(n.digits) ? 'unknown' : hq.inUse.has(n.digits) ? 'in_use' : 'success'
+      const status: NumberStatus = hq.lost.has(n.digits)
+        ? 'unknown'
+        : hq.inUse.has(n.digits)
+          ? 'in_use'
+          : 'success'
       n.status = status
-      n.reason = status === 'unknown' ? 'The connection broke after the request left.' : status === 'in_use' ? 'HQ says this number belongs to another contact.' : null
+      n.reason =
+        status === 'unknown'
+          ? 'The connection broke after the request left.'
+          : status === 'in_use'
+            ? 'HQ says this number belongs to another contact.'
+            : null
     }
     recount(batch)
-    setTimeout(() => emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }), 0)
+    setTimeout(
+      () =>
+        emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }),
+      0
+    )
   }
 
   const handlers: { [M in ApiMethod]?: (input: ApiInput<M>) => ApiOutput<M> } = {
@@ -164,7 +207,12 @@ export function createFakeInviteApi(opts: { lookup?: InviteLookup; apps?: { id: 
       const id = create(
         {
           projectId: from.projectId,
-          options: { appId: from.appId, androidOnly: from.androidOnly, requireEmail: from.requireEmail, message: from.message },
+          options: {
+            appId: from.appId,
+            androidOnly: from.androidOnly,
+            requireEmail: from.requireEmail,
+            message: from.message
+          },
           rows,
           reinvite: true
         },

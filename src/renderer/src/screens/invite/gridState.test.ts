@@ -14,7 +14,12 @@ function load(phones: string[], fields: Record<string, string>[] = []): GridStat
   return gridReducer(emptyGrid(), {
     type: 'load',
     fieldKeys: ['village'],
-    rows: phones.map((phone, i) => ({ id: i + 1, row: i + 2, phone, fields: fields[i] ?? { village: `V${i}` } }))
+    rows: phones.map((phone, i) => ({
+      id: i + 1,
+      row: i + 2,
+      phone,
+      fields: fields[i] ?? { village: `V${i}` }
+    }))
   })
 }
 
@@ -72,7 +77,13 @@ describe('grid state', () => {
 
   it('edits custom fields and never the computed columns', () => {
     let s = load(['0712345678'])
-    s = run(s, { type: 'select', id: 1, col: 5 }, { type: 'startEdit' }, { type: 'draft', draft: 'Kisumu' }, { type: 'commit' })
+    s = run(
+      s,
+      { type: 'select', id: 1, col: 5 },
+      { type: 'startEdit' },
+      { type: 'draft', draft: 'Kisumu' },
+      { type: 'commit' }
+    )
     expect(s.rows[0]!.fields).toEqual({ village: 'Kisumu' })
     const before = s
     s = run(s, { type: 'select', id: 1, col: 3 }, { type: 'startEdit' })
@@ -101,7 +112,15 @@ describe('grid state', () => {
 
   it('shows only rows with problems and keeps an edited row in view until the filter changes', () => {
     let s = load(['0712345678', '0722', '0733'])
-    s = gridReducer(s, { type: 'checks', checks: [[1, ready], [2, bad], [3, bad]], replace: true })
+    s = gridReducer(s, {
+      type: 'checks',
+      checks: [
+        [1, ready],
+        [2, bad],
+        [3, bad]
+      ],
+      replace: true
+    })
     s = gridReducer(s, { type: 'setFilter', onlyProblems: true })
     expect(s.visible).toEqual([2, 3])
     expect(s.cursor?.id).toBe(2)
@@ -125,12 +144,26 @@ describe('grid state', () => {
         [3, { status: 'warning', e164: '+254733000111', message: 'invited before', invitedBefore: true }]
       ]
     })
-    expect(countStatuses(s)).toEqual({ total: 4, ready: 1, fixed: 0, warning: 1, error: 1, pending: 1, invitedBefore: 1 })
+    expect(countStatuses(s)).toEqual({
+      total: 4,
+      ready: 1,
+      fixed: 0,
+      warning: 1,
+      error: 1,
+      pending: 1,
+      invitedBefore: 1
+    })
   })
 
   it('deletes the selected rows in one step and puts them back in place on undo', () => {
     let s = load(['a', 'b', 'c', 'd'])
-    s = gridReducer(s, { type: 'checks', checks: [[2, bad], [4, bad]] })
+    s = gridReducer(s, {
+      type: 'checks',
+      checks: [
+        [2, bad],
+        [4, bad]
+      ]
+    })
     s = run(s, { type: 'toggleSelect', id: 2 }, { type: 'toggleSelect', id: 4 }, { type: 'deleteRows' })
     expect(s.rows.map((r) => r.phone)).toEqual(['a', 'c'])
     expect(s.patch).toEqual({ upsert: [], remove: [2, 4] })
@@ -219,7 +252,14 @@ describe('grid state', () => {
 
   it('lists rows whose send did not succeed among the problems', () => {
     let s = load(['a', 'b', 'c'])
-    s = gridReducer(s, { type: 'checks', checks: [[1, ready], [2, ready], [3, ready]] })
+    s = gridReducer(s, {
+      type: 'checks',
+      checks: [
+        [1, ready],
+        [2, ready],
+        [3, ready]
+      ]
+    })
     s = gridReducer(s, {
       type: 'outcomes',
       outcomes: [
@@ -234,7 +274,8 @@ describe('grid state', () => {
 
   it('keeps at most 200 undo steps', () => {
     let s = load(['a'])
-    for (let i = 0; i < 210; i++) s = gridReducer(s, { type: 'setCell', id: 1, column: 'phone', value: String(i) })
+    for (let i = 0; i < 210; i++)
+      s = gridReducer(s, { type: 'setCell', id: 1, column: 'phone', value: String(i) })
     expect(s.undo).toHaveLength(200)
   })
 })

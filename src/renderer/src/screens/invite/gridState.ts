@@ -150,7 +150,8 @@ export function emptyGrid(): GridState {
 
 /** A row counts as a problem when it cannot be sent as is, or its send did not succeed. */
 export function isProblem(check: RowCheck | undefined, outcome?: RowOutcome): boolean {
-  if (outcome) return outcome.status !== 'success' && outcome.status !== 'queued' && outcome.status !== 'sending'
+  if (outcome)
+    return outcome.status !== 'success' && outcome.status !== 'queued' && outcome.status !== 'sending'
   return check?.status === 'warning' || check?.status === 'error'
 }
 
@@ -292,7 +293,13 @@ function setCells(state: GridState, cells: { id: number; column: ColumnId; value
   }
   if (step.length === 0) return state
   const { rows, patch } = applyStep(state.rows, step, false)
-  return record(state, step, rows, patch, cells.map((c) => c.id))
+  return record(
+    state,
+    step,
+    rows,
+    patch,
+    cells.map((c) => c.id)
+  )
 }
 
 function nextRowNumber(rows: readonly GridRow[]): number {
@@ -388,7 +395,10 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       const column = columnsOf(state.fieldKeys)[state.cursor.col]
       if (!column || !isEditable(column)) return state
       const ids = state.selected.size ? [...state.selected] : [state.cursor.id]
-      return setCells(state, ids.map((id) => ({ id, column, value: '' })))
+      return setCells(
+        state,
+        ids.map((id) => ({ id, column, value: '' }))
+      )
     }
     case 'paste':
       return paste(state, action.cells)
@@ -420,7 +430,9 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       return state.selected.size ? { ...state, selected: new Set() } : state
     case 'deleteRows': {
       if (state.locked) return state
-      const ids = new Set(action.ids ?? (state.selected.size ? state.selected : state.cursor ? [state.cursor.id] : []))
+      const ids = new Set(
+        action.ids ?? (state.selected.size ? state.selected : state.cursor ? [state.cursor.id] : [])
+      )
       if (ids.size === 0) return state
       const items: { index: number; row: GridRow }[] = []
       state.rows.forEach((row, index) => {
@@ -431,11 +443,16 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       // Keep the cursor near where it was: on the next row still in view after the deleted ones.
       const at = state.cursor ? state.visible.indexOf(state.cursor.id) : -1
       const after = state.visible.slice(Math.max(0, at)).find((id) => !ids.has(id))
-      const before = state.visible.slice(0, Math.max(0, at)).reverse().find((id) => !ids.has(id))
+      const before = state.visible
+        .slice(0, Math.max(0, at))
+        .reverse()
+        .find((id) => !ids.has(id))
       const { rows, patch } = applyStep(state.rows, step, false)
       const next = record({ ...state, editing: null, selected: new Set() }, step, rows, patch, [])
       const target = after ?? before
-      return target !== undefined && state.cursor ? { ...next, cursor: { id: target, col: state.cursor.col } } : next
+      return target !== undefined && state.cursor
+        ? { ...next, cursor: { id: target, col: state.cursor.col } }
+        : next
     }
     case 'undo':
     case 'redo': {
@@ -449,13 +466,19 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
         action.type === 'undo'
           ? { ...state, undo: rest, redo: [...state.redo, step], editing: null }
           : { ...state, redo: rest, undo: [...state.undo, step], editing: null }
-      const next = commitRows(moved, rows, patch, patch.upsert.map((r) => r.id))
+      const next = commitRows(
+        moved,
+        rows,
+        patch,
+        patch.upsert.map((r) => r.id)
+      )
       // Put the cursor on what changed, so the coordinator sees what was undone.
       const focus = patch.upsert[0]
       const setChange = step.find((c) => c.kind === 'set')
       if (focus && next.visible.includes(focus.id)) {
         const columns = columnsOf(next.fieldKeys)
-        const col = setChange?.kind === 'set' ? Math.max(0, columns.indexOf(setChange.column)) : next.cursor?.col ?? 1
+        const col =
+          setChange?.kind === 'set' ? Math.max(0, columns.indexOf(setChange.column)) : (next.cursor?.col ?? 1)
         return { ...next, cursor: { id: focus.id, col } }
       }
       return next
@@ -523,7 +546,15 @@ export interface StatusCounts {
 }
 
 export function countStatuses(state: Pick<GridState, 'rows' | 'checks'>): StatusCounts {
-  const counts: StatusCounts = { total: 0, ready: 0, fixed: 0, warning: 0, error: 0, pending: 0, invitedBefore: 0 }
+  const counts: StatusCounts = {
+    total: 0,
+    ready: 0,
+    fixed: 0,
+    warning: 0,
+    error: 0,
+    pending: 0,
+    invitedBefore: 0
+  }
   for (const row of state.rows) {
     counts.total++
     const check = state.checks.get(row.id)

@@ -15,7 +15,7 @@ import { ImportGrid } from './ImportGrid'
 import { MappingPanel } from './MappingPanel'
 import { rememberApp, rememberedApp } from './memory'
 import { downloadText } from './download'
-import { planSend, rejectedCsv, type SendChoices } from './sendPlan'
+import { planSend, rejectedCount as countRejected, rejectedCsv, type SendChoices } from './sendPlan'
 import { SendOptions, SendResults, type SendForm } from './SendPanel'
 import { SourceBar, StartPanel } from './SourcePanel'
 import { ToneIcon } from './status'
@@ -66,8 +66,11 @@ export function InviteScreen({
     setForm(next)
   }
 
-  const plan = useMemo(() => planSend(grid, choices), [grid, choices])
-  const counts = useMemo(() => countStatuses(grid), [grid])
+  // Each of these walks every row: keyed on rows and verdicts, not on the whole grid state, so
+  // moving the cursor or typing in a cell does not redo them.
+  const { rows, checks, outcomes } = grid
+  const plan = useMemo(() => planSend({ rows, checks }, choices), [rows, checks, choices])
+  const counts = useMemo(() => countStatuses({ rows, checks }), [rows, checks])
   const messageErrors = useMemo(
     () => analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 0 }).errors,
     [form.message, form.androidOnly]
@@ -106,6 +109,8 @@ export function InviteScreen({
 
   const openFile = useCallback(
     (file: File) => {
+      // While a batch is being saved or sent its rows stay on screen; afterwards a new file starts a new list.
+      if (send.phase.kind === 'creating' || send.phase.kind === 'sending') return
       if (send.phase.kind !== 'idle') send.reset()
       void imp.openFile(file)
     },
@@ -154,7 +159,8 @@ export function InviteScreen({
   // Ctrl+V on the empty screen reads the clipboard as a list; Ctrl+Enter opens the send dialog.
   useEffect(() => {
     const typing = (target: EventTarget | null) =>
-      target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+      target instanceof HTMLElement &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
     const onPaste = (e: ClipboardEvent) => {
       if (hasData || typing(e.target)) return
       const text = e.clipboardData?.getData('text/plain') ?? ''
@@ -177,10 +183,13 @@ export function InviteScreen({
   }, [hasData, imp, openConfirm])
 
   const unknownIds = useMemo(
-    () => [...grid.outcomes.values()].filter((o) => o.status === 'unknown').map((o) => o.numberId),
-    [grid.outcomes]
+    () => [...outcomes.values()].filter((o) => o.status === 'unknown').map((o) => o.numberId),
+    [outcomes]
   )
-  const rejectedCount = useMemo(() => rejectedCsv(grid, choices).count, [grid, choices])
+  const rejectedCount = useMemo(
+    () => countRejected({ rows, checks, outcomes }, choices),
+    [rows, checks, outcomes, choices]
+  )
   const exportRejected = () => {
     const { csv } = rejectedCsv(grid, choices)
     downloadText(`rejected-rows-${project.domain}-${today()}.csv`, csv)
@@ -229,6 +238,7 @@ export function InviteScreen({
                 country={imp.country}
                 onCountry={(code) => void imp.setCountry(code)}
                 disabled={sending || imp.busy !== null}
+                resetDisabled={(sending && send.phase.kind !== 'finished') || imp.busy !== null}
               />
             )}
             {source && mapping && (
@@ -249,10 +259,12 @@ export function InviteScreen({
                   <ToneIcon tone="fixed" /> {formatCount(counts.fixed)} fixed
                 </span>
                 <span className="igrid-count" data-testid="count-warning">
-                  <ToneIcon tone="warning" /> {formatCount(counts.warning)} {counts.warning === 1 ? 'warning' : 'warnings'}
+                  <ToneIcon tone="warning" /> {formatCount(counts.warning)}{' '}
+                  {counts.warning === 1 ? 'warning' : 'warnings'}
                 </span>
                 <span className="igrid-count" data-testid="count-error">
-                  <ToneIcon tone="error" /> {formatCount(counts.error)} {counts.error === 1 ? 'error' : 'errors'}
+                  <ToneIcon tone="error" /> {formatCount(counts.error)}{' '}
+                  {counts.error === 1 ? 'error' : 'errors'}
                 </span>
                 {counts.pending > 0 && (
                   <span className="igrid-count muted">
@@ -269,7 +281,12 @@ export function InviteScreen({
                 Only rows with problems
               </label>
               <div className="igrid-actions">
-                <button type="button" className="btn btn-small" disabled={grid.locked} onClick={() => dispatch({ type: 'addRow' })}>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={grid.locked}
+                  onClick={() => dispatch({ type: 'addRow' })}
+                >
                   Add row
                 </button>
                 <button
@@ -299,7 +316,12 @@ export function InviteScreen({
                 >
                   Redo
                 </button>
-                <button type="button" className="btn btn-small" disabled={rejectedCount === 0} onClick={exportRejected}>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={rejectedCount === 0}
+                  onClick={exportRejected}
+                >
                   <DownloadIcon /> Rejected rows
                 </button>
               </div>
@@ -309,7 +331,11 @@ export function InviteScreen({
                 grid={grid}
                 dispatch={dispatch}
                 onResolveUnknown={(ids, action) => void send.resolveUnknown(ids, action)}
-                empty={grid.onlyProblems ? 'No row has a problem.' : 'No rows yet: use Add row, or paste cells here.'}
+                empty={
+                  grid.onlyProblems
+                    ? 'No row has a problem.'
+                    : 'No rows yet: use Add row, or paste cells here.'
+                }
               />
               {imp.busy && (
                 <div className="ibusy" role="status" aria-live="polite">
@@ -319,7 +345,9 @@ export function InviteScreen({
                       className="progress-fill"
                       style={
                         imp.busy.progress?.total
-                          ? { width: `${Math.round((imp.busy.progress.done / imp.busy.progress.total) * 100)}%` }
+                          ? {
+                              width: `${Math.round((imp.busy.progress.done / imp.busy.progress.total) * 100)}%`
+                            }
                           : undefined
                       }
                     />
@@ -333,8 +361,8 @@ export function InviteScreen({
               )}
             </div>
             <p className="igrid-hint muted small">
-              Arrows move · Enter or F2 edits · Esc cancels · Delete clears · Ctrl+Delete removes the row · Ctrl+Z / Ctrl+Y undo and redo
-              · Ctrl+V pastes cells · Ctrl+Enter sends
+              Arrows move · Enter or F2 edits · Esc cancels · Delete clears · Ctrl+Delete removes the row ·
+              Ctrl+Z / Ctrl+Y undo and redo · Ctrl+V pastes cells · Ctrl+Enter sends
             </p>
           </div>
           <aside className="invite-side">
@@ -376,7 +404,12 @@ export function InviteScreen({
           onCancel={() => setConfirming(false)}
           onConfirm={confirmSend}
         >
-          <ConfirmSummary form={form} plan={plan} choices={choices} appName={appList?.find((a) => a.id === form.appId)?.name ?? form.appId} />
+          <ConfirmSummary
+            form={form}
+            plan={plan}
+            choices={choices}
+            appName={appList?.find((a) => a.id === form.appId)?.name ?? form.appId}
+          />
         </ConfirmDialog>
       )}
 
@@ -404,10 +437,13 @@ function ConfirmSummary({
   return (
     <ul className="idialog-list">
       <li>
-        Each of <strong>{plural(plan.rows.length, 'number')}</strong> gets an SMS from HQ inviting them to <strong>{appName}</strong>.
+        Each of <strong>{plural(plan.rows.length, 'number')}</strong> gets an SMS from HQ inviting them to{' '}
+        <strong>{appName}</strong>.
       </li>
       <li>
-        {form.androidOnly ? 'Android only: the link is sent at once.' : 'They are asked to reply 1 (Android) or 2 (other phone).'}
+        {form.androidOnly
+          ? 'Android only: the link is sent at once.'
+          : 'They are asked to reply 1 (Android) or 2 (other phone).'}
         {form.requireEmail ? ' Email is required to register.' : ''}
       </li>
       <li>
@@ -423,8 +459,12 @@ function ConfirmSummary({
             : `${plural(plan.skippedInvited, 'number')} already invited will be left out.`}
         </li>
       )}
-      {plan.skippedNonMobile > 0 && <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>}
-      <li className="muted">The batch is saved before sending: if the connection drops, nothing is lost or sent twice.</li>
+      {plan.skippedNonMobile > 0 && (
+        <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>
+      )}
+      <li className="muted">
+        The batch is saved before sending: if the connection drops, nothing is lost or sent twice.
+      </li>
     </ul>
   )
 }

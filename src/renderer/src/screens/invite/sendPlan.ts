@@ -100,7 +100,7 @@ export const OUTCOME_WORDS: Record<NumberStatus, string> = {
   sending: 'Sending',
   success: 'Invited',
   invalid_format: 'Invalid format',
-  in_use: 'Already in use',
+  in_use: 'In use',
   failed: 'Failed',
   unknown: 'Unknown'
 }
@@ -112,7 +112,8 @@ export function rejectionReason(
   choices: SendChoices
 ): string | null {
   if (outcome) {
-    if (outcome.status === 'success' || outcome.status === 'queued' || outcome.status === 'sending') return null
+    if (outcome.status === 'success' || outcome.status === 'queued' || outcome.status === 'sending')
+      return null
     return `${OUTCOME_WORDS[outcome.status]}${outcome.reason ? `: ${outcome.reason}` : ''}`
   }
   if (!check) return null
@@ -120,6 +121,18 @@ export function rejectionReason(
   if (check.invitedBefore && !choices.reinvite) return check.message || 'already invited'
   if (check.nonMobile && !choices.nonMobile) return check.message || 'may not receive SMS'
   return null
+}
+
+/** How many rows rejectedCsv would list. */
+export function rejectedCount(
+  state: Pick<GridState, 'rows' | 'checks' | 'outcomes'>,
+  choices: SendChoices
+): number {
+  let count = 0
+  for (const row of state.rows) {
+    if (rejectionReason(state.checks.get(row.id), state.outcomes.get(row.id), choices) !== null) count++
+  }
+  return count
 }
 
 /** Cells Excel would run as formulas start with these; a phone number starting with "+" and a digit is safe. */
@@ -137,9 +150,13 @@ export function rejectedCsv(
   const push = (row: GridRow, reason: string) => {
     const check = state.checks.get(row.id)
     lines.push(
-      [String(row.row), row.phone, reason, check?.e164 ?? '', ...state.fieldKeys.map((k) => row.fields[k] ?? '')].map(
-        safeCell
-      )
+      [
+        String(row.row),
+        row.phone,
+        reason,
+        check?.e164 ?? '',
+        ...state.fieldKeys.map((k) => row.fields[k] ?? '')
+      ].map(safeCell)
     )
   }
   for (const row of state.rows) {

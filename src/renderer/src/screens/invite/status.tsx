@@ -10,7 +10,13 @@ export function statusOf(check: RowCheck | undefined, outcome: RowOutcome | unde
   return check?.status ?? 'pending'
 }
 
-const CHECK_WORDS = { pending: 'Checking…', ready: 'Ready', fixed: 'Fixed', warning: 'Warning', error: 'Error' } as const
+const CHECK_WORDS = {
+  pending: 'Checking…',
+  ready: 'Ready',
+  fixed: 'Fixed',
+  warning: 'Warning',
+  error: 'Error'
+} as const
 
 /** Icons as glyphs in a coloured badge: colour is never the only signal. */
 const ICONS: Record<RowTone, string> = {
@@ -29,10 +35,18 @@ const ICONS: Record<RowTone, string> = {
 }
 
 export function toneLabel(tone: RowTone): string {
-  return tone in CHECK_WORDS ? CHECK_WORDS[tone as keyof typeof CHECK_WORDS] : OUTCOME_WORDS[tone as NumberStatus]
+  return tone in CHECK_WORDS
+    ? CHECK_WORDS[tone as keyof typeof CHECK_WORDS]
+    : OUTCOME_WORDS[tone as NumberStatus]
 }
 
-export function StatusBadge({ check, outcome }: { check: RowCheck | undefined; outcome?: RowOutcome | undefined }) {
+export function StatusBadge({
+  check,
+  outcome
+}: {
+  check: RowCheck | undefined
+  outcome?: RowOutcome | undefined
+}) {
   const tone = statusOf(check, outcome)
   return (
     <span className={`ibadge ibadge-${tone}`}>

@@ -57,7 +57,9 @@ export function useSend(
       const { batch, numbers } = await api.call('invite.batch', { batchId: id })
       dispatch({ type: 'outcomes', outcomes: outcomesFor(gridRef.current, sentIds.current, numbers) })
       if (RUNNING.includes(batch.state)) {
-        setPhase((p) => (p.kind === 'sending' && p.batchId === id ? p : { kind: 'sending', batchId: id, progress: null }))
+        setPhase((p) =>
+          p.kind === 'sending' && p.batchId === id ? p : { kind: 'sending', batchId: id, progress: null }
+        )
       } else {
         setPhase({ kind: 'finished', batchId: id, summary: batch })
       }
@@ -123,7 +125,15 @@ export function useSend(
           if (RUNNING.includes(summary.state) || (summary.state === 'queued' && summary.error === null)) {
             setPhase((p) =>
               p.kind === 'sending' && p.batchId === sendingId
-                ? { ...p, progress: { batchId: sendingId, state: summary.state, counts: summary.counts, total: summary.total } }
+                ? {
+                    ...p,
+                    progress: {
+                      batchId: sendingId,
+                      state: summary.state,
+                      counts: summary.counts,
+                      total: summary.total
+                    }
+                  }
                 : p
             )
           } else {

@@ -1,6 +1,6 @@
 import type { Project, SyncProgress } from '../../../../shared/domain'
 import type { SyncState } from '../../session'
-import { formatCount, formatEta, formatWhen } from '../../lib/format'
+import { formatClock, formatCount, formatEta, formatWhen } from '../../lib/format'
 import { AlertIcon } from '../../shell/icons'
 
 const PHASES: Record<SyncProgress['phase'], string> = {
@@ -29,11 +29,25 @@ export function describeProgress(progress: SyncProgress | null): { label: string
 }
 
 /** The progress of a running sync, with its Cancel button. */
-export function SyncProgressPanel({ sync, onCancel }: { sync: SyncState; onCancel: () => void }) {
-  const { label, detail, fraction } = describeProgress(sync.progress)
+export function SyncProgressPanel({
+  sync,
+  onCancel,
+  waitingUntil = null
+}: {
+  sync: SyncState
+  onCancel: () => void
+  /** HQ asked for a pause (429): the sync resumes by itself at this time. */
+  waitingUntil?: number | null
+}) {
+  const described = describeProgress(sync.progress)
+  const { label, fraction } = described
+  const detail =
+    waitingUntil !== null
+      ? `HQ asked us to wait until ${formatClock(waitingUntil)}; the sync goes on by itself then`
+      : described.detail
   const percent = fraction === null ? undefined : Math.round(fraction * 100)
   return (
-    <div className="sync-progress" role="group" aria-label="Sync progress">
+    <div className={`sync-progress${waitingUntil !== null ? ' is-waiting' : ''}`} role="group" aria-label="Sync progress">
       <div className="sync-progress-text">
         <span className="sync-phase">{sync.cancelling ? 'Cancelling…' : label}</span>
         {detail && <span className="sync-detail">{detail}</span>}

@@ -20,7 +20,8 @@ export const SEARCH_DEBOUNCE_MS = 120
 
 export function WorkersScreen({ project }: { project: Project }) {
   const api = useApi()
-  const { sync, startSync, cancelSync, dataVersion } = useSession()
+  const { sync, startSync, cancelSync, dataVersion, network } = useSession()
+  const waitingUntil = network.state === 'waiting' ? network.until : null
   const projectId = project.id
 
   const [text, setText] = useState('')
@@ -202,7 +203,9 @@ export function WorkersScreen({ project }: { project: Project }) {
 
       <Filters facets={facets.data} value={filters} onChange={setFilters} />
 
-      {sync.running && <SyncProgressPanel sync={sync} onCancel={() => void cancelSync()} />}
+      {sync.running && (
+        <SyncProgressPanel sync={sync} onCancel={() => void cancelSync()} waitingUntil={waitingUntil} />
+      )}
       <SyncProblem project={project} sync={sync} />
       {exportNote && (
         <div className={`callout ${exportNote.ok ? 'callout-ok' : 'callout-error'} callout-dismissable`} role={exportNote.ok ? 'status' : 'alert'}>
@@ -316,7 +319,7 @@ function EmptyRoster({
   onCancel: () => void
   facetsError: string | undefined
 }) {
-  const { sync } = useSession()
+  const { sync, network } = useSession()
   return (
     <div className="empty-state">
       <div className="empty-card">
@@ -327,7 +330,11 @@ function EmptyRoster({
           you can search them and send invitations even without a connection.
         </p>
         {sync.running ? (
-          <SyncProgressPanel sync={sync} onCancel={onCancel} />
+          <SyncProgressPanel
+            sync={sync}
+            onCancel={onCancel}
+            waitingUntil={network.state === 'waiting' ? network.until : null}
+          />
         ) : (
           <button type="button" className="btn btn-primary btn-large" onClick={onSync} disabled={!project.hasKey}>
             <SyncIcon /> Sync now

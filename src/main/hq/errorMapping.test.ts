@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
   describeIssue,
-  errorCode,
   errorForStatus,
   errorForTransport,
-  failedBeforeSending,
   formatPath,
   hqMessage,
-  HqError,
-  isRetryable,
-  redact,
   type ErrorContext
-} from './errors'
+} from './errorMapping'
+import { errorCode, failedBeforeSending, HqError, isRetryable, redact } from './errors'
 
 const ctx = (endpoint: ErrorContext['endpoint']): ErrorContext => ({
   server: 'https://www.commcarehq.org',

@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startSim, type Sim } from '../../../test/hq-sim'
+import { openDatabase } from '../db/open'
+import { getBatch, listBatches } from '../invite'
+import { kenyanNumbers } from '../invite/testing'
+import { runHistory, type HistoryJsonRow } from './history'
+import { runInvite, type InviteIo, type InviteJson } from './invite'
+
+let sim: Sim
+let dir: string
+let dbPath: string
+
+beforeEach(async () => {
+  sim = await startSim({ users: 30 })
+  dir = mkdtempSync(join(tmpdir(), 'roster-cli-invite-'))
+  dbPath = join(dir, 'roster.db')
+})
+afterEach(async () => {
+  await sim.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function csv(name: string, phones: string[]): string {
+  const path = join(dir, name)
+  writeFileSync(path, ['name,phone', ...phones.map((p, i) => `Person ${i + 1},${p}`)].join('\n') + '\n')
+  return path
+}
+
+async function run(
+  command: typeof runInvite | typeof runHistory,
+  args: string[],
+  extra: Partial<InviteIo> = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await command(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    isTTY: false,
+    env: {},
+    defaultDbPath: dbPath,
+    ...extra
+  })
+  return { code, stdout, stderr }
+}
+
+function connection(): string[] {
+  return [
+    '--server',
+    sim.url,
+    '--domain',
+    sim.domain,
+    '--username',
+    sim.credentials.username,
+    '--app-id',
+    sim.data.applications[0]!.id
+  ]
+}
+
+describe('roster invite', () => {
+  it('validates, sends and prints each number’s outcome as JSON', async () => {
+    const inUse = sim.data.workers
+      .flatMap((w) => w.phone_numbers)
+      .map((p) => `+${p.replace(/\D/g, '')}`)
+      .find((p) => p.startsWith('+2547'))!
+    expect(inUse).toBeDefined()
+    const fresh = kenyanNumbers(40, 55_000_000)
+    const file = csv('list.csv', [...fresh, inUse])
+    const { code, stdout, stderr } = await run(runInvite, [file, ...connection(), '--yes', '--json'], {
+      env: { ROSTER_API_KEY: sim.credentials.apiKey }
+    })
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout) as InviteJson
+    expect(Object.keys(out)).toEqual([
+      'batch_id',
+      'success_numbers',
+      'invalid_format_numbers',
+      'numbers_in_use',
+      'failed',
+      'unknown'
+    ])
+    expect(out.success_numbers.sort()).toEqual([...fresh].sort())
+    expect(out.numbers_in_use).toEqual([inUse])
+    expect(out).toMatchObject({ invalid_format_numbers: [], failed: [], unknown: [] })
+    expect(fresh.every((n) => sim.invitations.has(n.slice(1)))).toBe(true)
+    // The key never lands in the output.
+    expect(stdout + stderr).not.toContain(sim.credentials.apiKey)
+  })
+
+  it('refuses to send without --yes when it cannot ask', async () => {
+    const file = csv('list.csv', kenyanNumbers(2))
+    const { code, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey
+    ])
+    expect(code).toBe(2)
+    expect(stderr).toContain('add --yes to send without asking')
+    expect(sim.requests.length).toBe(0)
+  })
+
+  it('asks on a terminal and sends nothing when the answer is no', async () => {
+    const file = csv('list.csv', kenyanNumbers(3))
+    const questions: string[] = []
+    const no = await run(runInvite, [file, ...connection(), '--api-key', sim.credentials.apiKey], {
+      isTTY: true,
+      confirm: async (q) => {
+        questions.push(q)
+        return false
+      }
+    })
+    expect(no.code).toBe(1)
+    expect(questions[0]).toContain('Send 3 SMS invitations for project demo-project')
+    expect(sim.invitations.size).toBe(0)
+
+    const yes = await run(runInvite, [file, ...connection(), '--api-key', sim.credentials.apiKey], {
+      isTTY: true,
+      confirm: async () => true
+    })
+    expect(yes.code).toBe(0)
+    expect(yes.stdout).toContain('3 invited')
+    expect(yes.stderr).toContain('Sending: 3/3')
+    expect(sim.invitations.size).toBe(3)
+  })
+
+  it('refuses a file with errors unless --skip-errors, then sends only the good rows', async () => {
+    const good = kenyanNumbers(3, 77_000_000)
+    const file = csv('list.csv', [good[0]!, 'not a number', good[1]!, good[0]!, good[2]!])
+    const args = [file, ...connection(), '--api-key', sim.credentials.apiKey, '--yes', '--json']
+    const refused = await run(runInvite, args)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('row 3: not a number')
+    expect(refused.stderr).toContain('same number as row 2')
+    expect(refused.stderr).toContain('--skip-errors')
+    expect(sim.requests.length).toBe(0)
+
+    const skipped = await run(runInvite, [...args, '--skip-errors'])
+    expect(skipped.code).toBe(0)
+    expect((JSON.parse(skipped.stdout) as InviteJson).success_numbers.sort()).toEqual([...good].sort())
+  })
+
+  it('refuses an Android-only message without {} as a usage error', async () => {
+    const file = csv('list.csv', kenyanNumbers(1))
+    const { code, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--android-only',
+      '--message',
+      'Please register'
+    ])
+    expect(code).toBe(2)
+    expect(stderr).toContain('Add {} where the registration link should go')
+  })
+
+  it('sends a custom message and the options to HQ', async () => {
+    const file = csv('list.csv', kenyanNumbers(2))
+    const { code } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--android-only',
+      '--require-email',
+      '--message',
+      'Jisajili hapa: {}'
+    ])
+    expect(code).toBe(0)
+    const inv = sim.invitations.get(kenyanNumbers(1)[0]!.slice(1))!
+    expect(inv).toMatchObject({ androidOnly: true, requireEmail: true, message: 'Jisajili hapa: {}' })
+    expect(sim.sms.some((m) => m.text.startsWith('Jisajili hapa: http'))).toBe(true)
+  })
+
+  it('refuses numbers invited before unless --reinvite', async () => {
+    const numbers = kenyanNumbers(2)
+    const file = csv('list.csv', numbers)
+    const args = [file, ...connection(), '--api-key', sim.credentials.apiKey, '--yes', '--json']
+    expect((await run(runInvite, args)).code).toBe(0)
+    const again = await run(runInvite, args)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('already invited')
+    expect(again.stderr).toContain('--reinvite')
+    const forced = await run(runInvite, [...args, '--reinvite'])
+    expect(forced.code).toBe(0)
+    expect((JSON.parse(forced.stdout) as InviteJson).success_numbers).toHaveLength(2)
+    expect(sim.invitationHistory).toHaveLength(4)
+  })
+
+  it('exits 1 with HQ’s reason and reports every number as failed when registration is off', async () => {
+    sim.setPlan({ registrationEnabled: false })
+    const numbers = kenyanNumbers(3)
+    const file = csv('list.csv', numbers)
+    const { code, stdout, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--json'
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain('Messaging > General Settings')
+    const out = JSON.parse(stdout) as InviteJson
+    expect(out.failed.sort()).toEqual([...numbers].sort())
+    const db = openDatabase(dbPath)
+    const [batch] = listBatches(db, getBatch(db, out.batch_id).batch.projectId)
+    expect(batch).toMatchObject({ state: 'done', counts: { failed: 3, queued: 0 } })
+    db.close()
+  })
+
+  it('says what is missing: the API key or the file', async () => {
+    const file = csv('list.csv', kenyanNumbers(1))
+    const noKey = await run(runInvite, [file, ...connection(), '--yes'])
+    expect(noKey.code).toBe(2)
+    expect(noKey.stderr).toContain('ROSTER_API_KEY')
+    const noFile = await run(runInvite, [
+      join(dir, 'missing.csv'),
+      ...connection(),
+      '--api-key',
+      'k',
+      '--yes'
+    ])
+    expect(noFile.code).toBe(1)
+    expect(noFile.stderr).toContain('no such file')
+  })
+})
+
+describe('roster history', () => {
+  it('lists batches newest first with their counts, as JSON and as a table', async () => {
+    const key = ['--api-key', sim.credentials.apiKey, '--yes', '--json']
+    await run(runInvite, [csv('a.csv', kenyanNumbers(3)), ...connection(), ...key])
+    await run(runInvite, [csv('b.csv', kenyanNumbers(2, 500)), ...connection(), '--require-email', ...key])
+
+    const json = await run(runHistory, ['--json'])
+    expect(json.code).toBe(0)
+    const rows = JSON.parse(json.stdout) as HistoryJsonRow[]
+    expect(rows).toHaveLength(2)
+    expect(Object.keys(rows[0]!)).toEqual([
+      'batch_id',
+      'created_at',
+      'app_id',
+      'android_only',
+      'require_email',
+      'state',
+      'total',
+      'success',
+      'invalid_format',
+      'in_use',
+      'failed',
+      'unknown',
+      'registered'
+    ])
+    expect(rows.map((r) => [r.total, r.success, r.require_email, r.state])).toEqual([
+      [2, 2, true, 'done'],
+      [3, 3, false, 'done']
+    ])
+
+    const table = await run(runHistory, ['--domain', sim.domain])
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/^Batch\s+Created/)
+    expect(table.stdout.trim().split('\n')).toHaveLength(3)
+
+    const none = await run(runHistory, ['--domain', 'elsewhere'])
+    expect(none.code).toBe(1)
+    const bad = await run(runHistory, ['--frobnicate'])
+    expect(bad.code).toBe(2)
+  })
+})

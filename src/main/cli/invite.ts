@@ -1,0 +1,382 @@
+/**
+ * `roster invite FILE --app-id ID`: checks a phone list exactly as `roster validate` does, writes
+ * the batch to the outbox, asks before sending (on a terminal), sends, and reports per number.
+ * Exit codes: 0 sent (numbers HQ says are in use still count as sent), 1 failure, 2 usage.
+ */
+import { createInterface } from 'node:readline/promises'
+import { parseArgs } from 'node:util'
+import { normalisePhone } from '../../shared/phone'
+import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
+import { openDatabase, type Db } from '../db/open'
+import { ensureProject, listProjects, normaliseServer, type ProjectRecord } from '../db/projects'
+import { createHqClient, type HqClient } from '../hq/client'
+import { isHqError } from '../hq/errors'
+import {
+  cancelQueued,
+  createBatch,
+  getBatch,
+  InviteError,
+  recoverOnStartup,
+  sendBatch,
+  validationLookup
+} from '../invite'
+import type { CliIo } from './io'
+import { runValidate, type ValidateJsonRow } from './validate'
+
+export const INVITE_USAGE =
+  'usage: roster invite FILE --app-id ID [--country CC] [--android-only] [--require-email] [--message TEXT]\n' +
+  '         [--server URL --domain D --username U] [--api-key K] [--skip-errors] [--reinvite] [--yes] [--json]\n' +
+  '         [--db PATH] [--sheet NAME] [--column NAME]\n' +
+  '       The API key can also come from ROSTER_API_KEY.'
+
+/** What `invite` needs beyond the common CLI io: a way to ask, replaceable in tests. */
+export type InviteIo = CliIo & { confirm?: (question: string) => Promise<boolean> }
+
+/** The --json output: E.164 numbers by outcome. */
+export interface InviteJson {
+  batch_id: number
+  success_numbers: string[]
+  invalid_format_numbers: string[]
+  numbers_in_use: string[]
+  failed: string[]
+  unknown: string[]
+}
+
+class Usage extends Error {}
+class Failure extends Error {}
+
+const DEFAULT_SERVER = 'https://www.commcarehq.org'
+
+interface InviteArgs {
+  file: string
+  appId?: string
+  country?: string
+  androidOnly: boolean
+  requireEmail: boolean
+  message?: string
+  server?: string
+  domain?: string
+  username?: string
+  apiKey?: string
+  skipErrors: boolean
+  reinvite: boolean
+  yes: boolean
+  json: boolean
+  db?: string
+  sheet?: string
+  column?: string
+}
+
+function parse(args: string[]): InviteArgs {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'app-id': { type: 'string' },
+        country: { type: 'string' },
+        'android-only': { type: 'boolean', default: false },
+        'require-email': { type: 'boolean', default: false },
+        message: { type: 'string' },
+        server: { type: 'string' },
+        domain: { type: 'string' },
+        username: { type: 'string' },
+        'api-key': { type: 'string' },
+        'skip-errors': { type: 'boolean', default: false },
+        reinvite: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        json: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        sheet: { type: 'string' },
+        column: { type: 'string' }
+      }
+    })
+  } catch (error) {
+    throw new Usage((error as Error).message)
+  }
+  const { values: v, positionals } = parsed
+  if (positionals.length === 0) throw new Usage('name the file with the phone numbers')
+  if (positionals.length > 1) throw new Usage(`one file at a time (got ${positionals.length})`)
+  return {
+    file: positionals[0]!,
+    ...(v['app-id'] !== undefined ? { appId: v['app-id'] } : {}),
+    ...(v.country !== undefined ? { country: v.country } : {}),
+    androidOnly: v['android-only'] ?? false,
+    requireEmail: v['require-email'] ?? false,
+    ...(v.message !== undefined ? { message: v.message } : {}),
+    ...(v.server !== undefined ? { server: v.server } : {}),
+    ...(v.domain !== undefined ? { domain: v.domain } : {}),
+    ...(v.username !== undefined ? { username: v.username } : {}),
+    ...(v['api-key'] !== undefined ? { apiKey: v['api-key'] } : {}),
+    skipErrors: v['skip-errors'] ?? false,
+    reinvite: v.reinvite ?? false,
+    yes: v.yes ?? false,
+    json: v.json ?? false,
+    ...(v.db !== undefined ? { db: v.db } : {}),
+    ...(v.sheet !== undefined ? { sheet: v.sheet } : {}),
+    ...(v.column !== undefined ? { column: v.column } : {})
+  }
+}
+
+export async function runInvite(args: string[], io: InviteIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${INVITE_USAGE}\n`)
+    return 0
+  }
+  let db: Db | undefined
+  let client: HqClient | undefined
+  try {
+    const options = parse(args)
+    const apiKey = (options.apiKey ?? io.env.ROSTER_API_KEY ?? '').trim()
+    if (!apiKey) throw new Usage('give the API key with --api-key or the ROSTER_API_KEY environment variable')
+    if (!options.yes && !io.isTTY) throw new Usage('add --yes to send without asking')
+
+    db = openDatabase(options.db ?? io.defaultDbPath)
+    recoverOnStartup(db)
+    const project = resolveProject(db, options)
+    const appId = options.appId ?? project.appId ?? undefined
+    if (!appId) throw new Usage('choose the app to invite people to with --app-id')
+
+    const message = checkMessage(options, project, io)
+    const rows = await checkFile(db, project, options, io)
+    try {
+      client = createHqClient({
+        server: project.server,
+        domain: project.domain,
+        username: project.username,
+        apiKey
+      })
+    } catch (error) {
+      throw new Failure(error instanceof Error ? error.message : String(error))
+    }
+
+    if (!options.yes) {
+      const question =
+        `Send ${rows.length} SMS invitation${rows.length === 1 ? '' : 's'} for project ${project.domain} ` +
+        `on ${project.server} (app ${appId})? [y/N] `
+      if (!(await ask(io, question))) {
+        io.stderr('Nothing was sent.\n')
+        return 1
+      }
+    }
+
+    let batchId: number
+    try {
+      batchId = createBatch(db, {
+        projectId: project.id,
+        options: { appId, androidOnly: options.androidOnly, requireEmail: options.requireEmail, message },
+        rows,
+        reinvite: options.reinvite
+      })
+    } catch (error) {
+      if (error instanceof InviteError) {
+        const hint = error.code === 'already-invited' ? ' Add --reinvite to invite them again.' : ''
+        throw new Failure(`${error.message}${hint}`)
+      }
+      throw error
+    }
+
+    const showProgress = io.isTTY && !options.json
+    const result = await sendBatch({
+      db,
+      batchId,
+      client,
+      onProgress: showProgress
+        ? (p) => io.stderr(`\rSending: ${p.total - p.counts.queued - p.counts.sending}/${p.total}`)
+        : undefined
+    })
+    if (showProgress) io.stderr('\n')
+    // A command-line run ends here: numbers it did not send are failed, not left waiting.
+    if (result.counts.queued > 0) cancelQueued(db, batchId, `Not sent: ${result.error ?? 'sending stopped.'}`)
+
+    const report = outcome(db, batchId)
+    if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+    else io.stdout(describe(report, project))
+    if (result.state === 'done' && report.failed.length === 0 && report.unknown.length === 0) return 0
+    if (result.error) io.stderr(`roster invite: ${result.error}\n`)
+    return 1
+  } catch (error) {
+    if (error instanceof Usage) {
+      io.stderr(`roster invite: ${error.message}\n${INVITE_USAGE}\n`)
+      return 2
+    }
+    if (error instanceof Failure) {
+      io.stderr(`roster invite: ${error.message}\n`)
+      return 1
+    }
+    if (isHqError(error)) {
+      io.stderr(`roster invite: ${error.message}\n`)
+      return 1
+    }
+    throw error
+  } finally {
+    await client?.close()
+    db?.close()
+  }
+}
+
+/** The saved project these options name, added on first use when server/domain/username are given. */
+function resolveProject(db: Db, options: InviteArgs): ProjectRecord {
+  const all = listProjects(db)
+  const server = options.server ? normaliseServer(options.server) : undefined
+  const matches = all.filter(
+    (p) =>
+      (options.domain === undefined || p.domain === options.domain) &&
+      (server === undefined || p.server === server) &&
+      (options.username === undefined || p.username === options.username)
+  )
+  if (matches.length === 1) return matches[0]!
+  if (matches.length === 0 && options.domain !== undefined && options.username !== undefined) {
+    return ensureProject(db, {
+      server: server ?? DEFAULT_SERVER,
+      domain: options.domain,
+      username: options.username
+    }).project
+  }
+  if (matches.length === 0) {
+    throw new Usage(
+      all.length === 0
+        ? 'no project is saved yet: name it with --server, --domain and --username'
+        : `no saved project matches; saved: ${all.map((p) => `${p.domain} (${p.username} on ${p.server})`).join(', ')}`
+    )
+  }
+  throw new Usage(
+    `several saved projects match; choose one with --domain, --server or --username: ${matches
+      .map((p) => `${p.domain} (${p.username} on ${p.server})`)
+      .join(', ')}`
+  )
+}
+
+/** HQ's message rules; a message HQ would fail on is a usage error, doubts are warnings. */
+function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): string | null {
+  if (options.message === undefined || options.message.trim() === '') return null
+  const url = exampleRegistrationUrl(project.server, project.domain)
+  const analysis = analyseMessage(options.message, {
+    androidOnly: options.androidOnly,
+    registrationUrlLength: url.length,
+    registrationUrl: url
+  })
+  if (analysis.errors.length > 0)
+    throw new Usage(`--message: ${analysis.errors.map((e) => e.message).join(' ')}`)
+  for (const w of analysis.warnings) io.stderr(`warning: ${w.message}\n`)
+  if (!options.json && io.isTTY) {
+    io.stderr(
+      `Message: ${analysis.length} characters, ${analysis.segments} SMS per person (${
+        analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'
+      }).\n`
+    )
+  }
+  return options.message
+}
+
+/**
+ * Validates the file with `roster validate` itself, so both commands agree row for row. With
+ * --reinvite, earlier invitations are not looked up: inviting them again is the point.
+ */
+async function checkFile(
+  db: Db,
+  project: ProjectRecord,
+  options: InviteArgs,
+  io: CliIo
+): Promise<{ row: number; e164: string; customUserData: Record<string, string> }[]> {
+  const lookup = validationLookup(db, project.id)
+  let out = ''
+  let err = ''
+  const code = await runValidate(
+    [
+      options.file,
+      '--json',
+      ...(options.country !== undefined ? ['--country', options.country] : []),
+      ...(options.sheet !== undefined ? ['--sheet', options.sheet] : []),
+      ...(options.column !== undefined ? ['--column', options.column] : [])
+    ],
+    {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      lookup: options.reinvite
+        ? { findWorkerByDigits: lookup.findWorkerByDigits, findInvitationByDigits: () => undefined }
+        : lookup
+    }
+  )
+  const messages = err.replace(/^roster validate: /gm, '').replace(/^usage: roster validate.*\n?/gm, '')
+  if (code === 2) throw new Usage(messages.trim())
+  if (out.trim() === '') throw new Failure(messages.trim() || `cannot read ${options.file}`)
+  if (messages.trim()) io.stderr(messages)
+
+  const results = JSON.parse(out) as ValidateJsonRow[]
+  const problems = results.filter((r) => r.status === 'error' || (r.e164 !== null && nonMobile(r.e164)))
+  const describeRow = (r: ValidateJsonRow): string =>
+    `row ${r.row}: ${r.input} — ${r.status === 'error' ? r.message : 'not a mobile number, so it cannot receive SMS'}`
+  if (problems.length > 0 && !options.skipErrors) {
+    const shown = problems.slice(0, 10).map(describeRow).join('\n')
+    const more = problems.length > 10 ? `\n… and ${problems.length - 10} more (see roster validate)` : ''
+    throw new Failure(
+      `${shown}${more}\n${problems.length} row${problems.length === 1 ? ' has a problem' : 's have problems'}: ` +
+        'fix the file, or add --skip-errors to invite only the other rows. Nothing was sent.'
+    )
+  }
+  if (problems.length > 0 && !options.json) {
+    io.stderr(`Skipping ${problems.length} row${problems.length === 1 ? '' : 's'} with problems.\n`)
+  }
+  const skip = new Set(problems.map((r) => r.row))
+  const rows = results
+    .filter((r) => !skip.has(r.row) && r.e164 !== null)
+    .map((r) => ({ row: r.row, e164: r.e164!, customUserData: {} }))
+  if (rows.length === 0) throw new Failure('there is no number to invite in the file')
+  return rows
+}
+
+/** A valid number of a type that certainly cannot take SMS (landline, toll-free...). */
+function nonMobile(e164: string): boolean {
+  const phone = normalisePhone(e164)
+  return phone.ok && phone.type !== undefined && !phone.isMobile
+}
+
+async function ask(io: InviteIo, question: string): Promise<boolean> {
+  if (io.confirm) return io.confirm(question)
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
+function outcome(db: Db, batchId: number): InviteJson {
+  const report: InviteJson = {
+    batch_id: batchId,
+    success_numbers: [],
+    invalid_format_numbers: [],
+    numbers_in_use: [],
+    failed: [],
+    unknown: []
+  }
+  for (const n of getBatch(db, batchId).numbers) {
+    if (n.status === 'success') report.success_numbers.push(n.e164)
+    else if (n.status === 'invalid_format') report.invalid_format_numbers.push(n.e164)
+    else if (n.status === 'in_use') report.numbers_in_use.push(n.e164)
+    else if (n.status === 'unknown' || n.status === 'sending') report.unknown.push(n.e164)
+    else report.failed.push(n.e164)
+  }
+  return report
+}
+
+function describe(r: InviteJson, project: ProjectRecord): string {
+  const lines = [
+    `Batch ${r.batch_id} for ${project.domain}: ${r.success_numbers.length} invited, ` +
+      `${r.numbers_in_use.length} already in use in HQ, ${r.invalid_format_numbers.length} not accepted by HQ, ` +
+      `${r.failed.length} not sent, ${r.unknown.length} unknown.`
+  ]
+  const list = (label: string, numbers: string[]): void => {
+    if (numbers.length === 0) return
+    const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : ''
+    lines.push(`${label}: ${numbers.slice(0, 10).join(', ')}${more}`)
+  }
+  list('In use', r.numbers_in_use)
+  list('Not accepted', r.invalid_format_numbers)
+  list('Not sent', r.failed)
+  list('Unknown (check in HQ or in Roster’s History before inviting again)', r.unknown)
+  return `${lines.join('\n')}\n`
+}

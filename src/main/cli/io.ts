@@ -1,0 +1,31 @@
+/** What a CLI command may touch: its output streams, the environment and where the database lives. */
+export interface CliIo {
+  stdout(s: string): void
+  stderr(s: string): void
+  /** stderr is a terminal: progress may redraw a line. */
+  isTTY: boolean
+  env: NodeJS.ProcessEnv
+  defaultDbPath: string
+}
+
+/** The real process, for the dispatcher. */
+export function processIo(defaultDbPath: string): CliIo {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: process.stderr.isTTY === true,
+    env: process.env,
+    defaultDbPath
+  }
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+
+/** Thrown by argument checks; the command prints it with its usage line and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}

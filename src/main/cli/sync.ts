@@ -1,0 +1,231 @@
+/**
+ * `roster sync`: mirrors a project's mobile workers, groups, locations and applications into
+ * the local database, the same sync the app runs. Exit codes: 0 ok, 1 the sync failed (one line
+ * on stderr says why), 2 usage.
+ */
+import { parseArgs } from 'node:util'
+import { ProjectInputSchema, SERVER_PRESETS, type SyncProgress, type SyncRun } from '../../shared/domain'
+import { toCountryCode } from '../../shared/phone'
+import { openDatabase, type Db } from '../db/open'
+import { ensureProject, updateProject } from '../db/projects'
+import { createHqClient, type HqClient } from '../hq/client'
+import { syncProject } from '../sync'
+import { EXIT, UsageError, type CliIo } from './io'
+
+export const SYNC_USAGE =
+  'usage: roster sync --server URL --domain D --username U [--api-key K] [--country CC] [--db PATH] [--json]'
+
+const HELP = `${SYNC_USAGE}
+
+Downloads the project's mobile workers (active and archived), groups, locations and
+applications into the local roster database, creating the project there on first use.
+
+  --server URL     HQ server: https://..., or www, india, eu
+  --domain D       project space name
+  --username U     your HQ username (the API key's owner)
+  --api-key K      API key; better: set ROSTER_API_KEY (a key on the command line is visible
+                   to other users of this computer)
+  --country CC     country for phone numbers HQ holds without a country code (default KE)
+  --db PATH        database file (default: the app's own)
+  --json           print {workers, archived, groups, locations, added, updated, removed,
+                   duration_ms} instead of a sentence
+`
+
+interface SyncArgs {
+  server: string
+  domain: string
+  username: string
+  apiKey: string
+  country: string | undefined
+  db: string
+  json: boolean
+}
+
+function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        server: { type: 'string' },
+        domain: { type: 'string' },
+        username: { type: 'string' },
+        'api-key': { type: 'string' },
+        country: { type: 'string' },
+        db: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false }
+      },
+      allowPositionals: false,
+      strict: true
+    }))
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help) return 'help'
+  const missing = (['server', 'domain', 'username'] as const).filter((name) => !values[name]?.trim())
+  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`)
+  const server = presetOrUrl(values.server!)
+  const checked = ProjectInputSchema.safeParse({ server, domain: values.domain, username: values.username })
+  if (!checked.success) throw new UsageError(checked.error.issues[0]!.message)
+  const apiKey = (values['api-key'] ?? io.env.ROSTER_API_KEY ?? '').trim()
+  if (!apiKey) throw new UsageError('no API key: set ROSTER_API_KEY or pass --api-key')
+  if (values.country !== undefined && !toCountryCode(values.country)) {
+    throw new UsageError(`--country ${values.country} is not a country code (two letters, like KE or SN)`)
+  }
+  return {
+    server,
+    domain: checked.data.domain,
+    username: checked.data.username,
+    apiKey,
+    country: values.country?.toUpperCase(),
+    db: values.db ?? io.defaultDbPath,
+    json: values.json
+  }
+}
+
+function presetOrUrl(server: string): string {
+  const preset = (SERVER_PRESETS as Record<string, string>)[server.trim().toLowerCase()]
+  return preset ?? server.trim()
+}
+
+export async function runSync(args: string[], io: CliIo): Promise<number> {
+  let options: SyncArgs | 'help'
+  try {
+    options = parseSyncArgs(args, io)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.stderr(`roster sync: ${error.message}\n${SYNC_USAGE}\n`)
+    return EXIT.usage
+  }
+  if (options === 'help') {
+    io.stdout(HELP)
+    return EXIT.ok
+  }
+
+  let db: Db
+  try {
+    db = openDatabase(options.db)
+  } catch (error) {
+    io.stderr(`roster sync: cannot open the database ${options.db}: ${messageOf(error)}\n`)
+    return EXIT.failure
+  }
+  let client: HqClient | undefined
+  const bar = io.isTTY ? new ProgressBar(io, options.domain) : null
+  const controller = new AbortController()
+  const onInterrupt = (): void => controller.abort()
+  process.once('SIGINT', onInterrupt)
+  try {
+    client = createHqClient({
+      server: options.server,
+      domain: options.domain,
+      username: options.username,
+      apiKey: options.apiKey,
+      onWait: ({ until, reason }) => bar?.waiting(until, reason)
+    })
+    let { project } = ensureProject(db, {
+      server: options.server,
+      domain: options.domain,
+      username: options.username,
+      defaultCountry: options.country
+    })
+    if (options.country && options.country !== project.defaultCountry) {
+      project = updateProject(db, project.id, { defaultCountry: options.country })
+    }
+    const run = await syncProject({
+      db,
+      project,
+      client,
+      signal: controller.signal,
+      onProgress: (event) => bar?.update(event)
+    })
+    bar?.clear()
+    if (run.outcome !== 'ok') {
+      io.stderr(`roster sync: ${run.error ?? run.outcome}\n`)
+      return EXIT.failure
+    }
+    io.stdout(
+      options.json ? `${JSON.stringify(summaryJson(run))}\n` : `${summaryText(options.domain, run)}\n`
+    )
+    return EXIT.ok
+  } catch (error) {
+    bar?.clear()
+    io.stderr(`roster sync: ${messageOf(error)}\n`)
+    return EXIT.failure
+  } finally {
+    process.off('SIGINT', onInterrupt)
+    await client?.close()
+    db.close()
+  }
+}
+
+export function summaryJson(run: SyncRun) {
+  return {
+    workers: run.workers,
+    archived: run.archived,
+    groups: run.groups,
+    locations: run.locations,
+    added: run.added,
+    updated: run.updated,
+    removed: run.removed,
+    duration_ms: run.durationMs ?? 0
+  }
+}
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+function summaryText(domain: string, run: SyncRun): string {
+  const seconds = ((run.durationMs ?? 0) / 1000).toFixed(1)
+  return (
+    `Synced ${domain}: ${count(run.workers)} active and ${count(run.archived)} archived workers, ` +
+    `${count(run.groups)} groups, ${count(run.locations)} locations; ` +
+    `${count(run.added)} added, ${count(run.updated)} updated, ${count(run.removed)} removed (${seconds} s).`
+  )
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+const PHASE_WORDS: Record<SyncProgress['phase'], string> = {
+  groups: 'groups',
+  locations: 'locations',
+  applications: 'applications',
+  active: 'active workers',
+  archived: 'archived workers',
+  sweep: 'finishing',
+  done: 'done'
+}
+
+/** One redrawn line on a terminal's stderr. */
+class ProgressBar {
+  private waitUntil = 0
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly domain: string
+  ) {}
+
+  update(event: SyncProgress): void {
+    const width = 24
+    const fraction = event.total ? Math.min(1, event.done / event.total) : 0
+    const filled = Math.round(fraction * width)
+    const bar = event.total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : ''
+    const amount = event.total ? `${count(event.done)}/${count(event.total)}` : count(event.done)
+    const rate = event.ratePerSec ? `  ${count(Math.round(event.ratePerSec))}/s` : ''
+    const eta = event.etaSeconds !== null ? `  ${event.etaSeconds} s left` : ''
+    const wait =
+      this.waitUntil > Date.now()
+        ? `  HQ asked us to wait ${Math.ceil((this.waitUntil - Date.now()) / 1000)} s`
+        : ''
+    this.io.stderr(`\r\x1b[K${this.domain} ${PHASE_WORDS[event.phase]} ${bar}${amount}${rate}${eta}${wait}`)
+  }
+
+  waiting(until: number, reason: string): void {
+    if (reason === 'rate-limited') this.waitUntil = until
+  }
+
+  clear(): void {
+    this.io.stderr('\r\x1b[K')
+  }
+}

@@ -1,0 +1,56 @@
+import type { ApiHandlers } from '../../../shared/api'
+import { ApiError } from '../../../shared/api'
+import { listRuns } from '../../db/syncRuns'
+import { markRegistered } from '../../invite'
+import { syncProject } from '../../sync'
+import type { CoreContext } from '../context'
+
+type SyncHandlers = Pick<ApiHandlers, 'sync.start' | 'sync.cancel' | 'sync.runs'>
+
+/**
+ * Syncs run in the background; sync.start answers as soon as the run is recorded, and the
+ * renderer follows along through sync.progress and sync.finished.
+ */
+export function syncHandlers(ctx: CoreContext): SyncHandlers {
+  return {
+    async 'sync.start'({ projectId }) {
+      const project = ctx.project(projectId)
+      const key = `sync:${projectId}`
+      if (ctx.running.has(key)) throw new ApiError('busy', `${project.label} is already syncing.`)
+      const client = await ctx.client(projectId)
+      const controller = new AbortController()
+      ctx.running.set(key, controller)
+      return new Promise((resolve, reject) => {
+        syncProject({
+          db: ctx.db,
+          project,
+          client,
+          signal: controller.signal,
+          onStart: (runId) => resolve({ runId }),
+          onProgress: (progress) => ctx.events.emit('sync.progress', progress)
+        })
+          .then((run) => {
+            // Follow-up: invited numbers that now belong to a worker count as registered.
+            if (run.outcome === 'ok') markRegistered(ctx.db, projectId)
+            ctx.noteConnectivity(projectId, run.outcome === 'failed' ? lastError(run.error) : undefined)
+            ctx.events.emit('sync.finished', run)
+          })
+          .catch((error: unknown) => reject(error))
+          .finally(() => ctx.running.delete(key))
+      })
+    },
+    async 'sync.cancel'({ projectId }) {
+      ctx.running.get(`sync:${projectId}`)?.abort()
+      return { ok: true as const }
+    },
+    async 'sync.runs'({ projectId }) {
+      ctx.project(projectId)
+      return listRuns(ctx.db, projectId)
+    }
+  }
+}
+
+/** A failed run keeps only its message; "cannot reach" in it means the network is down. */
+function lastError(message: string | null): { kind: string } | undefined {
+  return message && /cannot reach|timed out|offline/i.test(message) ? { kind: 'network' } : undefined
+}

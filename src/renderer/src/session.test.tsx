@@ -1,0 +1,77 @@
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ApiProvider } from './api/context'
+import { SessionProvider, useSession } from './session'
+import { createFakeApi, makeProject, syncRun } from './test/fakeApi'
+
+function Probe() {
+  const { current, sync, startSync, cancelSync, dataVersion } = useSession()
+  return (
+    <div>
+      <span data-testid="state">
+        {sync.running ? 'running' : 'idle'}|{sync.progress?.done ?? '-'}|{dataVersion}|
+        {current?.lastSync?.outcome ?? 'none'}|{sync.startError ?? ''}
+      </span>
+      <button onClick={() => void startSync()}>start</button>
+      <button onClick={() => void cancelSync()}>cancel</button>
+    </div>
+  )
+}
+
+function renderSession(api = createFakeApi({ projects: [makeProject()] }), pollMs = 4000) {
+  render(
+    <ApiProvider api={api}>
+      <SessionProvider pollWhileSyncingMs={pollMs}>
+        <Probe />
+      </SessionProvider>
+    </ApiProvider>
+  )
+  return api
+}
+
+const state = () => screen.getByTestId('state').textContent
+
+beforeEach(() => localStorage.clear())
+afterEach(cleanup)
+
+describe('the session', () => {
+  it('follows a sync from start to finish through events', async () => {
+    const api = renderSession()
+    await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
+    act(() => screen.getByText('start').click())
+    await waitFor(() => expect(state()).toBe('running|-|0|none|'))
+    act(() => api.emit('sync.progress', { projectId: 'p1', runId: 100, phase: 'active', done: 7, total: 9, ratePerSec: null, etaSeconds: null }))
+    expect(state()).toBe('running|7|0|none|')
+    act(() => {
+      api.finishSync('p1')
+    })
+    await waitFor(() => expect(state()).toBe('idle|-|1|ok|'))
+  })
+
+  it('notices a sync ended even when its event was lost', async () => {
+    const api = renderSession(undefined, 30)
+    await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
+    act(() => screen.getByText('start').click())
+    await waitFor(() => expect(state()).toBe('running|-|0|running|'))
+    act(() => {
+      api.finishSync('p1', 'failed', 'HQ answered 500 three times.', true)
+    })
+    await waitFor(() => expect(state()).toBe('idle|-|1|failed|'))
+  })
+
+  it('treats a run the core reports as running as running, after a restart say', async () => {
+    const running = syncRun('p1', { id: 7, outcome: 'running', endedAt: null, durationMs: null })
+    renderSession(createFakeApi({ projects: [makeProject({ lastSync: running })] }))
+    await waitFor(() => expect(state()).toBe('running|-|0|running|'))
+  })
+
+  it('says why a sync could not start', async () => {
+    const api = createFakeApi({ projects: [makeProject()] })
+    const { ApiError } = await import('../../shared/api')
+    api.failNext('sync.start', new ApiError('no-key', 'No API key is saved for demo-project.'))
+    renderSession(api)
+    await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
+    act(() => screen.getByText('start').click())
+    await waitFor(() => expect(state()).toBe('idle|-|0|none|No API key is saved for demo-project.'))
+  })
+})

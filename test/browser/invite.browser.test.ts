@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Locator } from 'playwright-core'
+import { startApp, type App } from './harness'
+
+/** Waits until a locator's text matches (Playwright's own expect is not used with vitest). */
+async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
+  let last = ''
+  await expect
+    .poll(
+      async () => {
+        last = (await locator.textContent().catch(() => '')) ?? ''
+        return pattern.test(last)
+      },
+      { timeout, interval: 100 }
+    )
+    .toBe(true)
+  return last
+}
+
+async function waitForAttr(locator: Locator, name: string, value: string, timeout = 30_000): Promise<void> {
+  await expect
+    .poll(async () => locator.getAttribute(name).catch(() => null), { timeout, interval: 100 })
+    .toBe(value)
+}
+
+/** "254712345678" -> "0712 345 678", the way a Kenyan list writes it. */
+function national(digits: string): string {
+  const n = digits.slice(3)
+  return `0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`
+}
+
+/** Windows-1252 bytes for Latin-1 text (what Excel on Windows saves as "CSV"). */
+function cp1252(text: string): Buffer {
+  return Buffer.from(text, 'latin1')
+}
+
+describe('inviting workers from a file', () => {
+  let app: App
+  let projectId: string
+  let registered: string
+  let inUse: string
+  const row = (n: number) => app.page.locator(`[role="row"][data-row="${n}"]`)
+  const cell = (n: number, col: string) => row(n).locator(`[data-col="${col}"]`)
+
+  beforeAll(async () => {
+    app = await startApp({ users: 120 })
+    projectId = await app.connect()
+    // The apps and the roster (for "already registered") come from a sync.
+    const { runId } = await app.api('sync.start', { projectId })
+    const deadline = Date.now() + 60_000
+    let outcome: string | undefined
+    while (outcome !== 'ok' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200))
+      outcome = (await app.api('sync.runs', { projectId })).find((r) => r.id === runId)?.outcome
+      if (outcome === 'failed') throw new Error('the sync before the test failed')
+    }
+    expect(outcome).toBe('ok')
+    registered = app.sim
+      .activeWorkers()
+      .flatMap((w) => w.phone_numbers.map((p) => p.replace('+', '')))
+      .find((p) => /^2547\d{8}$/.test(p))!
+    // A worker created in HQ after the sync: Roster cannot know, HQ answers "in use".
+    for (let i = 0; i < 50 && !inUse; i++) {
+      const [worker] = app.sim.addWorkers(1)
+      inUse = worker?.phone_numbers.map((p) => p.replace('+', '')).find((p) => /^2547\d{8}$/.test(p)) ?? ''
+    }
+    expect(inUse).toMatch(/^2547/)
+    await app.page.reload()
+    await app.page.getByRole('button', { name: 'Invite' }).click()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('reads a CSV file chosen with the file picker', async () => {
+    const { page } = app
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'first.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Phone,Name\n0711 000 101,Amina\n0711 000 102,Baraka\n', 'utf8')
+    })
+    await waitForAttr(row(2), 'data-status', 'ready')
+    await waitForAttr(row(3), 'data-status', 'ready')
+    expect(await cell(2, 'e164').textContent()).toBe('+254711000101')
+    expect(await page.getByTestId('source-bar').textContent()).toMatch(/first\.csv/)
+  })
+
+  it('reads a dropped Windows-1252 file with semicolons and shows what it detected', async () => {
+    const { page } = app
+    const csv = [
+      'Téléphone;Nom;Village',
+      '0711 000 001;Aïcha Otieno;Kisumu',
+      '0711 000 002;Baraka Mwangi;Nakuru',
+      '0722;Chiara Achieng;Eldoret',
+      '254711000004;Daudi Kamau;Kisumu',
+      `${national(registered)};Esther Njeri;Kisumu`,
+      `+${inUse};Faith Wanjiru;Nakuru`
+    ].join('\r\n')
+    const bytes = [...cp1252(csv)]
+    await page.evaluate(
+      ({ bytes, name }) => {
+        const file = new File([new Uint8Array(bytes)], name, { type: 'text/csv' })
+        const data = new DataTransfer()
+        data.items.add(file)
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          document.body.dispatchEvent(
+            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data })
+          )
+        }
+      },
+      { bytes, name: 'workers-excel.csv' }
+    )
+    await waitForText(page.getByTestId('source-bar'), /workers-excel\.csv/)
+    expect(await page.getByLabel('Encoding').inputValue()).toBe('windows-1252')
+    expect(await page.getByLabel('Separator').inputValue()).toBe(';')
+    await waitForAttr(row(2), 'data-status', 'ready')
+    expect(await cell(2, 'field:nom').textContent()).toBe('Aïcha Otieno')
+    await waitForAttr(row(4), 'data-status', 'error')
+    expect(await cell(4, 'message').textContent()).toMatch(/too short/)
+    await waitForAttr(row(5), 'data-status', 'fixed')
+    await waitForAttr(row(6), 'data-status', 'error')
+    expect(await cell(6, 'message').textContent()).toMatch(/already registered/)
+    await waitForText(page.getByTestId('count-error'), /2 errors/)
+
+    // Reading it as UTF-8 instead mangles the accents; switching back restores them.
+    await page.getByLabel('Encoding').selectOption('utf-8')
+    await waitForText(cell(2, 'field:nom'), /A.cha/)
+    expect(await cell(2, 'field:nom').textContent()).not.toBe('Aïcha Otieno')
+    await page.getByLabel('Encoding').selectOption('windows-1252')
+    await waitForText(cell(2, 'field:nom'), /^Aïcha Otieno$/)
+  })
+
+  it('fixes the invalid row in the grid and sees it turn ready', async () => {
+    const { page } = app
+    await waitForAttr(row(4), 'data-status', 'error')
+    await cell(4, 'phone').click()
+    await page.keyboard.press('Enter')
+    const input = cell(4, 'phone').getByRole('textbox')
+    await input.fill('0711 000 003')
+    await input.press('Enter')
+    await waitForAttr(row(4), 'data-status', 'ready')
+    expect(await cell(4, 'e164').textContent()).toBe('+254711000003')
+    await waitForText(page.getByTestId('count-error'), /1 error\b/)
+    await app.screenshot('import-grid')
+  })
+
+  it('chooses the app, sends after confirming, and shows every row’s answer', async () => {
+    const { page } = app
+    const appId = app.sim.data.applications[0]!.id
+    await page.getByLabel('App').selectOption(appId)
+    await waitForText(page.getByTestId('send-plan'), /5 numbers will be invited/)
+    await waitForText(page.getByTestId('send-plan'), /1 row with errors skipped/)
+    await page.getByRole('button', { name: /^Send 5 invitations/ }).click()
+    const dialog = page.getByRole('dialog')
+    await waitForText(dialog, /5 numbers/)
+    await dialog.getByRole('button', { name: 'Send 5 invitations' }).click()
+
+    await page.getByTestId('send-results').waitFor({ timeout: 30_000 })
+    for (const n of [2, 3, 4, 5]) await waitForAttr(row(n), 'data-status', 'success')
+    await waitForAttr(row(7), 'data-status', 'in_use')
+    await waitForAttr(row(6), 'data-status', 'error')
+    await waitForText(page.getByTestId('count-success'), /^4$/)
+    for (const digits of ['254711000001', '254711000002', '254711000003', '254711000004']) {
+      expect(app.sim.invitations.get(digits)?.appId).toBe(appId)
+    }
+    expect(app.sim.invitations.get(registered)).toBeUndefined()
+    expect(app.sim.invitations.get('254711000001')?.customUserData).toMatchObject({
+      nom: 'Aïcha Otieno',
+      village: 'Kisumu'
+    })
+    await app.screenshot('invite-results')
+  })
+
+  it('lists the batch in History, exports it, and invites a number again', async () => {
+    const { page } = app
+    await page.getByRole('button', { name: 'History' }).click()
+    const batch = page.getByRole('option', { name: /Batch 1/ })
+    await waitForText(batch, /4 invited/)
+    const detail = page.getByTestId('batch-detail')
+    await waitForText(detail, /5 numbers shown/)
+    await app.screenshot('history')
+
+    await page.getByLabel('Filter by status').selectOption('in_use')
+    await waitForText(detail, /1 number shown/)
+    await page.getByLabel('Filter by status').selectOption('all')
+    await waitForText(detail, /5 numbers shown/)
+
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export CSV' }).click()
+    const file = await download
+    const text = await readFile((await file.path())!, 'utf8')
+    expect(text).toContain('254711000001')
+
+    await page.getByRole('checkbox', { name: 'Check +254711000002' }).check()
+    await page.getByRole('button', { name: 'Re-invite selected' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Send 1 invitation' }).click()
+    await waitForText(page.getByRole('option', { name: /Batch 2/ }), /1 invited/)
+  })
+})
