@@ -197,4 +197,27 @@ describe('inviting workers from a file', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Send 1 invitation' }).click()
     await waitForText(page.getByRole('option', { name: /Batch 2/ }), /1 invited/)
   })
+
+  it('reads a 30,000-row file in the background with a progress bar, and scrolls it by keyboard', async () => {
+    const { page } = app
+    await page.getByRole('button', { name: 'Invite' }).click()
+    await page.getByRole('button', { name: 'Start a new list' }).click()
+    const lines = ['Phone,Name']
+    for (let i = 0; i < 30_000; i++) lines.push(`07${String(20_000_000 + i)},Person ${i}`)
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(lines.join('\n'))
+    })
+    await page.locator('.ibusy .progress').waitFor({ timeout: 10_000 })
+    await waitForText(page.getByTestId('count-ready'), /^.*30,000 ready$/, 60_000)
+    const grid = page.getByRole('grid', { name: 'Numbers to invite' })
+    expect(await grid.getAttribute('aria-rowcount')).toBe('30001')
+    // Only the rows in view are in the page.
+    expect(await grid.getByRole('row').count()).toBeLessThan(80)
+    await cell(2, 'phone').click()
+    await page.keyboard.press('Control+End')
+    await row(30_001).waitFor()
+    expect(await cell(30_001, 'field:name').textContent()).toBe('Person 29999')
+  })
 })

@@ -24,7 +24,7 @@ CREATE TABLE projects (
   default_country TEXT NOT NULL DEFAULT 'KE',
   app_id          TEXT,
   created_at      TEXT NOT NULL,
-  -- Last sync generation handed out; each fresh sync takes the next one.
+  -- Last sync generation handed out; every read of a worker list takes the next one.
   sync_gen        INTEGER NOT NULL DEFAULT 0,
   UNIQUE (server, domain, username)
 );
@@ -156,7 +156,10 @@ CREATE TABLE applications (
 CREATE TABLE sync_runs (
   id           INTEGER PRIMARY KEY,
   project_id   TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- The seen markers of the active and the archived list (each list read has its own, so a
+  -- worker only one read saw can be told apart).
   generation   INTEGER NOT NULL,
+  archived_generation INTEGER NOT NULL,
   resumed_from INTEGER REFERENCES sync_runs(id) ON DELETE SET NULL,
   started_at   TEXT NOT NULL,
   ended_at     TEXT,

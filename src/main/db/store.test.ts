@@ -40,7 +40,21 @@ describe('opening the database', () => {
       .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name`)
       .all()
       .map((r) => (r as { name: string }).name)
-    for (const name of ['projects', 'workers', 'worker_docs', 'worker_phones', 'worker_groups', 'worker_locations', 'worker_fields', 'worker_fts', 'groups', 'locations', 'applications', 'sync_runs', 'sync_pages']) {
+    for (const name of [
+      'projects',
+      'workers',
+      'worker_docs',
+      'worker_phones',
+      'worker_groups',
+      'worker_locations',
+      'worker_fields',
+      'worker_fts',
+      'groups',
+      'locations',
+      'applications',
+      'sync_runs',
+      'sync_pages'
+    ]) {
       expect(tables).toContain(name)
     }
     fixtureProject(t.db)
@@ -74,11 +88,23 @@ describe('opening the database', () => {
 
 describe('projects', () => {
   it('creates a project once per server, domain and username and keeps no secret', () => {
-    const first = ensureProject(t.db, { server: 'www.commcarehq.org/', domain: 'demo', username: 'me@example.org' })
-    const second = ensureProject(t.db, { server: 'https://www.commcarehq.org', domain: 'demo', username: 'me@example.org' })
+    const first = ensureProject(t.db, {
+      server: 'www.commcarehq.org/',
+      domain: 'demo',
+      username: 'me@example.org'
+    })
+    const second = ensureProject(t.db, {
+      server: 'https://www.commcarehq.org',
+      domain: 'demo',
+      username: 'me@example.org'
+    })
     expect(first.created).toBe(true)
     expect(second).toEqual({ project: first.project, created: false })
-    expect(first.project).toMatchObject({ server: 'https://www.commcarehq.org', label: 'demo', defaultCountry: 'KE' })
+    expect(first.project).toMatchObject({
+      server: 'https://www.commcarehq.org',
+      label: 'demo',
+      defaultCountry: 'KE'
+    })
     const columns = t.db.prepare(`SELECT * FROM projects`).get() as Record<string, unknown>
     expect(Object.keys(columns).some((c) => /key|secret|password/i.test(c))).toBe(false)
   })
@@ -91,9 +117,19 @@ describe('projects', () => {
 
   it('shows the last good and the last sync of a project', () => {
     const project = addProject(t.db)
-    const ok = startRun(t.db, { projectId: project.id, generation: 1, resumedFrom: null, now: new Date('2025-01-01T10:00:00Z') })
+    const ok = startRun(t.db, {
+      projectId: project.id,
+      generations: { active: 1, archived: 2 },
+      resumedFrom: null,
+      now: new Date('2025-01-01T10:00:00Z')
+    })
     finishRun(t.db, ok, { outcome: 'ok', error: null, now: new Date('2025-01-01T10:00:05Z') })
-    const bad = startRun(t.db, { projectId: project.id, generation: 2, resumedFrom: null, now: new Date('2025-01-02T10:00:00Z') })
+    const bad = startRun(t.db, {
+      projectId: project.id,
+      generations: { active: 3, archived: 4 },
+      resumedFrom: null,
+      now: new Date('2025-01-02T10:00:00Z')
+    })
     finishRun(t.db, bad, { outcome: 'failed', error: 'HQ was down', now: new Date('2025-01-02T10:00:01Z') })
     const view = projectView(t.db, project, true)
     expect(view.hasKey).toBe(true)
@@ -106,7 +142,16 @@ describe('projects', () => {
     const project = fixtureProject(t.db)
     const other = fixtureProject(t.db, 'other')
     expect(removeProject(t.db, project.id)).toBe(true)
-    for (const table of ['workers', 'worker_docs', 'worker_phones', 'worker_groups', 'worker_locations', 'worker_fields', 'groups', 'locations']) {
+    for (const table of [
+      'workers',
+      'worker_docs',
+      'worker_phones',
+      'worker_groups',
+      'worker_locations',
+      'worker_fields',
+      'groups',
+      'locations'
+    ]) {
       const n = (t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
       expect(n, table).toBeGreaterThan(0)
     }
@@ -139,8 +184,12 @@ describe('writing workers', () => {
     const write = { projectId: project.id, generation: 1, archived: false, country: 'KE' }
     writeWorkers(t.db, write, ACTIVE)
     expect(writeWorkers(t.db, { ...write, archived: true }, [ACTIVE[2]!])).toMatchObject({ updated: 1 })
-    expect(queryWorkers(t.db, { projectId: project.id, status: 'archived' }).rows.map((r) => r.id)).toEqual(['w-john'])
-    expect(queryWorkers(t.db, { projectId: project.id, groupId: 'g-sup' }).rows.map((r) => r.id)).toEqual(['w-oystein'])
+    expect(queryWorkers(t.db, { projectId: project.id, status: 'archived' }).rows.map((r) => r.id)).toEqual([
+      'w-john'
+    ])
+    expect(queryWorkers(t.db, { projectId: project.id, groupId: 'g-sup' }).rows.map((r) => r.id)).toEqual([
+      'w-oystein'
+    ])
   })
 
   it('sweeps only the workers not seen in the given generation', () => {
@@ -149,23 +198,37 @@ describe('writing workers', () => {
     writeWorkers(t.db, write, ACTIVE)
     writeWorkers(t.db, { ...write, generation: 2 }, ACTIVE.slice(0, 4))
     expect(countSeen(t.db, project.id, 2, false)).toBe(4)
-    expect(sweepWorkers(t.db, project.id, 2)).toBe(ACTIVE.length - 4)
+    expect(sweepWorkers(t.db, project.id, [2])).toBe(ACTIVE.length - 4)
     expect(queryWorkers(t.db, { projectId: project.id }).total).toBe(4)
     expect(queryWorkers(t.db, { projectId: project.id, text: 'baraka' }).total).toBe(0)
-    const orphans = t.db.prepare(`SELECT COUNT(*) AS n FROM worker_phones WHERE worker_rid NOT IN (SELECT rid FROM workers)`).get() as { n: number }
+    const orphans = t.db
+      .prepare(`SELECT COUNT(*) AS n FROM worker_phones WHERE worker_rid NOT IN (SELECT rid FROM workers)`)
+      .get() as { n: number }
     expect(orphans.n).toBe(0)
   })
 
   it('follows renamed and moved locations', () => {
     const project = fixtureProject(t.db)
-    const renamed = LOCATIONS.map((l) => (l.id === 'kibera' ? { ...l, name: 'Zzz Kibera', parentId: 'mombasa' } : l))
+    const renamed = LOCATIONS.map((l) =>
+      l.id === 'kibera' ? { ...l, name: 'Zzz Kibera', parentId: 'mombasa' } : l
+    )
     replaceLocations(t.db, project.id, renamed)
-    expect(queryWorkers(t.db, { projectId: project.id, locationId: 'nairobi' }).rows.map((r) => r.id)).toEqual(['w-oystein'])
+    expect(
+      queryWorkers(t.db, { projectId: project.id, locationId: 'nairobi' }).rows.map((r) => r.id)
+    ).toEqual(['w-oystein'])
     expect(queryWorkers(t.db, { projectId: project.id, locationId: 'mombasa' }).total).toBe(3)
     const bySort = queryWorkers(t.db, { projectId: project.id, sort: 'location' }).rows.map((r) => r.id)
     expect(bySort[bySort.length - 1]).toBe('w-aicha')
-    expect(getWorker(t.db, project.id, 'w-aicha')!.locations[0]!.path).toEqual(['Kenya', 'Mombasa', 'Zzz Kibera'])
-    replaceLocations(t.db, project.id, renamed.filter((l) => l.id !== 'kibera'))
+    expect(getWorker(t.db, project.id, 'w-aicha')!.locations[0]!.path).toEqual([
+      'Kenya',
+      'Mombasa',
+      'Zzz Kibera'
+    ])
+    replaceLocations(
+      t.db,
+      project.id,
+      renamed.filter((l) => l.id !== 'kibera')
+    )
     expect(queryWorkers(t.db, { projectId: project.id, text: 'aicha' }).rows[0]!.locationName).toBeNull()
   })
 
@@ -176,7 +239,9 @@ describe('writing workers', () => {
       { id: 'b', name: 'B', parentId: 'a' },
       { id: 'kibera', name: 'Kibera', parentId: 'a' }
     ])
-    expect(queryWorkers(t.db, { projectId: project.id, locationId: 'b' }).rows.map((r) => r.id)).toEqual(['w-aicha'])
+    expect(queryWorkers(t.db, { projectId: project.id, locationId: 'b' }).rows.map((r) => r.id)).toEqual([
+      'w-aicha'
+    ])
     expect(getWorker(t.db, project.id, 'w-aicha')!.locations[0]!.path.length).toBeGreaterThan(0)
   })
 })
@@ -185,7 +250,12 @@ describe('sync journal', () => {
   it('records pages for a resume and closes runs whose process died', () => {
     const project = addProject(t.db)
     const at = new Date('2025-01-01T10:00:00Z')
-    const run = startRun(t.db, { projectId: project.id, generation: 1, resumedFrom: null, now: at })
+    const run = startRun(t.db, {
+      projectId: project.id,
+      generations: { active: 1, archived: 2 },
+      resumedFrom: null,
+      now: at
+    })
     recordPage(t.db, run, 'active', { offset: 0, limit: 1000, totalCount: 2500, rows: 1000 })
     recordPage(t.db, run, 'active', { offset: 1000, limit: 1000, totalCount: 2500, rows: 1000 })
     recordPage(t.db, run, 'active', { offset: 1000, limit: 1000, totalCount: 2500, rows: 1000 })

@@ -8,11 +8,17 @@ export type RunPhase =
 
 /** A run as stored, with the bookkeeping the sync engine needs besides the API's SyncRun. */
 export interface SyncRunRecord extends SyncRun {
-  generation: number
+  /** Seen markers of the run's active and archived list reads. */
+  generations: Generations
   resumedFrom: number | null
   phase: RunPhase
   resumable: boolean
   heartbeatAt: string
+}
+
+export interface Generations {
+  active: number
+  archived: number
 }
 
 export interface RunCounts {
@@ -36,6 +42,7 @@ interface RunSqlRow {
   id: number
   project_id: string
   generation: number
+  archived_generation: number
   resumed_from: number | null
   started_at: string
   ended_at: string | null
@@ -54,7 +61,7 @@ interface RunSqlRow {
   error: string | null
 }
 
-const RUN_COLUMNS = `id, project_id, generation, resumed_from, started_at, ended_at, heartbeat_at, outcome, phase,
+const RUN_COLUMNS = `id, project_id, generation, archived_generation, resumed_from, started_at, ended_at, heartbeat_at, outcome, phase,
   resumable, workers, archived, groups, locations, added, updated, removed, duration_ms, error`
 
 function toRecord(row: RunSqlRow): SyncRunRecord {
@@ -73,7 +80,7 @@ function toRecord(row: RunSqlRow): SyncRunRecord {
     removed: row.removed,
     durationMs: row.duration_ms,
     error: row.error,
-    generation: row.generation,
+    generations: { active: row.generation, archived: row.archived_generation },
     resumedFrom: row.resumed_from,
     phase: row.phase,
     resumable: row.resumable === 1,
@@ -103,16 +110,24 @@ export function toSyncRun(record: SyncRunRecord): SyncRun {
 
 export function startRun(
   db: Db,
-  input: { projectId: string; generation: number; resumedFrom: number | null; counts?: RunCounts; now: Date }
+  input: {
+    projectId: string
+    generations: Generations
+    resumedFrom: number | null
+    counts?: RunCounts
+    now: Date
+  }
 ): number {
   const at = input.now.toISOString()
   const result = stmt(
     db,
-    `INSERT INTO sync_runs (project_id, generation, resumed_from, started_at, heartbeat_at, outcome, phase, added, updated)
-     VALUES (?, ?, ?, ?, ?, 'running', 'starting', ?, ?)`
+    `INSERT INTO sync_runs (project_id, generation, archived_generation, resumed_from, started_at, heartbeat_at,
+       outcome, phase, added, updated)
+     VALUES (?, ?, ?, ?, ?, ?, 'running', 'starting', ?, ?)`
   ).run(
     input.projectId,
-    input.generation,
+    input.generations.active,
+    input.generations.archived,
     input.resumedFrom,
     at,
     at,
@@ -180,10 +195,19 @@ export function heartbeat(db: Db, runId: number, now: Date): void {
   )
 }
 
-/** A resumed run that had to read everything again starts a generation of its own. */
-export function setRunGeneration(db: Db, runId: number, generation: number): void {
-  stmt(db, `UPDATE sync_runs SET generation = ?, resumed_from = NULL WHERE id = ?`).run(generation, runId)
+/** A resumed run that had to read everything again: new seen markers, and no pages to skip. */
+export function restartRun(db: Db, runId: number, generations: Generations): void {
+  stmt(
+    db,
+    `UPDATE sync_runs SET generation = ?, archived_generation = ?, resumed_from = NULL WHERE id = ?`
+  ).run(generations.active, generations.archived, runId)
   stmt(db, `DELETE FROM sync_pages WHERE run_id = ?`).run(runId)
+}
+
+/** A list that took several passes is marked with the last pass's generation. */
+export function setListGeneration(db: Db, runId: number, pass: SyncPass, generation: number): void {
+  const column = pass === 'active' ? 'generation' : 'archived_generation'
+  stmt(db, `UPDATE sync_runs SET ${column} = ? WHERE id = ?`).run(generation, runId)
 }
 
 export function setRunPhase(db: Db, runId: number, phase: RunPhase): void {

@@ -38,7 +38,12 @@ export const DOMAIN = 'demo-project'
 export const SERVER = 'https://www.commcarehq.org'
 
 export function addProject(db: Db, domain = DOMAIN, country = 'KE'): ProjectRecord {
-  return createProject(db, { server: SERVER, domain, username: 'coordinator@example.org', defaultCountry: country })
+  return createProject(db, {
+    server: SERVER,
+    domain,
+    username: 'coordinator@example.org',
+    defaultCountry: country
+  })
 }
 
 export const LOCATIONS = [

@@ -86,7 +86,25 @@ describe('search', () => {
   })
 
   it('never lets what the coordinator types break the search syntax', () => {
-    for (const text of ['"', '""', "o'brien", 'AND', 'a OR', 'NOT', '*', 'NEAR(a b)', '(', ')', '-', '^', ':', 'a:b', '{x}', '+', '\\']) {
+    for (const text of [
+      '"',
+      '""',
+      "o'brien",
+      'AND',
+      'a OR',
+      'NOT',
+      '*',
+      'NEAR(a b)',
+      '(',
+      ')',
+      '-',
+      '^',
+      ':',
+      'a:b',
+      '{x}',
+      '+',
+      '\\'
+    ]) {
       expect(() => queryWorkers(t.db, { projectId: project.id, text })).not.toThrow()
     }
     expect(search('and')).toEqual([])
@@ -136,7 +154,9 @@ describe('filters', () => {
   })
 
   it('combines filters', () => {
-    expect(ids({ groupId: 'g-chv', locationId: 'nairobi', text: 'mwangi', hasPhone: true })).toEqual(['w-aicha'])
+    expect(ids({ groupId: 'g-chv', locationId: 'nairobi', text: 'mwangi', hasPhone: true })).toEqual([
+      'w-aicha'
+    ])
     expect(ids({ groupId: 'g-sup', field: { key: 'cadre', value: 'CHV' } })).toEqual(['w-john'])
   })
 })
@@ -212,7 +232,11 @@ describe('paging', () => {
   })
 
   it('counts a broad group or location filter the same as a narrow one', () => {
-    for (const filter of [{ locationId: 'kenya' }, { groupId: 'g-chv' }, { locationId: 'kenya', status: 'all' as const }]) {
+    for (const filter of [
+      { locationId: 'kenya' },
+      { groupId: 'g-chv' },
+      { locationId: 'kenya', status: 'all' as const }
+    ]) {
       const page = queryWorkers(t.db, { projectId: project.id, ...filter, limit: 1 })
       expect(page.total).toBe(ids(filter).length)
       expect(page.rows.map((r) => r.id)).toEqual(ids(filter).slice(0, 1))
@@ -259,8 +283,12 @@ describe('rows and details', () => {
     })
     expect(detail.userData).toEqual({ village: 'Kibera Soweto', cadre: 'CHV' })
     expect(detail.raw).toEqual(ACTIVE[0])
-    expect(detail.hqUrl).toBe('https://www.commcarehq.org/a/demo-project/settings/users/commcare/account/w-aicha/')
-    expect(detail.caseListUrl).toBe('https://www.commcarehq.org/a/demo-project/reports/case_list/?emw=u__w-aicha')
+    expect(detail.hqUrl).toBe(
+      'https://www.commcarehq.org/a/demo-project/settings/users/commcare/account/w-aicha/'
+    )
+    expect(detail.caseListUrl).toBe(
+      'https://www.commcarehq.org/a/demo-project/reports/case_list/?emw=u__w-aicha'
+    )
   })
 
   it('answers null for a worker or project it does not hold', () => {
@@ -306,7 +334,12 @@ describe('facets', () => {
 
 describe('export and lookups', () => {
   it('exports the filtered roster as CSV with custom fields and no live formulas', () => {
-    const out = workersCsv(t.db, { projectId: project.id, groupId: 'g-chv' }, undefined, new Date('2025-03-04T10:00:00Z'))
+    const out = workersCsv(
+      t.db,
+      { projectId: project.id, groupId: 'g-chv' },
+      undefined,
+      new Date('2025-03-04T10:00:00Z')
+    )
     expect(out.filename).toBe('demo-project-workers-2025-03-04.csv')
     expect(out.rows).toBe(2)
     const lines = out.csv.split('\r\n')
@@ -320,11 +353,31 @@ describe('export and lookups', () => {
   })
 
   it('finds the workers who hold given numbers, by HQ’s digits or by their E.164 reading', () => {
-    const found = findWorkersByDigits(t.db, project.id, ['254712345678', '254712000111', '254733444555', '254799999999'])
+    const found = findWorkersByDigits(t.db, project.id, [
+      '254712345678',
+      '254712000111',
+      '254733444555',
+      '254799999999'
+    ])
     expect(found).toEqual([
-      { digits: '254712000111', workerId: 'w-john', username: 'john.otieno@demo-project.commcarehq.org', name: 'John Otieno' },
-      { digits: '254712345678', workerId: 'w-aicha', username: 'aicha.mwangi@demo-project.commcarehq.org', name: 'Aïcha Mwangi' },
-      { digits: '254733444555', workerId: 'w-mary', username: 'mary.achieng@demo-project.commcarehq.org', name: 'Mary Achieng' }
+      {
+        digits: '254712000111',
+        workerId: 'w-john',
+        username: 'john.otieno@demo-project.commcarehq.org',
+        name: 'John Otieno'
+      },
+      {
+        digits: '254712345678',
+        workerId: 'w-aicha',
+        username: 'aicha.mwangi@demo-project.commcarehq.org',
+        name: 'Aïcha Mwangi'
+      },
+      {
+        digits: '254733444555',
+        workerId: 'w-mary',
+        username: 'mary.achieng@demo-project.commcarehq.org',
+        name: 'Mary Achieng'
+      }
     ])
     expect(findWorkersByDigits(t.db, project.id, [])).toEqual([])
   })

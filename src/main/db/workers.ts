@@ -189,12 +189,15 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
   })()
 }
 
-/** Removes the project's workers not seen in `generation`. Only call after complete passes. */
-export function sweepWorkers(db: Db, projectId: string, generation: number): number {
-  return stmt(db, `DELETE FROM workers WHERE project = ? AND seen_gen <> ?`).run(
-    requireProjectKey(db, projectId),
-    generation
-  ).changes
+/**
+ * Removes the project's workers whose seen marker is none of `keep` (the generations of the
+ * reads that proved complete). Only call after complete reads of both lists.
+ */
+export function sweepWorkers(db: Db, projectId: string, keep: readonly number[]): number {
+  return stmt<[number, string]>(
+    db,
+    `DELETE FROM workers WHERE project = ? AND seen_gen NOT IN (SELECT value FROM json_each(?))`
+  ).run(requireProjectKey(db, projectId), JSON.stringify(keep)).changes
 }
 
 /** How many of the project's workers in one list (active or archived) carry this generation. */

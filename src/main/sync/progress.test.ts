@@ -5,7 +5,11 @@ import { ProgressReporter } from './progress'
 function reporter() {
   const events: SyncProgress[] = []
   let now = 0
-  const progress = new ProgressReporter({ projectId: 'p', runId: 7 }, (e) => events.push(e), () => now)
+  const progress = new ProgressReporter(
+    { projectId: 'p', runId: 7 },
+    (e) => events.push(e),
+    () => now
+  )
   return { events, progress, advance: (ms: number) => (now += ms) }
 }
 

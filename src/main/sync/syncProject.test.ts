@@ -66,7 +66,10 @@ describe('a full sync', () => {
   it('yields exactly the new state after workers were added, changed, removed and archived', async () => {
     const b = await start({ users: 1500, seed: 11 })
     await sync(b)
-    const [changed, removedA, removedB, archived] = b.sim.activeWorkers().slice(10, 14).map((w) => w.id)
+    const [changed, removedA, removedB, archived] = b.sim
+      .activeWorkers()
+      .slice(10, 14)
+      .map((w) => w.id)
     b.sim.addWorkers(5)
     b.sim.updateWorker(changed!, { first_name: 'Renamed', phone_numbers: ['254700000123'] })
     b.sim.removeWorkers([removedA!, removedB!])
@@ -77,7 +80,9 @@ describe('a full sync', () => {
     expectMirror(b.db, b.project, b.sim)
     expect(getWorker(b.db, b.project.id, removedA!)).toBeNull()
     expect(getWorker(b.db, b.project.id, archived!)?.archived).toBe(true)
-    expect(queryWorkers(b.db, { projectId: b.project.id, text: '0700 000 123' }).rows.map((r) => r.id)).toEqual([changed])
+    expect(
+      queryWorkers(b.db, { projectId: b.project.id, text: '0700 000 123' }).rows.map((r) => r.id)
+    ).toEqual([changed])
   })
 })
 
@@ -107,14 +112,20 @@ describe('faults HQ can throw at a sync', () => {
     const b = await start({ users: 1400, seed: 9, maxLimit: 250 })
     const good = await sync(b)
     const before = storedWorkers(b.db, b.project)
-    const gone = b.sim.activeWorkers().slice(0, 20).map((w) => w.id)
+    const gone = b.sim
+      .activeWorkers()
+      .slice(0, 20)
+      .map((w) => w.id)
     b.sim.removeWorkers(gone)
     b.sim.addWorkers(3)
     b.sim.setFaults(faults)
-    const run = await sync(b, { client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } }) })
+    const run = await sync(b, {
+      client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } })
+    })
     // Nothing was removed: every worker of the last good sync is still there and searchable.
     const after = storedWorkers(b.db, b.project)
-    for (const id of before.active.keys()) expect(after.active.has(id) || after.archived.has(id), id).toBe(true)
+    for (const id of before.active.keys())
+      expect(after.active.has(id) || after.archived.has(id), id).toBe(true)
     expect(getWorker(b.db, b.project.id, gone[0]!)).not.toBeNull()
     expect(queryWorkers(b.db, { projectId: b.project.id }).total).toBeGreaterThanOrEqual(before.active.size)
     expect(lastGoodRun(b.db, b.project.id)?.id).toBe(good.id)
@@ -155,7 +166,12 @@ describe('cancel and resume', () => {
     const b = await start({ users: 2000, seed: 2, maxLimit: 200, latencyMs: 20 })
     await sync(b)
     const before = storedWorkers(b.db, b.project)
-    b.sim.removeWorkers(b.sim.activeWorkers().slice(0, 5).map((w) => w.id))
+    b.sim.removeWorkers(
+      b.sim
+        .activeWorkers()
+        .slice(0, 5)
+        .map((w) => w.id)
+    )
     const controller = new AbortController()
     const run = await sync(b, {
       signal: controller.signal,
@@ -172,7 +188,9 @@ describe('cancel and resume', () => {
   it('resumes an interrupted sync, skipping the pages it already stored', async () => {
     const b = await start({ users: 3000, seed: 4, maxLimit: 250 })
     b.sim.setFaults('500:after=8')
-    const failed = await sync(b, { client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } }) })
+    const failed = await sync(b, {
+      client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } })
+    })
     expect(failed.outcome).toBe('failed')
     const stored = pagesOf(b.db, failed.id, 'active').map((p) => p.offset)
     expect(stored.filter((o) => o > 0).length).toBeGreaterThan(0)
@@ -194,10 +212,15 @@ describe('cancel and resume', () => {
     const b = await start({ users: 3000, seed: 6, maxLimit: 250 })
     await sync(b)
     b.sim.setFaults('500:after=8')
-    const failed = await sync(b, { client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } }) })
+    const failed = await sync(b, {
+      client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } })
+    })
     expect(failed.outcome).toBe('failed')
     // Workers the interrupted run saw are deleted in HQ before the resume.
-    const seenThen = b.sim.activeWorkers().slice(0, 6).map((w) => w.id)
+    const seenThen = b.sim
+      .activeWorkers()
+      .slice(0, 6)
+      .map((w) => w.id)
     b.sim.removeWorkers(seenThen)
     b.sim.addWorkers(2)
     b.sim.setFaults('')
@@ -216,7 +239,12 @@ describe('one sync at a time', () => {
 
     // Another process holding the database: its run is 'running' with a fresh heartbeat.
     const other = openDatabase(b.store.path)
-    const foreign = startRun(other, { projectId: b.project.id, generation: 99, resumedFrom: null, now: new Date() })
+    const foreign = startRun(other, {
+      projectId: b.project.id,
+      generation: 99,
+      resumedFrom: null,
+      now: new Date()
+    })
     await expect(sync(b)).rejects.toThrow(/already running/)
     // That process died: once its heartbeat is old, the next sync closes its run and goes ahead.
     heartbeat(other, foreign, new Date(Date.now() - 5 * 60_000))

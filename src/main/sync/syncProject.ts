@@ -17,10 +17,12 @@ import {
   prunePages,
   recordPage,
   runningRuns,
+  restartRun,
+  setListGeneration,
   setRunCounts,
-  setRunGeneration,
   setRunPhase,
   startRun,
+  type Generations,
   type SyncPass,
   type SyncRunRecord
 } from '../db/syncRuns'
@@ -60,6 +62,11 @@ export function isSyncRunning(projectId: string): boolean {
  * worker lists. Each page is one transaction (upserts, seen markers, the page's journal row).
  * Workers not seen are removed only after both lists were read completely; a failed or
  * cancelled sync removes nothing, records why, and leaves pages a later sync can skip.
+ *
+ * Seen markers: every read of a list marks the workers it delivers with a generation of its
+ * own. When HQ's list shifts under the client it reads the list again (another pass); that pass
+ * gets a fresh generation, so a worker only an earlier pass saw (removed from HQ meanwhile) is
+ * swept too, once the last pass's markers alone are proven to add up to HQ's total.
  * Resolves with the recorded run whatever the outcome; throws only SyncBusyError.
  */
 export async function syncProject(options: SyncOptions): Promise<SyncRun> {
@@ -84,7 +91,7 @@ export async function syncProject(options: SyncOptions): Promise<SyncRun> {
 
 interface RunStart {
   runId: number
-  generation: number
+  generations: Generations
   /** The interrupted run whose pages this one may skip. */
   resumes: SyncRunRecord | null
 }
@@ -100,19 +107,24 @@ function beginRun(db: Db, project: ProjectRecord, at: Date): RunStart {
       if (runningRuns(db, project.id).length > 0) throw new SyncBusyError(project.label)
       const previous = lastRunRecord(db, project.id)
       const resumes = previous && canResume(db, previous, at) ? previous : null
-      const generation = resumes ? resumes.generation : nextGeneration(db, project.id)
+      // A resume keeps the interrupted run's markers: the pages it skips carry them.
+      const generations = resumes ? resumes.generations : freshGenerations(db, project.id)
       const runId = startRun(db, {
         projectId: project.id,
-        generation,
+        generations,
         resumedFrom: resumes?.id ?? null,
         // What the interrupted run already changed is part of what this one reports.
         ...(resumes ? { counts: { added: resumes.added, updated: resumes.updated } } : {}),
         now: at
       })
       if (resumes) inheritPages(db, resumes.id, runId)
-      return { runId, generation, resumes }
+      return { runId, generations, resumes }
     })
     .immediate()
+}
+
+function freshGenerations(db: Db, projectId: string): Generations {
+  return { active: nextGeneration(db, projectId), archived: nextGeneration(db, projectId) }
 }
 
 /**
@@ -155,31 +167,23 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     const apps = replaceApplications(db, project.id, await client.listApplications(signal))
     progress.update('applications', apps, apps, true)
 
-    let reading = start
+    let keep: number[]
     try {
-      for (const pass of ['active', 'archived'] as const) {
-        throwIfAborted(signal)
-        await readWorkerList(options, reading, pass, progress, now)
-      }
+      keep = await readBothLists(options, start, progress, now)
     } catch (error) {
       if (!(error instanceof ResumeMismatch)) throw error
-      // HQ's list changed since the interrupted run: its pages cannot be trusted, and workers
-      // it marked may be gone. Read both lists again under a generation of their own.
-      const generation = nextGeneration(db, project.id)
-      setRunGeneration(db, runId, generation)
-      reading = { runId, generation, resumes: null }
-      for (const pass of ['active', 'archived'] as const) {
-        throwIfAborted(signal)
-        await readWorkerList(options, reading, pass, progress, now)
-      }
+      // HQ's lists changed since the interrupted run: its pages cannot be trusted, and workers
+      // it marked may be gone. Read both lists again, whole, under new markers.
+      const generations = freshGenerations(db, project.id)
+      restartRun(db, runId, generations)
+      keep = await readBothLists(options, { runId, generations, resumes: null }, progress, now)
     }
-    const generation = reading.generation
 
     throwIfAborted(signal)
     setRunPhase(db, runId, 'sweep')
     progress.update('sweep', 0, null)
     db.transaction(() => {
-      const removed = sweepWorkers(db, project.id, generation)
+      const removed = sweepWorkers(db, project.id, keep)
       const counts = countWorkers(db, project.id)
       setRunCounts(db, runId, { removed, workers: counts.active, archived: counts.archived })
       finishRun(db, runId, { outcome: 'ok', error: null, now: now() })
@@ -208,10 +212,26 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
   }
 }
 
+/** Reads the active, then the archived list; returns the generations whose workers stay. */
+async function readBothLists(
+  options: SyncOptions,
+  start: RunStart,
+  progress: ProgressReporter,
+  now: () => Date
+): Promise<number[]> {
+  const keep: number[] = []
+  for (const pass of ['active', 'archived'] as const) {
+    throwIfAborted(options.signal)
+    keep.push(...(await readWorkerList(options, start, pass, progress, now)))
+  }
+  return keep
+}
+
 /**
- * Reads one of HQ's worker lists into the store and proves the read complete. On a resumed
- * run the pages the interrupted run stored are skipped; the list is then complete only if the
- * workers marked in this generation number exactly what HQ reports now (else ResumeMismatch).
+ * Reads one of HQ's worker lists into the store and proves the read complete; returns the
+ * generations whose workers belong to the list. On a resumed run the pages the interrupted
+ * run stored are skipped; the read is then complete only if the workers carrying this list's
+ * marker number exactly what HQ reports now (else ResumeMismatch).
  */
 async function readWorkerList(
   options: SyncOptions,
@@ -219,9 +239,9 @@ async function readWorkerList(
   pass: SyncPass,
   progress: ProgressReporter,
   now: () => Date
-): Promise<void> {
+): Promise<number[]> {
   const { db, project, client, signal } = options
-  const { runId, generation } = start
+  const { runId } = start
   const archived = pass === 'archived'
   setRunPhase(db, runId, pass)
 
@@ -232,12 +252,24 @@ async function readWorkerList(
   const seen = new Set<string>()
   progress.update(pass, skippedRows, null)
 
+  // The client delivers each offset once per pass, and a pass only after the one before ended:
+  // an offset delivered again means the client started another pass over the list.
+  const generations = [start.generations[pass]]
+  let delivered = new Set<number>()
+
   const result = await client.listWorkers({
     archived,
     signal,
     ...(skip.size > 0 ? { skipOffsets: skip } : {}),
     onPage: (page) => {
       if (signal?.aborted) return
+      if (delivered.has(page.offset)) {
+        generations.push(nextGeneration(db, project.id))
+        setListGeneration(db, runId, pass, generations[generations.length - 1]!)
+        delivered = new Set()
+      }
+      delivered.add(page.offset)
+      const generation = generations[generations.length - 1]!
       db.transaction(() => {
         const written = writeWorkers(
           db,
@@ -257,14 +289,17 @@ async function readWorkerList(
     }
   })
   if (!result.complete) throw new IncompleteListError(pass, result.distinctIds, result.totalCount)
+  const last = generations[generations.length - 1]!
+  const lastAddsUp = (): boolean => countSeen(db, project.id, last, archived) === result.totalCount
   if (skip.size > 0 && (result.passes > 1 || result.distinctIds < result.totalCount)) {
-    // The skipped pages made up the difference only if the workers marked in this generation
+    // The skipped pages made up the difference only if the workers marked for this list
     // number exactly what HQ reports now; a second pass means the list moved under us.
-    if (result.passes > 1 || countSeen(db, project.id, generation, archived) !== result.totalCount) {
-      throw new ResumeMismatch()
-    }
+    if (result.passes > 1 || !lastAddsUp()) throw new ResumeMismatch()
   }
   progress.update(pass, result.totalCount, result.totalCount, true)
+  // After several passes only the last one counts, if its markers alone prove it complete;
+  // otherwise keep whatever any pass saw (never remove on a guess).
+  return generations.length === 1 || lastAddsUp() ? [last] : generations
 }
 
 /** The pages an interrupted run stored no longer line up with HQ's list. */

@@ -23,7 +23,10 @@ export interface SyncBed {
   close(): Promise<void>
 }
 
-export async function syncBed(options: SimOptions = {}, clientOptions: Partial<HqClientOptions> = {}): Promise<SyncBed> {
+export async function syncBed(
+  options: SimOptions = {},
+  clientOptions: Partial<HqClientOptions> = {}
+): Promise<SyncBed> {
   const sim = await startSim(options)
   const store = tempDb()
   const project = createProject(store.db, {
@@ -64,7 +67,10 @@ export async function syncBed(options: SimOptions = {}, clientOptions: Partial<H
 }
 
 /** The workers as stored: id -> HQ's object as the store kept it, per list. */
-export function storedWorkers(db: Db, project: ProjectRecord): { active: Map<string, unknown>; archived: Map<string, unknown> } {
+export function storedWorkers(
+  db: Db,
+  project: ProjectRecord
+): { active: Map<string, unknown>; archived: Map<string, unknown> } {
   const rows = db
     .prepare(
       `SELECT w.id, w.archived, d.raw FROM workers w JOIN worker_docs d ON d.rid = w.rid WHERE w.project = ?`
@@ -91,8 +97,12 @@ export function expectMirror(db: Db, project: ProjectRecord, sim: Sim): void {
   for (const [id, worker] of archived) expect(stored.archived.get(id), id).toEqual(worker)
 
   const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => a.id.localeCompare(b.id))
-  expect(byId(listGroups(db, project.id))).toEqual(byId(sim.data.groups.map((g) => ({ id: g.id, name: g.name }))))
-  expect(byId(listLocations(db, project.id).map((l) => ({ id: l.id, name: l.name, parentId: l.parentId })))).toEqual(
+  expect(byId(listGroups(db, project.id))).toEqual(
+    byId(sim.data.groups.map((g) => ({ id: g.id, name: g.name })))
+  )
+  expect(
+    byId(listLocations(db, project.id).map((l) => ({ id: l.id, name: l.name, parentId: l.parentId })))
+  ).toEqual(
     byId(
       sim.data.locations.map((l) => ({
         id: l.location_id,

@@ -293,4 +293,56 @@ describe('Invite screen', () => {
     })
     await waitFor(() => expect(row(2).dataset.status).toBe('ready'))
   })
+
+  it('pastes a block of cells from a spreadsheet onto the grid at the cursor', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    fireEvent.mouseDown(cell(3, 'phone'))
+    const grid = screen.getByRole('grid')
+    fireEvent.paste(grid, {
+      clipboardData: { getData: () => '0722000111\tBaraka K\r\n0799000222\tNew person\r\n' }
+    })
+    await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+    expect(cell(3, 'field:name').textContent).toBe('Baraka K')
+    expect(cell(4, 'phone').textContent).toBe('0799000222')
+    expect(cell(4, 'field:name').textContent).toBe('New person')
+  })
+
+  it('reads the clipboard as a new list when Ctrl+V is pressed on the empty screen', async () => {
+    renderScreen(createFakeInviteApi())
+    fireEvent.paste(document.body, { clipboardData: { getData: () => '0712345678\n0722000111\n' } })
+    await screen.findByRole('grid')
+    await waitFor(() => expect(row(1).dataset.status).toBe('ready'))
+    expect(row(2).dataset.status).toBe('ready')
+  })
+
+  it('sends custom data under the names chosen in the column mapping, and skips columns set to Skip', async () => {
+    const api = createFakeInviteApi()
+    renderScreen(api)
+    await pasteList()
+    fireEvent.click(screen.getByText('Columns'))
+    fireEvent.change(screen.getByLabelText('Custom data name for “Name”'), { target: { value: 'full_name' } })
+    fireEvent.change(screen.getByLabelText('Use column “Village” as'), { target: { value: 'skip' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Apply columns' }))
+    await waitFor(() => expect(cell(2, 'field:full_name').textContent).toBe('Amina'))
+    expect(row(2).querySelector('[data-col="field:village"]')).toBeNull()
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
+    )
+    await screen.findByTestId('send-results')
+    expect(api.callsOf('invite.create')[0]!.rows[0]!.customUserData).toEqual({ full_name: 'Amina' })
+  })
+
+  it('refuses a custom data name HQ keeps for itself', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList()
+    fireEvent.click(screen.getByText('Columns'))
+    fireEvent.change(screen.getByLabelText('Custom data name for “Name”'), {
+      target: { value: 'commcare_location_id' }
+    })
+    expect(screen.getByText(/belong to CommCare HQ/)).toBeTruthy()
+    expect((screen.getByRole('button', { name: 'Apply columns' }) as HTMLButtonElement).disabled).toBe(true)
+  })
 })

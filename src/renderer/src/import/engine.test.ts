@@ -1,0 +1,153 @@
+import * as XLSX from '@e965/xlsx'
+import { describe, expect, it } from 'vitest'
+import type { GridRow } from '../screens/invite/gridState'
+import { createInlineClient } from './client'
+import { ImportEngine } from './engine'
+import type { ChecksResult, Progress, RowsResult, SourceInfo } from './protocol'
+
+function utf16le(text: string): ArrayBuffer {
+  const bytes = new Uint8Array(2 + text.length * 2)
+  bytes[0] = 0xff
+  bytes[1] = 0xfe
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    bytes[2 + i * 2] = code & 0xff
+    bytes[3 + i * 2] = code >> 8
+  }
+  return bytes.buffer
+}
+
+function latin1(text: string): ArrayBuffer {
+  return new Uint8Array(Array.from(text, (c) => c.charCodeAt(0))).buffer
+}
+
+function workbook(sheets: Record<string, string[][]>): ArrayBuffer {
+  const book = XLSX.utils.book_new()
+  for (const [name, rows] of Object.entries(sheets)) {
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), name)
+  }
+  const out = XLSX.write(book, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer
+  return out
+}
+
+async function open(engine: ImportEngine, name: string, data: ArrayBuffer): Promise<SourceInfo> {
+  return (await engine.handle({ op: 'openFile', name, data })) as SourceInfo
+}
+
+describe('the import engine', () => {
+  it('reads a UTF-16 LE file with a BOM (Excel’s “Unicode Text”) with tabs', async () => {
+    const engine = new ImportEngine()
+    const info = await open(engine, 'list.txt', utf16le('Phone\tNom\n0712345678\tAïcha\n'))
+    expect(info).toMatchObject({
+      kind: 'delimited',
+      encoding: 'utf-16le',
+      bom: true,
+      delimiter: '\t',
+      hasHeader: true
+    })
+    expect(info.headers).toEqual(['Phone', 'Nom'])
+    expect(info.preview).toEqual([['0712345678', 'Aïcha']])
+    expect(info.mapping.phone).toBe(0)
+  })
+
+  it('detects Windows-1252 and re-reads the same bytes as UTF-8 when the coordinator says so', async () => {
+    const engine = new ImportEngine()
+    const info = await open(engine, 'list.csv', latin1('Téléphone;Nom\r\n0712345678;Aïcha\r\n'))
+    expect(info).toMatchObject({ encoding: 'windows-1252', delimiter: ';', bom: false })
+    expect(info.preview[0]![1]).toBe('Aïcha')
+    const again = (await engine.handle({ op: 'reread', options: { encoding: 'utf-8' } })) as SourceInfo
+    expect(again.encodingSource).toBe('chosen')
+    expect(again.preview[0]![1]).not.toBe('Aïcha')
+  })
+
+  it('reads the sheet the coordinator picks from a workbook', async () => {
+    const engine = new ImportEngine()
+    const data = workbook({
+      Notes: [['Read me']],
+      Workers: [
+        ['Mobile', 'Name'],
+        ['+254712345678', 'Amina']
+      ]
+    })
+    const first = await open(engine, 'book.xlsx', data)
+    expect(first).toMatchObject({ kind: 'sheet', sheet: 'Notes', sheets: ['Notes', 'Workers'] })
+    const chosen = (await engine.handle({ op: 'reread', options: { sheet: 'Workers' } })) as SourceInfo
+    expect(chosen.sheet).toBe('Workers')
+    expect(chosen.preview).toEqual([['+254712345678', 'Amina']])
+  })
+
+  it('turns the mapped columns into grid rows, reporting progress, and asks about every valid number once', async () => {
+    const engine = new ImportEngine()
+    const info = await open(engine, 'list.csv', latin1('Phone,Name,Empty\n0712345678,Amina,\n0722,Baraka,\n'))
+    const progress: Progress[] = []
+    const rows = (await engine.handle({ op: 'rows', mapping: info.mapping, country: 'KE' }, (p) =>
+      progress.push(p)
+    )) as RowsResult
+    expect(rows.rows).toEqual([
+      { id: 1, row: 2, phone: '0712345678', fields: { name: 'Amina' } },
+      { id: 2, row: 3, phone: '0722', fields: { name: 'Baraka' } }
+    ])
+    expect(rows.fieldKeys).toEqual(['name'])
+    expect(rows.digits).toEqual(['254712345678'])
+    expect(progress.at(-1)).toEqual({ phase: 'checking', done: 2, total: 2 })
+
+    const checks = (await engine.handle({
+      op: 'lookups',
+      lookup: { registered: [], invited: [] }
+    })) as ChecksResult
+    expect(new Map(checks.checks).get(1)).toMatchObject({ status: 'ready', e164: '+254712345678' })
+    expect(new Map(checks.checks).get(2)).toMatchObject({ status: 'error' })
+  })
+
+  it('re-checks only the rows an edit touches, and asks about a number typed in that it has not seen', async () => {
+    const engine = new ImportEngine()
+    const rows: GridRow[] = [
+      { id: 1, row: 2, phone: '0712345678', fields: {} },
+      { id: 2, row: 3, phone: '0712 345 678', fields: {} },
+      { id: 3, row: 4, phone: '0733000111', fields: {} }
+    ]
+    await engine.handle({ op: 'start', rows, country: 'KE' })
+    const all = (await engine.handle({
+      op: 'lookups',
+      lookup: { registered: [], invited: [] }
+    })) as ChecksResult
+    expect(new Map(all.checks).get(2)?.message).toMatch(/same number as row 2/)
+
+    // Fixing the duplicate changes row 3 (now unique) and nothing else.
+    const edit = (await engine.handle({
+      op: 'update',
+      upsert: [{ id: 2, row: 3, phone: '0722000111', fields: {} }],
+      remove: []
+    })) as ChecksResult
+    expect(edit.checks.map(([id]) => id)).toEqual([2])
+    expect(edit.checks[0]![1].status).toBe('ready')
+    expect(edit.needLookup).toEqual(['254722000111'])
+
+    const clash = (await engine.handle({
+      op: 'lookups',
+      lookup: {
+        registered: [],
+        invited: [
+          { digits: '254722000111', batchId: 3, invitedAt: '2025-01-02T00:00:00Z', status: 'success' }
+        ]
+      }
+    })) as ChecksResult
+    expect(clash.checks).toHaveLength(1)
+    expect(clash.checks[0]![1]).toMatchObject({ status: 'warning', invitedBefore: true })
+
+    // Removing row 2 leaves no duplicate behind and reports nothing for the removed row.
+    const removed = (await engine.handle({ op: 'update', upsert: [], remove: [1] })) as ChecksResult
+    expect(removed.checks.map(([id]) => id)).not.toContain(1)
+  })
+
+  it('answers in order through the in-process client, and says which step failed', async () => {
+    const client = createInlineClient()
+    await expect(client.request({ op: 'reread', options: {} })).rejects.toThrow(
+      /Open a file or paste cells first/
+    )
+    const info = await client.request({ op: 'openText', text: '0712345678\n0722000111\n' })
+    expect(info).toMatchObject({ kind: 'paste', hasHeader: false, rowCount: 2 })
+    const rows = await client.request({ op: 'rows', mapping: info.mapping, country: 'KE' })
+    expect(rows.rows.map((r) => r.phone)).toEqual(['0712345678', '0722000111'])
+  })
+})

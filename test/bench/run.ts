@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: the speed and memory targets of the product, measured on this machine and written
+ * to BENCHMARKS.md. Nothing here asserts: the figures are for people to read and compare.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { openDatabase } from '../../src/main/db/open'
+import { ensureProject } from '../../src/main/db/projects'
+import { queryWorkers, workerFacets } from '../../src/main/db/workerQueries'
+import { createHqClient } from '../../src/main/hq/client'
+import { createBatch, sendBatch } from '../../src/main/invite'
+import { syncProject } from '../../src/main/sync'
+import { ValidationIndex, validateRows } from '../../src/shared/import'
+import { startSim } from '../hq-sim'
+import { describeMachine, timeMedian } from './machine'
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '100000' },
+    rows: { type: 'string', default: '100000' },
+    invitations: { type: 'string', default: '10000' },
+    out: { type: 'string', default: resolve(import.meta.dirname, '../../BENCHMARKS.md') }
+  }
+})
+const WORKERS = Number(values.workers)
+const ROWS = Number(values.rows)
+const INVITATIONS = Number(values.invitations)
+
+const results: { area: string; what: string; figure: string }[] = []
+const record = (area: string, what: string, figure: string): void => {
+  results.push({ area, what, figure })
+  console.log(`${area.padEnd(12)} ${what.padEnd(58)} ${figure}`)
+}
+const ms = (n: number): string => (n >= 100 ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`)
+const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`
+
+let peakRss = process.memoryUsage().rss
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
+
+const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'))
+const sim = await startSim({ users: WORKERS, seed: 7 })
+const db = openDatabase(join(dir, 'roster.db'))
+const { project } = ensureProject(db, {
+  server: sim.url,
+  domain: sim.domain,
+  username: sim.credentials.username,
+  defaultCountry: 'KE'
+})
+const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.credentials })
+
+// Sync: the whole project from the simulator into a new database.
+{
+  const before = process.memoryUsage().rss
+  const start = performance.now()
+  const run = await syncProject({ db, project, client })
+  const took = performance.now() - start
+  if (run.outcome !== 'ok') throw new Error(`sync failed: ${run.error}`)
+  const total = run.workers + run.archived
+  record('sync', `first sync of ${total.toLocaleString('en')} workers (local simulator)`, ms(took))
+  record('sync', 'workers per second', `${Math.round(total / (took / 1000)).toLocaleString('en')}`)
+  record('sync', 'process memory growth during the sync (RSS)', mib(peakRss - before))
+  const again = performance.now()
+  await syncProject({ db, project, client })
+  record('sync', 're-sync with nothing changed', ms(performance.now() - again))
+}
+
+// Browsing and searching the local copy: what the Workers screen asks for.
+{
+  const facets = workerFacets(db, project.id)
+  const group = facets.groups[0]!
+  const region = facets.locations.find((l) => l.parentId !== null && facets.locations.some((c) => c.parentId === l.id))!
+  const worker = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.replace(/\D/g, '').startsWith('2547')))!
+  const localPhone = `0${worker.phone_numbers.find((p) => p.replace(/\D/g, '').startsWith('2547'))!.replace(/\D/g, '').slice(3, 9)}`
+  const q = (extra: object) => () => queryWorkers(db, { projectId: project.id, limit: 200, ...extra })
+  record('roster', 'first window of 200, sorted by name, with total count', ms(timeMedian(q({}))))
+  record('roster', 'window at offset 90,000 (scrolled to the end)', ms(timeMedian(q({ offset: 90_000 }))))
+  record('roster', 'sorted by location, descending', ms(timeMedian(q({ sort: 'location', dir: 'desc' }))))
+  record('roster', 'search as you type: "a"', ms(timeMedian(q({ text: 'a' }))))
+  record('roster', `search a name: "${worker.first_name ?? 'amina'}"`, ms(timeMedian(q({ text: worker.first_name ?? 'amina' }))))
+  record('roster', `search a local-format phone: "${localPhone}"`, ms(timeMedian(q({ text: localPhone }))))
+  record('roster', 'filter by group', ms(timeMedian(q({ groupId: group.id }))))
+  record('roster', 'filter by location with its sub-locations', ms(timeMedian(q({ locationId: region.id }))))
+  record('roster', 'all + has phone + search "ma"', ms(timeMedian(q({ status: 'all', hasPhone: true, text: 'ma' }))))
+  record('roster', 'facets (group and location counts, custom fields)', ms(timeMedian(() => workerFacets(db, project.id), 5)))
+}
+
+// Validating an imported list: the work the import Web Worker does off the UI thread.
+{
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    row: i + 2,
+    phone: i % 50 === 0 ? '2.54712345678E+11' : i % 97 === 0 ? 'not a number' : `07${String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0')}`
+  }))
+  const start = performance.now()
+  const validated = validateRows(rows, { country: 'KE' })
+  record('import', `validate ${ROWS.toLocaleString('en')} rows (KE numbers, repairs, duplicates)`, ms(performance.now() - start))
+  const errors = validated.filter((r) => r.status === 'error').length
+  record('import', 'rows found with errors in that list', errors.toLocaleString('en'))
+  const index = new ValidationIndex({ country: 'KE' })
+  index.load(rows)
+  let n = 0
+  record(
+    'import',
+    'edit one cell in a 100,000-row grid and revalidate',
+    ms(timeMedian(() => index.update({ row: 2 + (n++ % ROWS), phone: `0722${String(n).padStart(6, '0')}` }), 200))
+  )
+}
+
+// Sending invitations: outbox writes and the sender against the simulator (no latency).
+{
+  const rows = Array.from({ length: INVITATIONS }, (_, i) => ({
+    row: i + 2,
+    e164: `+2547${String(20_000_000 + i).padStart(8, '0')}`,
+    customUserData: {}
+  }))
+  let start = performance.now()
+  const batchId = createBatch(db, {
+    projectId: project.id,
+    options: { appId: sim.data.applications[0]!.id, androidOnly: false, requireEmail: false, message: null },
+    rows,
+    reinvite: false
+  })
+  record('invite', `write a batch of ${INVITATIONS.toLocaleString('en')} numbers to the outbox`, ms(performance.now() - start))
+  start = performance.now()
+  const result = await sendBatch({ db, batchId, client })
+  record('invite', `send it in requests of 100 (${result.counts.success.toLocaleString('en')} accepted)`, ms(performance.now() - start))
+}
+
+clearInterval(sampler)
+record('memory', 'peak process memory (RSS) over the whole run', mib(peakRss))
+await client.close()
+db.close()
+await sim.close()
+rmSync(dir, { recursive: true, force: true })
+
+const table = results.map((r) => `| ${r.area} | ${r.what} | ${r.figure} |`).join('\n')
+writeFileSync(
+  values.out,
+  `# Benchmarks
+
+Figures from \`npm run bench\` (\`test/bench/run.ts\`): ${WORKERS.toLocaleString('en')} simulated workers, ${ROWS.toLocaleString('en')} imported rows,
+${INVITATIONS.toLocaleString('en')} invitations. Query figures are medians of repeated runs on the synced database.
+The simulator runs in the same process, so sync figures include its work too.
+
+Machine: ${describeMachine()}
+Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
+
+| area | what | figure |
+| --- | --- | --- |
+${table}
+`
+)
+console.log(`\nwritten to ${values.out}`)
