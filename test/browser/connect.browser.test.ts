@@ -46,7 +46,9 @@ describe('connecting to HQ', () => {
     const { page } = app
     await fillConnectForm(page, app, app.sim.accounts.workersOnly)
     await page.getByRole('button', { name: 'Test connection' }).click()
-    const answer = page.getByRole('status').filter({ hasText: 'Connected, but invitations will not work with this key.' })
+    const answer = page
+      .getByRole('status')
+      .filter({ hasText: 'Connected, but invitations will not work with this key.' })
     await answer.waitFor()
     expect(await answer.textContent()).toMatch(/Worker list:.*SMS registration:/)
   })
@@ -56,13 +58,20 @@ describe('connecting to HQ', () => {
     await fillConnectForm(page, app, app.sim.credentials)
     await page.getByLabel('Default country').selectOption('KE')
     await page.getByRole('button', { name: 'Test connection' }).click()
-    await page.getByRole('status').filter({ hasText: 'Connected. Roster can read your workers and send invitations.' }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Connected. Roster can read your workers and send invitations.' })
+      .waitFor()
     await app.screenshot('connect')
 
     await page.getByRole('button', { name: 'Save project' }).click()
     await page.getByRole('heading', { name: 'Sync to download the roster' }).waitFor()
     const [saved] = await app.api('projects.list', {})
-    expect(saved).toMatchObject({ domain: app.sim.domain, username: app.sim.credentials.username, hasKey: true })
+    expect(saved).toMatchObject({
+      domain: app.sim.domain,
+      username: app.sim.credentials.username,
+      hasKey: true
+    })
 
     // The renderer remembers which project was open, and nothing secret.
     const stored = String(await page.evaluate('JSON.stringify({ ...localStorage })'))

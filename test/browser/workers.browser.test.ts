@@ -28,7 +28,11 @@ const fmt = (n: number) => n.toLocaleString('en-US')
 describe('the Workers screen on a 5,000-worker project', () => {
   let app: App
   let active: HqWorker[]
-  const count = () => app.page.getByRole('status').filter({ hasText: /worker/ }).first()
+  const count = () =>
+    app.page
+      .getByRole('status')
+      .filter({ hasText: /worker/ })
+      .first()
   const grid = () => app.page.getByRole('grid', { name: 'Workers' })
   const search = () => app.page.getByRole('searchbox', { name: 'Search workers' })
 
@@ -88,7 +92,7 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const locations = app.sim.data.locations
     const parent = locations.find((l) => locations.some((c) => c.parent_location_id === l.location_id))!
     const subtree = new Set([parent.location_id])
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false
       for (const l of locations) {
         if (subtree.has(l.parent_location_id) && !subtree.has(l.location_id)) {
@@ -107,21 +111,39 @@ describe('the Workers screen on a 5,000-worker project', () => {
     await page.getByLabel('Location').selectOption('')
     await search().fill('')
     await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
-    const withPhone = active.find((w) => w.phone_numbers.length && w.groups.length && w.first_name)!
-    await search().fill(withPhone.username.split('@')[0]!)
-    const row = grid().getByRole('row').filter({ hasText: withPhone.username.split('@')[0]! }).first()
+    // A worker with a bit of everything; Latin-script names only, as this machine's Chromium has
+    // no Ethiopic font and the screenshot would show empty boxes.
+    const latin = (text: string) => /^[\p{Script=Latin}\p{N}\s\-–'’.,()]*$/u.test(text)
+    const locationName = new Map(app.sim.data.locations.map((l) => [l.location_id, l.name]))
+    const groupName = new Map(app.sim.data.groups.map((g) => [g.id, g.name]))
+    const rich = (w: HqWorker) =>
+      w.phone_numbers.length >= 2 &&
+      w.groups.length > 0 &&
+      w.locations.length > 0 &&
+      Boolean(w.first_name) &&
+      [
+        w.first_name ?? '',
+        w.last_name ?? '',
+        ...w.locations.map((id) => locationName.get(id) ?? ''),
+        ...w.groups.map((id) => groupName.get(id) ?? '')
+      ].every(latin)
+    const withPhone =
+      active.find(rich) ?? active.find((w) => w.phone_numbers.length && w.groups.length && w.first_name)!
+    const shortName = withPhone.username.split('@')[0]!
+    await search().fill(shortName)
+    // The search matches prefixes ("amina.3" finds "amina.31" too): pick the exact username.
+    const row = grid()
+      .getByRole('row')
+      .filter({ has: page.getByRole('gridcell', { name: shortName, exact: true }) })
     await row.click()
     const pane = page.getByRole('complementary', { name: /^Details of / })
     await pane.getByRole('heading', { level: 2 }).waitFor()
     expect(await pane.getByRole('button', { name: /^Copy \+/ }).count()).toBe(withPhone.phone_numbers.length)
-    const groupName = app.sim.data.groups.find((g) => g.id === withPhone.groups[0])!.name
-    expect(await pane.textContent()).toContain(groupName)
+    expect(await pane.textContent()).toContain(groupName.get(withPhone.groups[0]!))
     await app.screenshot('worker-detail')
 
     await pane.getByRole('button', { name: 'Open in HQ' }).click()
-    await expect
-      .poll(() => app.openedUrls)
-      .toEqual([expect.stringContaining(`/a/${app.sim.domain}/`)])
+    await expect.poll(() => app.openedUrls).toEqual([expect.stringContaining(`/a/${app.sim.domain}/`)])
     expect(app.openedUrls[0]).toContain(withPhone.id)
 
     await page.keyboard.press('Escape')
@@ -141,7 +163,10 @@ describe('the Workers screen on a 5,000-worker project', () => {
     ])
     expect(download.suggestedFilename()).toMatch(/\.csv$/)
     const text = await readFile((await download.path())!, 'utf8')
-    const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true })
+    const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true
+    })
     expect(parsed.data).toHaveLength(inGroup.length)
     expect(new Set(parsed.data.map((r) => r['HQ id']))).toEqual(new Set(inGroup.map((w) => w.id)))
     await page.getByText(`Exported ${fmt(inGroup.length)} workers`).waitFor()

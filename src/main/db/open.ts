@@ -21,6 +21,8 @@ export function openDatabase(path: string): Db {
     db.pragma('busy_timeout = 5000')
     // Room for the worker indexes while a sync writes 100,000 rows (the default is 2 MB); 64 MB.
     db.pragma('cache_size = -65536')
+    // Keeps the PRAGMA optimize run after each sync quick on large tables.
+    db.pragma('analysis_limit = 1000')
     migrate(db, migrations)
   } catch (error) {
     db.close()

@@ -200,6 +200,16 @@ export function sweepWorkers(db: Db, projectId: string, keep: readonly number[])
   ).run(requireProjectKey(db, projectId), JSON.stringify(keep)).changes
 }
 
+/** Ids of workers a sweep with `keep` would remove (at most `limit`). */
+export function sweepCandidates(db: Db, projectId: string, keep: readonly number[], limit: number): string[] {
+  return stmt<[number, string, number], { id: string }>(
+    db,
+    `SELECT id FROM workers WHERE project = ? AND seen_gen NOT IN (SELECT value FROM json_each(?)) LIMIT ?`
+  )
+    .all(requireProjectKey(db, projectId), JSON.stringify(keep), limit)
+    .map((r) => r.id)
+}
+
 /** How many of the project's workers in one list (active or archived) carry this generation. */
 export function countSeen(db: Db, projectId: string, generation: number, archived: boolean): number {
   return stmt<[number, number, number], { n: number }>(

@@ -70,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
         win.setProgressBar(-1)
       }
     })
-    installMenu()
+    installMenu({ dev: devUrl !== undefined })
     win = createMainWindow({
       preload: join(__dirname, '../preload/index.cjs'),
       stateFile: windowStateFile(dataDir),

@@ -1,7 +1,7 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 
-/** The usual menus and shortcuts; app actions are sent to the renderer as keyboard shortcuts it already handles. */
-export function installMenu(): void {
+/** The usual menus and shortcuts; the app's own shortcuts (Ctrl/Cmd+F, Ctrl/Cmd+Shift+S) live in the renderer. */
+export function installMenu(opts: { dev: boolean }): void {
   const isMac = process.platform === 'darwin'
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -9,10 +9,9 @@ export function installMenu(): void {
     { role: 'editMenu' },
     {
       label: 'View',
+      // No reload outside development: Ctrl+R would throw away an unsaved import grid.
       submenu: [
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
+        ...(opts.dev ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }] : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncProgress } from '../../shared/domain'
 import { openDatabase } from '../db/open'
-import { createProject } from '../db/projects'
+import { createProject, removeProject } from '../db/projects'
 import { getRunRecord, heartbeat, lastGoodRun, listRuns, pagesOf, startRun } from '../db/syncRuns'
 import { getWorker, queryWorkers } from '../db/workerQueries'
 import { SyncBusyError } from './errors'
@@ -185,6 +185,21 @@ describe('cancel and resume', () => {
     expect(storedWorkers(b.db, b.project).active.size).toBe(before.active.size)
   })
 
+  it('ends quietly when its project is removed while it syncs', async () => {
+    const b = await start({ users: 1500, seed: 14, maxLimit: 250, latencyMs: 10 })
+    const controller = new AbortController()
+    const run = await sync(b, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.phase !== 'active' || e.done === 0 || controller.signal.aborted) return
+        controller.abort()
+        removeProject(b.db, b.project.id)
+      }
+    })
+    expect(run).toMatchObject({ projectId: b.project.id, outcome: 'cancelled' })
+    expect((b.db.prepare('SELECT COUNT(*) AS n FROM workers').get() as { n: number }).n).toBe(0)
+  })
+
   it('resumes an interrupted sync, skipping the pages it already stored', async () => {
     const b = await start({ users: 3000, seed: 4, maxLimit: 250 })
     b.sim.setFaults('500:after=8')
@@ -228,6 +243,27 @@ describe('cancel and resume', () => {
     expect(run).toMatchObject({ outcome: 'ok', removed: 6 })
     expectMirror(b.db, b.project, b.sim)
   })
+  it('reads everything again when a deletion and a creation in HQ balance the counts', async () => {
+    const b = await start({ users: 3000, seed: 13, maxLimit: 250 })
+    await sync(b)
+    b.sim.setFaults('500:after=8')
+    const failed = await sync(b, {
+      client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } })
+    })
+    expect(failed.outcome).toBe('failed')
+    // Same total as before, but every page after the deleted workers moved up by three.
+    b.sim.removeWorkers(
+      b.sim
+        .activeWorkers()
+        .slice(0, 3)
+        .map((w) => w.id)
+    )
+    b.sim.addWorkers(3, 'end')
+    b.sim.setFaults('')
+    const run = await sync(b)
+    expect(run).toMatchObject({ outcome: 'ok', removed: 3 })
+    expectMirror(b.db, b.project, b.sim)
+  })
 })
 
 describe('one sync at a time', () => {
@@ -241,7 +277,7 @@ describe('one sync at a time', () => {
     const other = openDatabase(b.store.path)
     const foreign = startRun(other, {
       projectId: b.project.id,
-      generation: 99,
+      generations: { active: 98, archived: 99 },
       resumedFrom: null,
       now: new Date()
     })

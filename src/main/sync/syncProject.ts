@@ -26,12 +26,15 @@ import {
   type SyncPass,
   type SyncRunRecord
 } from '../db/syncRuns'
-import { countSeen, countWorkers, sweepWorkers, writeWorkers } from '../db/workers'
+import { countSeen, countWorkers, sweepCandidates, sweepWorkers, writeWorkers } from '../db/workers'
 import { IncompleteListError, SyncBusyError } from './errors'
 import { ProgressReporter } from './progress'
 
 /** What the sync needs from the HQ client. */
-export type SyncClient = Pick<HqClient, 'listWorkers' | 'listGroups' | 'listLocations' | 'listApplications'>
+export type SyncClient = Pick<
+  HqClient,
+  'listWorkers' | 'listGroups' | 'listLocations' | 'listApplications' | 'getWorker'
+>
 
 export interface SyncOptions {
   db: Db
@@ -77,7 +80,13 @@ export async function syncProject(options: SyncOptions): Promise<SyncRun> {
   try {
     const start = beginRun(db, project, now())
     options.onStart?.(start.runId)
-    const timer = setInterval(() => heartbeat(db, start.runId, now()), HEARTBEAT_MS)
+    const timer = setInterval(() => {
+      try {
+        heartbeat(db, start.runId, now())
+      } catch {
+        // The database was closed under us (the app is quitting): the run ends with it.
+      }
+    }, HEARTBEAT_MS)
     timer.unref?.()
     try {
       return await runSync(options, start, now)
@@ -170,6 +179,7 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     let keep: number[]
     try {
       keep = await readBothLists(options, start, progress, now)
+      if (start.resumes) await confirmRemovals(options, keep)
     } catch (error) {
       if (!(error instanceof ResumeMismatch)) throw error
       // HQ's lists changed since the interrupted run: its pages cannot be trusted, and workers
@@ -190,25 +200,62 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
       // Pages only serve a resume, and nothing is left to resume.
       prunePages(db, project.id, -1)
     })()
-    // Lets the query planner see the new table sizes (cheap when little changed).
-    db.pragma('optimize')
+    try {
+      // Lets the query planner see the new table sizes (cheap when little changed).
+      db.pragma('optimize')
+    } catch {
+      // Only statistics: the sync itself is done.
+    }
     const run = getRun(db, runId)!
     progress.update('done', run.workers + run.archived, run.workers + run.archived, true)
     return run
   } catch (error) {
     const cancelled = signal?.aborted === true || isCancelled(error)
-    const counts = countWorkers(db, project.id)
-    setRunCounts(db, runId, { workers: counts.active, archived: counts.archived })
-    finishRun(db, runId, {
-      outcome: cancelled ? 'cancelled' : 'failed',
-      error: cancelled
-        ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
-        : failureMessage(error),
-      now: now(),
-      // A list that did not add up could mislead a resume the same way: start afresh.
-      resumable: !(error instanceof IncompleteListError)
-    })
-    return getRun(db, runId)!
+    const message = cancelled
+      ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
+      : failureMessage(error)
+    try {
+      const counts = countWorkers(db, project.id)
+      setRunCounts(db, runId, { workers: counts.active, archived: counts.archived })
+      finishRun(db, runId, {
+        outcome: cancelled ? 'cancelled' : 'failed',
+        error: message,
+        now: now(),
+        // A list that did not add up could mislead a resume the same way: start afresh.
+        resumable: !(error instanceof IncompleteListError)
+      })
+    } catch {
+      // The project was removed while it synced: its runs went with it.
+    }
+    return (
+      getRun(db, runId) ?? detachedRun(project.id, runId, cancelled ? 'cancelled' : 'failed', message, now())
+    )
+  }
+}
+
+/** The run as it ended when its record is gone with its project. */
+function detachedRun(
+  projectId: string,
+  id: number,
+  outcome: 'failed' | 'cancelled',
+  error: string,
+  at: Date
+): SyncRun {
+  return {
+    id,
+    projectId,
+    startedAt: at.toISOString(),
+    endedAt: at.toISOString(),
+    outcome,
+    workers: 0,
+    archived: 0,
+    groups: 0,
+    locations: 0,
+    added: 0,
+    updated: 0,
+    removed: 0,
+    durationMs: null,
+    error
   }
 }
 
@@ -246,6 +293,9 @@ async function readWorkerList(
   setRunPhase(db, runId, pass)
 
   const prior = start.resumes ? pagesOf(db, runId, pass) : []
+  // Pages read while HQ's total moved did not line up even then.
+  const priorTotals = new Set(prior.map((p) => p.totalCount))
+  if (priorTotals.size > 1) throw new ResumeMismatch()
   const skip = new Set(prior.map((p) => p.offset))
   // Page 0 is always fetched again (it carries the total), so it does not count as skipped.
   const skippedRows = prior.filter((p) => p.offset !== 0).reduce((sum, p) => sum + p.rows, 0)
@@ -292,14 +342,34 @@ async function readWorkerList(
   const last = generations[generations.length - 1]!
   const lastAddsUp = (): boolean => countSeen(db, project.id, last, archived) === result.totalCount
   if (skip.size > 0 && (result.passes > 1 || result.distinctIds < result.totalCount)) {
-    // The skipped pages made up the difference only if the workers marked for this list
-    // number exactly what HQ reports now; a second pass means the list moved under us.
-    if (result.passes > 1 || !lastAddsUp()) throw new ResumeMismatch()
+    // The skipped pages make up the difference only if HQ's list still has the size it had
+    // then and the workers marked for this list number exactly what HQ reports now. (A
+    // worker deleted in HQ since then shifts the pages after it and hides one worker from
+    // this read while still being counted: confirmRemovals catches that.) A second pass
+    // means the list moved under us.
+    if (result.passes > 1 || !priorTotals.has(result.totalCount) || !lastAddsUp()) throw new ResumeMismatch()
   }
   progress.update(pass, result.totalCount, result.totalCount, true)
   // After several passes only the last one counts, if its markers alone prove it complete;
   // otherwise keep whatever any pass saw (never remove on a guess).
   return generations.length === 1 || lastAddsUp() ? [last] : generations
+}
+
+/** At most this many removals of a resumed sync are confirmed one by one; more, and it reads again. */
+const MAX_CONFIRMED_REMOVALS = 50
+
+/**
+ * After a resumed read the counts can balance by accident: a worker deleted in HQ since the
+ * interrupted run still carries its marker, and the worker its deletion shifted past the
+ * skipped pages is missing. Before anyone is removed, ask HQ about each of them: if one still
+ * exists the skipped pages were stale, and the lists are read again whole.
+ */
+async function confirmRemovals(options: SyncOptions, keep: readonly number[]): Promise<void> {
+  const candidates = sweepCandidates(options.db, options.project.id, keep, MAX_CONFIRMED_REMOVALS + 1)
+  if (candidates.length > MAX_CONFIRMED_REMOVALS) throw new ResumeMismatch()
+  for (const id of candidates) {
+    if ((await options.client.getWorker(id, options.signal)) !== null) throw new ResumeMismatch()
+  }
 }
 
 /** The pages an interrupted run stored no longer line up with HQ's list. */

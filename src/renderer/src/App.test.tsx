@@ -29,7 +29,10 @@ describe('the app shell', () => {
 
   it('opens on Workers for the project used last time', async () => {
     const api = createFakeApi({
-      projects: [makeProject({ id: 'p1', label: 'First' }), makeProject({ id: 'p2', label: 'Second', domain: 'second' })]
+      projects: [
+        makeProject({ id: 'p1', label: 'First' }),
+        makeProject({ id: 'p2', label: 'Second', domain: 'second' })
+      ]
     })
     localStorage.setItem('roster.lastProjectId', JSON.stringify('p2'))
     renderWithApi(api, <App />)
@@ -69,7 +72,15 @@ describe('the app shell', () => {
     fireEvent.keyDown(window, { key: 'S', ctrlKey: true, shiftKey: true })
     await waitFor(() => expect(api.callsOf('sync.start')).toEqual([{ projectId: 'p1' }]))
     act(() =>
-      api.emit('sync.progress', { projectId: 'p1', runId: 100, phase: 'active', done: 1200, total: 5000, ratePerSec: 600, etaSeconds: 7 })
+      api.emit('sync.progress', {
+        projectId: 'p1',
+        runId: 100,
+        phase: 'active',
+        done: 1200,
+        total: 5000,
+        ratePerSec: 600,
+        etaSeconds: 7
+      })
     )
     const bar = screen.getByRole('progressbar')
     expect(bar.getAttribute('aria-valuenow')).toBe('24')
@@ -116,7 +127,9 @@ describe('the Connect screen', () => {
     const api = await openConnect()
     fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'wrong' } })
     fireEvent.click(screen.getByRole('button', { name: 'Save project' }))
-    expect((await screen.findByText(/Not saved yet/)).parentElement!.textContent).toContain('HQ did not confirm these details')
+    expect((await screen.findByText(/Not saved yet/)).parentElement!.textContent).toContain(
+      'HQ did not confirm these details'
+    )
     expect(screen.getAllByText(/HQ did not accept this username and API key/)).toHaveLength(2)
     expect(api.callsOf('projects.save')).toEqual([])
 
@@ -146,15 +159,19 @@ describe('the Connect screen', () => {
 
   it('lists saved projects, edits one without re-typing the key, and removes one after asking', async () => {
     const api = createFakeApi({
-      projects: [makeProject({ id: 'p1', label: 'Kenya CHWs' }), makeProject({ id: 'p2', label: 'Uganda pilot', domain: 'ug' })]
+      projects: [
+        makeProject({ id: 'p1', label: 'Kenya CHWs' }),
+        makeProject({ id: 'p2', label: 'Uganda pilot', domain: 'ug' })
+      ]
     })
     renderWithApi(api, <App />)
     fireEvent.click(await screen.findByRole('button', { name: 'Projects' }))
     const list = screen.getByRole('list', { name: 'Saved projects' })
-    expect(within(list).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([
-      'Kenya CHWs',
-      'Uganda pilot'
-    ])
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('aria-label'))
+    ).toEqual(['Kenya CHWs', 'Uganda pilot'])
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit Uganda pilot' }))
     expect((screen.getByLabelText('Project space') as HTMLInputElement).value).toBe('ug')
@@ -165,7 +182,11 @@ describe('the Connect screen', () => {
     expect(api.callsOf('projects.save')[0]).not.toHaveProperty('apiKey')
 
     fireEvent.click(screen.getByRole('button', { name: 'Remove Kenya CHWs' }))
-    fireEvent.click(within(screen.getByRole('group', { name: 'Remove Kenya CHWs?' })).getByRole('button', { name: 'Remove' }))
+    fireEvent.click(
+      within(screen.getByRole('group', { name: 'Remove Kenya CHWs?' })).getByRole('button', {
+        name: 'Remove'
+      })
+    )
     await waitFor(() => expect(api.state.projects.map((p) => p.id)).toEqual(['p2']))
     await waitFor(() => expect(screen.queryByRole('listitem', { name: 'Kenya CHWs' })).toBeNull())
   })

@@ -2,8 +2,7 @@
 
 /** The envelope the preload hands back for every call (see src/preload). */
 type RosterBridgeResult =
-  | { ok: true; result: unknown }
-  | { ok: false; error: { code: string; message: string } }
+  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }
 
 /** What the preload exposes through contextBridge; absent in a plain browser (loopback transport). */
 interface RosterBridge {

@@ -40,7 +40,17 @@ describe('the session', () => {
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('running|-|0|none|'))
-    act(() => api.emit('sync.progress', { projectId: 'p1', runId: 100, phase: 'active', done: 7, total: 9, ratePerSec: null, etaSeconds: null }))
+    act(() =>
+      api.emit('sync.progress', {
+        projectId: 'p1',
+        runId: 100,
+        phase: 'active',
+        done: 7,
+        total: 9,
+        ratePerSec: null,
+        etaSeconds: null
+      })
+    )
     expect(state()).toBe('running|7|0|none|')
     act(() => {
       api.finishSync('p1')

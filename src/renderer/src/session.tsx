@@ -154,7 +154,8 @@ export function SessionProvider({
   // A run the core reports as running (started before this window opened) counts too.
   const coreSaysRunning =
     current?.lastSync?.outcome === 'running' && current.lastSync.id !== currentSync.lastFinishedRunId
-  const sync: SyncState = coreSaysRunning && !currentSync.running ? { ...currentSync, running: true } : currentSync
+  const sync: SyncState =
+    coreSaysRunning && !currentSync.running ? { ...currentSync, running: true } : currentSync
 
   // Events can be missed (a dropped event stream, a window opened mid-sync): while a sync runs,
   // ask the core now and then whether it has ended.
@@ -174,7 +175,13 @@ export function SessionProvider({
   const startSync = useCallback(async () => {
     if (!current) return
     const projectId = current.id
-    patchSync(projectId, (prev) => ({ ...prev, running: true, cancelling: false, progress: null, startError: null }))
+    patchSync(projectId, (prev) => ({
+      ...prev,
+      running: true,
+      cancelling: false,
+      progress: null,
+      startError: null
+    }))
     try {
       const { runId } = await api.call('sync.start', { projectId })
       // The run may already have finished (a tiny project) before this answer arrived.

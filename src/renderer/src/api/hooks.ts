@@ -37,7 +37,12 @@ export function useQuery<T>(
   const api = useApi()
   const [count, setCount] = useState(0)
   const tick = `${version}:${count}`
-  const [settled, setSettled] = useState<Settled<T>>({ key: null, tick: '', data: undefined, error: undefined })
+  const [settled, setSettled] = useState<Settled<T>>({
+    key: null,
+    tick: '',
+    data: undefined,
+    error: undefined
+  })
   const fetcherRef = useRef(fetcher)
   useLayoutEffect(() => {
     fetcherRef.current = fetcher

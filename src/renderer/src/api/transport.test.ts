@@ -44,7 +44,8 @@ function loopback(respond: (url: string, init: RequestInit) => Response | Promis
   return { api, requests }
 }
 
-const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+const json = (body: unknown) =>
+  new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
 
 describe('the loopback transport', () => {
   it('posts the input with the token and returns the result', async () => {
@@ -57,7 +58,9 @@ describe('the loopback transport', () => {
   })
 
   it("throws the core's error as an ApiError with its code and message", async () => {
-    const { api } = loopback(() => json({ ok: false, error: { code: 'auth', message: 'HQ refused the key.' } }))
+    const { api } = loopback(() =>
+      json({ ok: false, error: { code: 'auth', message: 'HQ refused the key.' } })
+    )
     const error = await api.call('projects.list', {}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ code: 'auth', message: 'HQ refused the key.' })
@@ -83,11 +86,17 @@ describe('the loopback transport', () => {
     api.on('connectivity', (e) => seen.push(`second:${e.state}`))
     const source = FakeEventSource.last!
     expect(source.url).toBe('http://127.0.0.1:4000/api/events?token=tok123')
-    source.push('connectivity', JSON.stringify({ projectId: null, state: 'offline', until: null, message: null }))
+    source.push(
+      'connectivity',
+      JSON.stringify({ projectId: null, state: 'offline', until: null, message: null })
+    )
     source.push('connectivity', JSON.stringify({ projectId: null, state: 'bogus' }))
     source.push('connectivity', 'not json')
     off()
-    source.push('connectivity', JSON.stringify({ projectId: 'p1', state: 'online', until: null, message: null }))
+    source.push(
+      'connectivity',
+      JSON.stringify({ projectId: 'p1', state: 'online', until: null, message: null })
+    )
     expect(seen).toEqual(['offline', 'second:offline', 'second:online'])
   })
 
@@ -115,7 +124,15 @@ describe('the Electron bridge', () => {
     await expect(api.call('projects.list', {})).rejects.toMatchObject({ code: 'offline' })
     const got: number[] = []
     api.on('sync.progress', (p) => got.push(p.done))
-    listeners[0]!({ projectId: 'p1', runId: 1, phase: 'active', done: 40, total: 100, ratePerSec: 10, etaSeconds: 6 })
+    listeners[0]!({
+      projectId: 'p1',
+      runId: 1,
+      phase: 'active',
+      done: 40,
+      total: 100,
+      ratePerSec: 10,
+      etaSeconds: 6
+    })
     listeners[0]!({ projectId: 'p1', phase: 'nonsense' })
     expect(got).toEqual([40])
   })

@@ -34,7 +34,10 @@ function unwrap<M extends ApiMethod>(method: M, envelope: unknown): ApiOutput<M>
   // as a half-drawn page.
   const parsed = apiContract[method].output.safeParse(typed.result)
   if (!parsed.success) {
-    throw new ApiError('bad-response', `${method} answered in an unexpected shape: ${describeZodError(parsed.error)}`)
+    throw new ApiError(
+      'bad-response',
+      `${method} answered in an unexpected shape: ${describeZodError(parsed.error)}`
+    )
   }
   return parsed.data as ApiOutput<M>
 }

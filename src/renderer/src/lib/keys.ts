@@ -1,5 +1,9 @@
 /** Ctrl+<key> on Windows/Linux, Cmd+<key> on macOS; Shift must match exactly. */
-export function isShortcut(event: KeyboardEvent | React.KeyboardEvent, key: string, opts: { shift?: boolean } = {}): boolean {
+export function isShortcut(
+  event: KeyboardEvent | React.KeyboardEvent,
+  key: string,
+  opts: { shift?: boolean } = {}
+): boolean {
   return (
     (event.ctrlKey || event.metaKey) &&
     !event.altKey &&

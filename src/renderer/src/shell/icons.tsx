@@ -127,7 +127,13 @@ export const LogoMark = (p: P) => (
   <svg viewBox="0 0 32 32" width="1em" height="1em" aria-hidden="true" focusable="false" {...p}>
     <rect width="32" height="32" rx="8" fill="#2563eb" />
     <circle cx="12.5" cy="12" r="4" fill="#fff" />
-    <path d="M5.5 24.5c.6-4 3.5-6.5 7-6.5s6.4 2.5 7 6.5" fill="none" stroke="#fff" strokeWidth="2.4" strokeLinecap="round" />
+    <path
+      d="M5.5 24.5c.6-4 3.5-6.5 7-6.5s6.4 2.5 7 6.5"
+      fill="none"
+      stroke="#fff"
+      strokeWidth="2.4"
+      strokeLinecap="round"
+    />
     <path d="M20 9.5h7M20 14h7M22.5 18.5H27" stroke="#bfdbfe" strokeWidth="2.4" strokeLinecap="round" />
   </svg>
 )

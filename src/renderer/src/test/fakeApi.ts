@@ -43,7 +43,12 @@ export interface FakeApi extends RosterApi {
   /** Makes the next call to `method` fail with this error. */
   failNext(method: ApiMethod, error: ApiError): void
   /** Ends the run sync.start began; `silent` records it without the sync.finished event (a lost event). */
-  finishSync(projectId: string, outcome?: SyncRun['outcome'], error?: string | null, silent?: boolean): SyncRun
+  finishSync(
+    projectId: string,
+    outcome?: SyncRun['outcome'],
+    error?: string | null,
+    silent?: boolean
+  ): SyncRun
   callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
 }
 
@@ -192,7 +197,9 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
         defaultCountry: input.defaultCountry ?? 'KE',
         hasKey: Boolean(input.apiKey) || Boolean(existing?.hasKey)
       })
-      state.projects = existing ? state.projects.map((p) => (p.id === id ? saved : p)) : [...state.projects, saved]
+      state.projects = existing
+        ? state.projects.map((p) => (p.id === id ? saved : p))
+        : [...state.projects, saved]
       return saved
     },
     'projects.remove': ({ projectId }) => {
@@ -261,19 +268,31 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       }
       return {
         ...toRow(w),
-        groups: w.groupIds.map((gid) => ({ id: gid, name: state.groups.find((g) => g.id === gid)?.name ?? gid })),
+        groups: w.groupIds.map((gid) => ({
+          id: gid,
+          name: state.groups.find((g) => g.id === gid)?.name ?? gid
+        })),
         locations: w.locationId
           ? [{ id: w.locationId, name: w.locationName ?? w.locationId, path: path(w.locationId) }]
           : [],
         primaryLocationId: w.locationId,
         systemData: { commcare_project: p.domain },
-        raw: { id: w.id, username: w.username, first_name: w.firstName, phone_numbers: w.phones, eulas: null },
+        raw: {
+          id: w.id,
+          username: w.username,
+          first_name: w.firstName,
+          phone_numbers: w.phones,
+          eulas: null
+        },
         hqUrl: `${p.server}/a/${p.domain}/settings/users/commcare/account/${w.id}/`,
         caseListUrl: `${p.server}/a/${p.domain}/reports/case_list/?emw=u__${w.id}`
       }
     },
     'workers.facets': (): Facets => ({
-      groups: state.groups.map((g) => ({ ...g, count: state.workers.filter((w) => w.groupIds.includes(g.id)).length })),
+      groups: state.groups.map((g) => ({
+        ...g,
+        count: state.workers.filter((w) => w.groupIds.includes(g.id)).length
+      })),
       locations: state.locations.map((l) => ({
         ...l,
         count: state.workers.filter((w) => w.locationId === l.id).length
@@ -313,7 +332,9 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
         archived: state.workers.filter((w) => w.archived).length
       }
       state.projects = state.projects.map((p) =>
-        p.id === projectId ? { ...p, lastSync: done, lastGoodSync: outcome === 'ok' ? done : p.lastGoodSync } : p
+        p.id === projectId
+          ? { ...p, lastSync: done, lastGoodSync: outcome === 'ok' ? done : p.lastGoodSync }
+          : p
       )
       if (!silent) emit('sync.finished', done)
       return done

@@ -122,7 +122,10 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
           return
         }
       }
-      const saved = await api.call('projects.save', { ...checked.input, ...(editing ? { id: editing.id } : {}) })
+      const saved = await api.call('projects.save', {
+        ...checked.input,
+        ...(editing ? { id: editing.id } : {})
+      })
       // The key went to the core once; it is never kept in the renderer.
       setForm((prev) => ({ ...prev, apiKey: '' }))
       await reloadProjects()
@@ -145,7 +148,11 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
       <section className="card connect-card" aria-labelledby="connect-heading">
         <header className="card-header">
           <h2 id="connect-heading">
-            {editing ? `Edit ${editing.label || editing.domain}` : firstRun ? 'Connect to CommCare HQ' : 'Add a project'}
+            {editing
+              ? `Edit ${editing.label || editing.domain}`
+              : firstRun
+                ? 'Connect to CommCare HQ'
+                : 'Add a project'}
           </h2>
           <p className="muted">
             {firstRun
@@ -289,7 +296,13 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
               {test.kind === 'testing' ? 'Testing…' : 'Test connection'}
             </button>
             <button type="submit" className="btn btn-primary" disabled={saving}>
-              {saving ? (test.kind === 'testing' ? 'Checking with HQ…' : 'Saving…') : editing ? 'Save changes' : 'Save project'}
+              {saving
+                ? test.kind === 'testing'
+                  ? 'Checking with HQ…'
+                  : 'Saving…'
+                : editing
+                  ? 'Save changes'
+                  : 'Save project'}
             </button>
             {editing && (
               <button type="button" className="btn btn-ghost" onClick={() => startEdit(null)}>
@@ -306,8 +319,8 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
               <AlertIcon className="callout-icon" />
               <div className="callout-body">
                 <span>
-                  <strong>Not saved yet.</strong> HQ did not confirm these details. Check them, or save anyway and
-                  fix them later.
+                  <strong>Not saved yet.</strong> HQ did not confirm these details. Check them, or save anyway
+                  and fix them later.
                 </span>
                 <button type="button" className="btn btn-small" onClick={() => void save(undefined, true)}>
                   Save anyway
@@ -362,7 +375,9 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
             ))}
           </ul>
         ) : (
-          <p className="muted empty-note">No project yet. The one you save appears here; you can keep several and switch between them.</p>
+          <p className="muted empty-note">
+            No project yet. The one you save appears here; you can keep several and switch between them.
+          </p>
         )}
       </section>
     </div>
@@ -416,11 +431,7 @@ function CountryField({
   const [other, setOther] = useState(!known)
   const typedId = useId()
   return (
-    <Field
-      label="Default country"
-      hint="For phone numbers written without a country code."
-      error={error}
-    >
+    <Field label="Default country" hint="For phone numbers written without a country code." error={error}>
       {(id, describedBy) => (
         <div className="country-field">
           <select
@@ -551,7 +562,10 @@ function SavedProject({
   }
 
   return (
-    <li className={`project-item${isCurrent ? ' is-current' : ''}${isEditing ? ' is-editing' : ''}`} aria-label={name}>
+    <li
+      className={`project-item${isCurrent ? ' is-current' : ''}${isEditing ? ' is-editing' : ''}`}
+      aria-label={name}
+    >
       <div className="project-main">
         <div className="project-name">
           {name}
@@ -576,10 +590,20 @@ function SavedProject({
       {confirming ? (
         <div className="project-actions confirm" role="group" aria-label={`Remove ${name}?`}>
           <span className="confirm-text">Remove it and its offline roster?</span>
-          <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void remove()}>
+          <button
+            type="button"
+            className="btn btn-small btn-danger"
+            disabled={busy}
+            onClick={() => void remove()}
+          >
             {busy ? 'Removing…' : 'Remove'}
           </button>
-          <button type="button" className="btn btn-small" disabled={busy} onClick={() => setConfirming(false)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy}
+            onClick={() => setConfirming(false)}
+          >
             Keep
           </button>
         </div>

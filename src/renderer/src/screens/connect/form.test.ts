@@ -36,8 +36,12 @@ describe('the Connect form', () => {
   it('accepts https servers and http only on this computer', () => {
     expect(checkServerUrl('commcare.example.org/')).toEqual({ url: 'https://commcare.example.org' })
     expect(checkServerUrl('http://127.0.0.1:8000')).toEqual({ url: 'http://127.0.0.1:8000' })
-    expect(checkServerUrl('http://commcare.example.org')).toEqual({ error: expect.stringContaining('https://') })
-    expect(checkServerUrl('https://www.commcarehq.org/a/demo/')).toEqual({ error: expect.stringContaining('project space') })
+    expect(checkServerUrl('http://commcare.example.org')).toEqual({
+      error: expect.stringContaining('https://')
+    })
+    expect(checkServerUrl('https://www.commcarehq.org/a/demo/')).toEqual({
+      error: expect.stringContaining('project space')
+    })
   })
 
   it('recognises a preset server when editing a saved project', () => {

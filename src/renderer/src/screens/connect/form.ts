@@ -1,4 +1,9 @@
-import { ProjectInputSchema, SERVER_PRESETS, type Project, type ProjectInput } from '../../../../shared/domain'
+import {
+  ProjectInputSchema,
+  SERVER_PRESETS,
+  type Project,
+  type ProjectInput
+} from '../../../../shared/domain'
 
 /** The Connect form as typed, before it becomes a ProjectInput. Pure: tested without a DOM. */
 export type Preset = keyof typeof SERVER_PRESETS | 'custom'
@@ -59,7 +64,8 @@ export function checkServerUrl(raw: string): { url: string } | { error: string }
   }
   // HQ lives at the server root; /a/<domain>/… is added by Roster.
   const path = url.pathname.replace(/\/+$/, '')
-  if (path.startsWith('/a/')) return { error: "Type only the server's address; the project space goes in its own box." }
+  if (path.startsWith('/a/'))
+    return { error: "Type only the server's address; the project space goes in its own box." }
   return { url: `${url.origin}${path}` }
 }
 
@@ -79,8 +85,10 @@ export function toProjectInput(
   const server = serverOf(form)
   if ('error' in server) errors.customUrl = server.error
   const key = form.apiKey.trim()
-  if (opts.requireKey && !key) errors.apiKey = 'Paste your API key (HQ › your name › My Account Settings › API Keys).'
-  if (!/^[A-Z]{2}$/.test(form.defaultCountry)) errors.defaultCountry = 'Choose a country or type its 2-letter code, like KE.'
+  if (opts.requireKey && !key)
+    errors.apiKey = 'Paste your API key (HQ › your name › My Account Settings › API Keys).'
+  if (!/^[A-Z]{2}$/.test(form.defaultCountry))
+    errors.defaultCountry = 'Choose a country or type its 2-letter code, like KE.'
 
   const candidate = {
     server: 'url' in server ? server.url : 'https://invalid.example',

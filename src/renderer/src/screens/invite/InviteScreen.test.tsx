@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Project } from '../../../../shared/domain'
 import { ApiProvider } from '../../api/context'
 import { createInlineClient } from '../../import/client'
+import { forgetImports } from '../../import/useImport'
 import { createFakeInviteApi, type FakeInviteApi } from './fakeInviteApi'
 import { InviteScreen } from './index'
 
@@ -42,7 +43,10 @@ beforeAll(() => {
   HTMLElement.prototype.scrollTo = function scrollTo() {} as typeof HTMLElement.prototype.scrollTo
 })
 
-beforeEach(() => localStorage.clear())
+beforeEach(() => {
+  localStorage.clear()
+  forgetImports()
+})
 afterEach(cleanup)
 
 function renderScreen(api: FakeInviteApi) {
@@ -251,6 +255,7 @@ describe('Invite screen', () => {
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
     fireEvent.change(screen.getByLabelText('App'), { target: { value: 'app-2' } })
     first.unmount()
+    forgetImports()
     renderScreen(api)
     await pasteList()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-2'))
@@ -344,5 +349,31 @@ describe('Invite screen', () => {
     })
     expect(screen.getByText(/belong to CommCare HQ/)).toBeTruthy()
     expect((screen.getByRole('button', { name: 'Apply columns' }) as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('keeps the list, its edits and the batch on screen when the coordinator leaves and comes back', async () => {
+    const api = createFakeInviteApi()
+    const first = renderScreen(api)
+    await pasteList()
+    fireEvent.mouseDown(cell(3, 'phone'))
+    fireEvent.keyDown(screen.getByRole('grid'), { key: '0' })
+    const input = within(cell(3, 'phone')).getByRole('textbox')
+    fireEvent.change(input, { target: { value: '0722000111' } })
+    fireEvent.keyDown(input, { key: 'Enter' })
+    await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
+    fireEvent.click(screen.getByRole('button', { name: /Send 3 invitations/ }))
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 3 invitations' })
+    )
+    await screen.findByTestId('send-results')
+    first.unmount()
+
+    renderScreen(api)
+    await screen.findByTestId('send-results')
+    expect(row(3).dataset.status).toBe('success')
+    expect(cell(3, 'phone').textContent).toBe('0722000111')
+    fireEvent.click(screen.getByRole('button', { name: 'Start a new list' }))
+    await screen.findByText('Drop a list of phone numbers here')
   })
 })

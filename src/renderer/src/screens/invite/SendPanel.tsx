@@ -1,7 +1,7 @@
 import { useId } from 'react'
-import type { Application } from '../../../../shared/domain'
+import type { Application, Connectivity } from '../../../../shared/domain'
 import type { BatchSummary } from '../../../../shared/invite'
-import { formatCount, plural } from '../../lib/format'
+import { formatClock, formatCount, plural } from '../../lib/format'
 import { AlertIcon, CheckIcon, DownloadIcon, SendIcon } from '../../shell/icons'
 import { MessageEditor } from './MessageEditor'
 import type { SendChoices, SendPlan } from './sendPlan'
@@ -173,6 +173,7 @@ function percent(done: number, total: number): number {
 /** After Send: progress, then what HQ answered, with the decisions only the coordinator can make. */
 export function SendResults({
   phase,
+  network,
   error,
   onSendNow,
   onResolveUnknown,
@@ -182,6 +183,7 @@ export function SendResults({
   rejected
 }: {
   phase: Exclude<SendPhase, { kind: 'idle' }>
+  network?: Connectivity | null
   error: string | null
   onSendNow: () => void
   onResolveUnknown: (ids: number[], action: 'resend' | 'mark-failed') => void
@@ -213,6 +215,20 @@ export function SendResults({
           {p ? `${formatCount(done)} of ${formatCount(p.total)} answered by HQ` : 'Starting…'}
           {p && p.counts.queued > 0 && p.state === 'queued' ? ' · waiting for HQ' : ''}
         </p>
+        {network?.state === 'offline' && (
+          <p className="callout callout-warn" data-testid="send-offline">
+            <AlertIcon className="callout-icon" />
+            <span>
+              HQ cannot be reached right now{network.message ? ` (${network.message})` : ''}. Roster keeps
+              trying for a while; numbers not sent stay queued and nothing is sent twice.
+            </span>
+          </p>
+        )}
+        {network?.state === 'waiting' && network.until !== null && (
+          <p className="muted">
+            HQ asked Roster to wait until {formatClock(network.until)}; sending goes on then.
+          </p>
+        )}
         {error && <p className="field-error">{error}</p>}
       </div>
     )

@@ -42,7 +42,7 @@ export function InviteScreen({
   const api = useApi()
   const imp = useImport(api, project.id, project.defaultCountry, importClientFactory)
   const { grid, dispatch, source, mapping } = imp
-  const send = useSend(api, project.id, grid, dispatch)
+  const send = useSend(api, project.id, grid, dispatch, imp.store)
   const apps = useQuery(`apps:${project.id}`, (a) => a.call('apps.list', { projectId: project.id }))
 
   const [form, setForm] = useState<SendForm>(() => ({
@@ -384,6 +384,7 @@ export function InviteScreen({
             ) : (
               <SendResults
                 phase={send.phase}
+                network={send.network}
                 error={send.error}
                 onSendNow={() => void send.sendNow()}
                 onResolveUnknown={(ids, action) => void send.resolveUnknown(ids, action)}

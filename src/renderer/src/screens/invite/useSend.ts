@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { RosterApi } from '../../../../shared/api'
+import type { Connectivity } from '../../../../shared/domain'
 import type { BatchSummary, InviteOptions, InviteProgress } from '../../../../shared/invite'
 import { useEvent } from '../../api/hooks'
+import type { KeptSend } from '../../import/importStore'
 import type { GridAction, GridState } from './gridState'
 import { outcomesFor, type SendPlan } from './sendPlan'
 
@@ -15,6 +17,8 @@ export type SendPhase =
 
 export interface SendState {
   phase: SendPhase
+  /** The core's latest word on reaching HQ for this project, while a batch is on screen. */
+  network: Connectivity | null
   /** Why the last step failed (create refused, send could not start...). */
   error: string | null
   send: (plan: SendPlan, options: InviteOptions, reinvite: boolean) => Promise<void>
@@ -40,11 +44,38 @@ export function useSend(
   api: RosterApi,
   projectId: string,
   grid: GridState,
-  dispatch: (action: GridAction) => void
+  dispatch: (action: GridAction) => void,
+  /** Where the batch on screen is kept while the coordinator is on another screen. */
+  memory?: { keptSend: KeptSend | null }
 ): SendState {
-  const [phase, setPhase] = useState<SendPhase>({ kind: 'idle' })
-  const [error, setError] = useState<string | null>(null)
-  const sentIds = useRef<number[]>([])
+  const [phase, setPhaseState] = useState<SendPhase>(() => memory?.keptSend?.phase ?? { kind: 'idle' })
+  const [error, setErrorState] = useState<string | null>(() => memory?.keptSend?.error ?? null)
+  const sentIds = useRef<number[]>(memory?.keptSend?.sentIds ?? [])
+  // Written through to `memory` at once, not in an effect: a send started before the coordinator
+  // left the screen still finishes, and its last state must be there when they come back.
+  const current = useRef({ phase, error })
+  const keep = useCallback(() => {
+    if (!memory) return
+    const { phase: p, error: e } = current.current
+    memory.keptSend = p.kind === 'idle' && !e ? null : { phase: p, error: e, sentIds: sentIds.current }
+  }, [memory])
+  const setPhase = useCallback(
+    (next: SendPhase | ((prev: SendPhase) => SendPhase)) => {
+      const value = typeof next === 'function' ? next(current.current.phase) : next
+      current.current = { ...current.current, phase: value }
+      keep()
+      setPhaseState(value)
+    },
+    [keep]
+  )
+  const setError = useCallback(
+    (value: string | null) => {
+      current.current = { ...current.current, error: value }
+      keep()
+      setErrorState(value)
+    },
+    [keep]
+  )
   const gridRef = useRef(grid)
   useLayoutEffect(() => {
     gridRef.current = grid
@@ -65,7 +96,7 @@ export function useSend(
       }
       return batch
     },
-    [api, dispatch]
+    [api, dispatch, setPhase]
   )
 
   const start = useCallback(
@@ -80,7 +111,7 @@ export function useSend(
         await refresh(id).catch(() => undefined)
       }
     },
-    [api, refresh]
+    [api, refresh, setPhase, setError]
   )
 
   const send = useCallback(
@@ -100,8 +131,13 @@ export function useSend(
       dispatch({ type: 'lock', locked: true })
       await start(id)
     },
-    [api, projectId, dispatch, start]
+    [api, projectId, dispatch, start, setPhase, setError]
   )
+
+  const [network, setNetwork] = useState<Connectivity | null>(null)
+  useEvent('connectivity', (event) => {
+    if (event.projectId === null || event.projectId === projectId) setNetwork(event)
+  })
 
   useEvent('invite.progress', (progress) => {
     if (progress.batchId !== batchId) return
@@ -143,7 +179,7 @@ export function useSend(
         .catch(() => undefined)
     }, POLL_MS)
     return () => clearInterval(timer)
-  }, [api, projectId, sendingId, refresh])
+  }, [api, projectId, sendingId, refresh, setPhase])
 
   const sendNow = useCallback(async () => {
     if (batchId === null) return
@@ -162,14 +198,14 @@ export function useSend(
         setError(message(e))
       }
     },
-    [api, batchId, start, refresh]
+    [api, batchId, start, refresh, setError]
   )
 
   const reset = useCallback(() => {
     sentIds.current = []
     setPhase({ kind: 'idle' })
     setError(null)
-  }, [])
+  }, [setPhase, setError])
 
-  return { phase, error, send, sendNow, resolveUnknown, reset }
+  return { phase, network, error, send, sendNow, resolveUnknown, reset }
 }

@@ -61,7 +61,11 @@ export function ColumnPicker({
               {keys.map((key) => (
                 <li key={key}>
                   <label className="check-label">
-                    <input type="checkbox" checked={chosen.includes(key)} onChange={(e) => toggle(key, e.target.checked)} />
+                    <input
+                      type="checkbox"
+                      checked={chosen.includes(key)}
+                      onChange={(e) => toggle(key, e.target.checked)}
+                    />
                     {key}
                   </label>
                 </li>

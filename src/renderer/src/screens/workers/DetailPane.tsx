@@ -45,7 +45,13 @@ export function DetailPane({
             <h2 className="muted">{detail.loading ? 'Loading…' : 'Worker'}</h2>
           )}
         </div>
-        <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close details"
+          title="Close (Esc)"
+          onClick={onClose}
+        >
           <CloseIcon />
         </button>
       </div>

@@ -24,7 +24,9 @@ export const NO_FILTERS: FilterState = {
 }
 
 export function filtersActive(f: FilterState): boolean {
-  return Boolean(f.groupId || f.locationId || f.status !== 'active' || f.hasPhone || (f.fieldKey && f.fieldValue))
+  return Boolean(
+    f.groupId || f.locationId || f.status !== 'active' || f.hasPhone || (f.fieldKey && f.fieldValue)
+  )
 }
 
 const STATUSES: { value: StatusFilter; label: string }[] = [
@@ -102,7 +104,11 @@ export function Filters({
 
       <div className="filter filter-check">
         <label className="check-label">
-          <input type="checkbox" checked={value.hasPhone} onChange={(e) => set('hasPhone', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={value.hasPhone}
+            onChange={(e) => set('hasPhone', e.target.checked)}
+          />
           Has phone
         </label>
       </div>
@@ -114,7 +120,13 @@ export function Filters({
             <select
               id={`${id}-field`}
               value={value.fieldKey}
-              onChange={(e) => onChange({ ...value, fieldKey: e.target.value, fieldValue: e.target.value ? value.fieldValue : '' })}
+              onChange={(e) =>
+                onChange({
+                  ...value,
+                  fieldKey: e.target.value,
+                  fieldValue: e.target.value ? value.fieldValue : ''
+                })
+              }
             >
               <option value="">Any field</option>
               {fieldKeys.map((key) => (

@@ -14,17 +14,29 @@ const PHASES: Record<SyncProgress['phase'], string> = {
 }
 
 /** One line describing where a running sync is: "Downloading active workers · 12,400 of 100,000 · …" */
-export function describeProgress(progress: SyncProgress | null): { label: string; detail: string; fraction: number | null } {
+export function describeProgress(progress: SyncProgress | null): {
+  label: string
+  detail: string
+  fraction: number | null
+} {
   if (!progress) return { label: 'Starting sync', detail: 'Contacting HQ…', fraction: null }
   const parts: string[] = []
   if (progress.total !== null) parts.push(`${formatCount(progress.done)} of ${formatCount(progress.total)}`)
   else if (progress.done) parts.push(formatCount(progress.done))
-  if (progress.ratePerSec !== null && progress.ratePerSec > 0 && (progress.phase === 'active' || progress.phase === 'archived')) {
+  if (
+    progress.ratePerSec !== null &&
+    progress.ratePerSec > 0 &&
+    (progress.phase === 'active' || progress.phase === 'archived')
+  ) {
     parts.push(`${formatCount(Math.round(progress.ratePerSec))} per second`)
   }
   if (progress.etaSeconds !== null) parts.push(formatEta(progress.etaSeconds))
   const fraction =
-    progress.total !== null && progress.total > 0 ? Math.min(1, progress.done / progress.total) : progress.phase === 'done' ? 1 : null
+    progress.total !== null && progress.total > 0
+      ? Math.min(1, progress.done / progress.total)
+      : progress.phase === 'done'
+        ? 1
+        : null
   return { label: PHASES[progress.phase], detail: parts.join(' · '), fraction }
 }
 
@@ -47,7 +59,11 @@ export function SyncProgressPanel({
       : described.detail
   const percent = fraction === null ? undefined : Math.round(fraction * 100)
   return (
-    <div className={`sync-progress${waitingUntil !== null ? ' is-waiting' : ''}`} role="group" aria-label="Sync progress">
+    <div
+      className={`sync-progress${waitingUntil !== null ? ' is-waiting' : ''}`}
+      role="group"
+      aria-label="Sync progress"
+    >
       <div className="sync-progress-text">
         <span className="sync-phase">{sync.cancelling ? 'Cancelling…' : label}</span>
         {detail && <span className="sync-detail">{detail}</span>}

@@ -30,7 +30,17 @@ export interface WorkerTableProps {
  * the same height, so scroll position maps straight to a row index and 100,000 rows scroll as
  * smoothly as 100. Rows not fetched yet show as placeholders until their page arrives.
  */
-export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, onSelect, label, handle }: WorkerTableProps) {
+export function WorkerTable({
+  rows,
+  columns,
+  sort,
+  dir,
+  onSort,
+  selectedIndex,
+  onSelect,
+  label,
+  handle
+}: WorkerTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const gridId = useId()
   const count = rows?.total ?? 0
@@ -56,12 +66,16 @@ export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, o
 
   // Keep the selected row in view when it moves by keyboard.
   useEffect(() => {
-    if (selectedIndex !== null && selectedIndex < count) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+    if (selectedIndex !== null && selectedIndex < count)
+      virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
   }, [selectedIndex, count, virtualizer])
 
   const template = columns.map((c) => c.width).join(' ')
   const minWidth = minTableWidth(columns)
-  const pageRows = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1)
+  const pageRows = Math.max(
+    1,
+    Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1
+  )
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (!count) return
@@ -101,7 +115,9 @@ export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, o
   }
 
   const activeId =
-    selectedIndex !== null && items.some((i) => i.index === selectedIndex) ? `${gridId}-r${selectedIndex}` : undefined
+    selectedIndex !== null && items.some((i) => i.index === selectedIndex)
+      ? `${gridId}-r${selectedIndex}`
+      : undefined
 
   return (
     <div
@@ -118,7 +134,12 @@ export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, o
     >
       <div className="grid-inner" style={{ minWidth, height: virtualizer.getTotalSize() }}>
         <div role="rowgroup" className="grid-head">
-          <div role="row" aria-rowindex={1} className="grid-row grid-header-row" style={{ gridTemplateColumns: template }}>
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="grid-row grid-header-row"
+            style={{ gridTemplateColumns: template }}
+          >
             {columns.map((column, i) => {
               const sorted = column.sort === sort
               return (
@@ -126,7 +147,9 @@ export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, o
                   key={column.id}
                   role="columnheader"
                   aria-colindex={i + 1}
-                  aria-sort={column.sort ? (sorted ? (dir === 'asc' ? 'ascending' : 'descending') : 'none') : undefined}
+                  aria-sort={
+                    column.sort ? (sorted ? (dir === 'asc' ? 'ascending' : 'descending') : 'none') : undefined
+                  }
                   className="grid-cell grid-header-cell"
                 >
                   {column.sort ? (
@@ -160,7 +183,11 @@ export function WorkerTable({ rows, columns, sort, dir, onSort, selectedIndex, o
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 className={`grid-row grid-body-row${selected ? ' is-selected' : ''}${row ? '' : ' is-loading'}${item.index % 2 ? ' is-odd' : ''}`}
-                style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                style={{
+                  gridTemplateColumns: template,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${item.start}px)`
+                }}
                 onClick={() => onSelect(item.index, true)}
               >
                 {columns.map((column, i) => (

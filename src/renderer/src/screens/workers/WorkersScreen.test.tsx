@@ -27,7 +27,10 @@ async function openWorkers(count = 1000, patch: Parameters<typeof makeProject>[0
 }
 
 const bodyRows = (grid: HTMLElement) => within(grid).getAllByRole('row').slice(1)
-const cellTexts = (row: HTMLElement) => within(row).getAllByRole('gridcell').map((c) => c.textContent)
+const cellTexts = (row: HTMLElement) =>
+  within(row)
+    .getAllByRole('gridcell')
+    .map((c) => c.textContent)
 
 describe('the Workers screen', () => {
   it('renders only the rows in view of a long roster and fetches pages as it scrolls', async () => {
@@ -42,7 +45,13 @@ describe('the Workers screen', () => {
     fireEvent.scroll(grid)
     await waitFor(() => expect(bodyRows(grid)[0]!.getAttribute('aria-rowindex')).not.toBe('2'))
     await waitFor(() => expect(offsets()).toContain(3000))
-    await waitFor(() => expect(within(grid).queryAllByRole('row').some((r) => r.classList.contains('is-loading'))).toBe(false))
+    await waitFor(() =>
+      expect(
+        within(grid)
+          .queryAllByRole('row')
+          .some((r) => r.classList.contains('is-loading'))
+      ).toBe(false)
+    )
     expect(api.callsOf('workers.query').every((q) => q.limit === 200)).toBe(true)
   })
 
@@ -90,7 +99,11 @@ describe('the Workers screen', () => {
     const { api } = await openWorkers(20)
     fireEvent.change(screen.getByLabelText('Custom field'), { target: { value: 'role' } })
     fireEvent.change(screen.getByLabelText('Custom field value'), { target: { value: 'supervisor' } })
-    await waitFor(() => expect(api.callsOf('workers.query').at(-1)).toMatchObject({ field: { key: 'role', value: 'supervisor' } }))
+    await waitFor(() =>
+      expect(api.callsOf('workers.query').at(-1)).toMatchObject({
+        field: { key: 'role', value: 'supervisor' }
+      })
+    )
   })
 
   it('sorts by a column header and says so with aria-sort', async () => {
@@ -162,11 +175,19 @@ describe('the Workers screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
     expect(await screen.findByText('Exported 8 workers to demo-project-workers.csv.')).toBeTruthy()
     expect(clicked).toEqual(['demo-project-workers.csv'])
-    expect(api.callsOf('workers.exportCsv')[0]).toMatchObject({ projectId: 'p1', groupId: 'g-north', status: 'active' })
+    expect(api.callsOf('workers.exportCsv')[0]).toMatchObject({
+      projectId: 'p1',
+      groupId: 'g-north',
+      status: 'active'
+    })
   })
 
   it('shows a failed sync plainly and keeps the last good roster', async () => {
-    const failed = syncRun('p1', { id: 2, outcome: 'failed', error: 'HQ did not accept the API key (HTTP 401).' })
+    const failed = syncRun('p1', {
+      id: 2,
+      outcome: 'failed',
+      error: 'HQ did not accept the API key (HTTP 401).'
+    })
     await openWorkers(5, { lastSync: failed })
     const alert = screen.getByRole('alert')
     expect(alert.textContent).toContain('The last sync failed')

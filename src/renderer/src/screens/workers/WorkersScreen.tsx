@@ -49,7 +49,16 @@ export function WorkersScreen({ project }: { project: Project }) {
       hasPhone: filters.hasPhone || undefined,
       field: filters.fieldKey && fieldValue ? { key: filters.fieldKey, value: fieldValue } : undefined
     }),
-    [projectId, searchText, filters.groupId, filters.locationId, filters.status, filters.hasPhone, filters.fieldKey, fieldValue]
+    [
+      projectId,
+      searchText,
+      filters.groupId,
+      filters.locationId,
+      filters.status,
+      filters.hasPhone,
+      filters.fieldKey,
+      fieldValue
+    ]
   )
   const query = useMemo<RowsQuery>(() => ({ ...filter, sort: sort.key, dir: sort.dir }), [filter, sort])
   const queryKey = JSON.stringify(query)
@@ -113,7 +122,9 @@ export function WorkersScreen({ project }: { project: Project }) {
   }
 
   const onSort = (key: SortKey) =>
-    setSort((prev) => (prev.key === key ? { key, dir: prev.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }))
+    setSort((prev) =>
+      prev.key === key ? { key, dir: prev.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }
+    )
 
   async function exportCsv() {
     setExporting(true)
@@ -144,7 +155,12 @@ export function WorkersScreen({ project }: { project: Project }) {
   if (showEmptyState) {
     return (
       <div className="workers-screen">
-        <EmptyRoster project={project} onSync={() => void startSync()} onCancel={() => void cancelSync()} facetsError={facets.error?.message} />
+        <EmptyRoster
+          project={project}
+          onSync={() => void startSync()}
+          onCancel={() => void cancelSync()}
+          facetsError={facets.error?.message}
+        />
       </div>
     )
   }
@@ -179,7 +195,11 @@ export function WorkersScreen({ project }: { project: Project }) {
           </kbd>
         </div>
         <div className="toolbar-actions">
-          <ColumnPicker keys={facets.data?.customFieldKeys ?? []} chosen={customColumns} onChange={chooseColumns} />
+          <ColumnPicker
+            keys={facets.data?.customFieldKeys ?? []}
+            chosen={customColumns}
+            onChange={chooseColumns}
+          />
           <button
             type="button"
             className="btn"
@@ -208,9 +228,17 @@ export function WorkersScreen({ project }: { project: Project }) {
       )}
       <SyncProblem project={project} sync={sync} />
       {exportNote && (
-        <div className={`callout ${exportNote.ok ? 'callout-ok' : 'callout-error'} callout-dismissable`} role={exportNote.ok ? 'status' : 'alert'}>
+        <div
+          className={`callout ${exportNote.ok ? 'callout-ok' : 'callout-error'} callout-dismissable`}
+          role={exportNote.ok ? 'status' : 'alert'}
+        >
           <div>{exportNote.text}</div>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setExportNote(null)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss"
+            onClick={() => setExportNote(null)}
+          >
             <CloseIcon />
           </button>
         </div>
@@ -266,7 +294,14 @@ export function WorkersScreen({ project }: { project: Project }) {
             </div>
           )}
         </div>
-        {openId && <DetailPane projectId={projectId} workerId={openId} dataVersion={dataVersion} onClose={closeDetail} />}
+        {openId && (
+          <DetailPane
+            projectId={projectId}
+            workerId={openId}
+            dataVersion={dataVersion}
+            onClose={closeDetail}
+          />
+        )}
       </div>
     </div>
   )
@@ -294,7 +329,12 @@ export function exportColumns(customKeys: readonly string[]): string[] {
 }
 
 /** "2,345 of 100,000 workers" (filtered) or "100,000 workers" (everything in that status). */
-export function countText(total: number | null, status: StatusFilter, facets: Facets | undefined, filtered: boolean): string {
+export function countText(
+  total: number | null,
+  status: StatusFilter,
+  facets: Facets | undefined,
+  filtered: boolean
+): string {
   if (total === null) return 'Loading…'
   const everyone = facets
     ? status === 'active'
@@ -326,8 +366,9 @@ function EmptyRoster({
         <CloudIcon className="empty-icon" />
         <h2>Sync to download the roster</h2>
         <p className="muted">
-          Roster keeps an offline copy of the mobile workers of <strong>{project.label || project.domain}</strong>, so
-          you can search them and send invitations even without a connection.
+          Roster keeps an offline copy of the mobile workers of{' '}
+          <strong>{project.label || project.domain}</strong>, so you can search them and send invitations even
+          without a connection.
         </p>
         {sync.running ? (
           <SyncProgressPanel
@@ -336,11 +377,18 @@ function EmptyRoster({
             waitingUntil={network.state === 'waiting' ? network.until : null}
           />
         ) : (
-          <button type="button" className="btn btn-primary btn-large" onClick={onSync} disabled={!project.hasKey}>
+          <button
+            type="button"
+            className="btn btn-primary btn-large"
+            onClick={onSync}
+            disabled={!project.hasKey}
+          >
             <SyncIcon /> Sync now
           </button>
         )}
-        {!project.hasKey && <p className="field-error">This project has no saved API key: add it under Projects.</p>}
+        {!project.hasKey && (
+          <p className="field-error">This project has no saved API key: add it under Projects.</p>
+        )}
         <SyncProblem project={project} sync={sync} />
         {facetsError && (
           <p className="field-error" role="alert">

@@ -64,7 +64,8 @@ export const BASE_COLUMNS: Column[] = [
     id: 'groups',
     label: 'Groups',
     width: 'minmax(150px, 1.1fr)',
-    render: (row) => (row.groupNames.length ? row.groupNames.join(', ') : <span className="cell-none">—</span>),
+    render: (row) =>
+      row.groupNames.length ? row.groupNames.join(', ') : <span className="cell-none">—</span>,
     title: (row) => row.groupNames.join(', ') || undefined
   },
   {
@@ -81,7 +82,11 @@ export const BASE_COLUMNS: Column[] = [
     width: '104px',
     sort: 'status',
     render: (row) =>
-      row.archived ? <span className="badge badge-gray">Archived</span> : <span className="badge badge-green">Active</span>
+      row.archived ? (
+        <span className="badge badge-gray">Archived</span>
+      ) : (
+        <span className="badge badge-green">Active</span>
+      )
   }
 ]
 

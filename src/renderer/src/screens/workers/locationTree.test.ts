@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { locationLabel, locationOptions } from './locationTree'
 
-const loc = (id: string, name: string, parentId: string | null) => ({ id, name, parentId, type: null, count: 1 })
+const loc = (id: string, name: string, parentId: string | null) => ({
+  id,
+  name,
+  parentId,
+  type: null,
+  count: 1
+})
 
 describe('locationOptions', () => {
   it('lists every location under its parent, siblings by name', () => {

@@ -13,7 +13,9 @@ function source(total: number) {
     return new Promise((resolve, reject) => {
       pending.push(() => {
         if (fail) return reject(fail)
-        const rows = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => makeWorker(offset + i))
+        const rows = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) =>
+          makeWorker(offset + i)
+        )
         resolve({ total, offset, rows })
       })
     })

@@ -65,7 +65,8 @@ export class RowWindowCache {
         this.pages.delete(page)
         this.pages.set(page, rows)
       }
-      if ((!rows || this.stale.has(page)) && !this.inflight.has(page) && !this.failed.has(page)) this.load(page)
+      if ((!rows || this.stale.has(page)) && !this.inflight.has(page) && !this.failed.has(page))
+        this.load(page)
     }
   }
 

@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSim, type HqWorker, type Sim } from '../../../test/hq-sim'
+import { openDatabase } from '../db/open'
+import { createProject } from '../db/projects'
+import type { CliIo } from './io'
+import { runSync } from './sync'
+import { runWorkers } from './workers'
+
+let sim: Sim
+let dir: string
+let db: string
+
+beforeAll(async () => {
+  sim = await startSim({ users: 600, seed: 31 })
+  dir = mkdtempSync(join(tmpdir(), 'roster-cli-'))
+  db = join(dir, 'roster.db')
+  const code = await runSync(
+    ['--server', sim.url, '--domain', sim.domain, '--username', sim.credentials.username, '--db', db],
+    io({ ROSTER_API_KEY: sim.credentials.apiKey }).cli
+  )
+  expect(code).toBe(0)
+})
+afterAll(async () => {
+  await sim.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function io(env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const cli: CliIo = {
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    isTTY: false,
+    env,
+    defaultDbPath: db
+  }
+  return { cli, out: () => out.join(''), err: () => err.join('') }
+}
+
+async function json(...args: string[]): Promise<Array<Record<string, unknown>>> {
+  const t = io()
+  expect(await runWorkers([...args, '--json', '--limit', '100000'], t.cli)).toBe(0)
+  return JSON.parse(t.out())
+}
+
+const idsOf = (rows: Array<Record<string, unknown>>) => rows.map((r) => String(r.id)).sort()
+
+/** The location and every location below it, from the simulator's tree. */
+function subtree(id: string): Set<string> {
+  const ids = new Set([id])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const l of sim.data.locations) {
+      if (!ids.has(l.location_id) && ids.has(l.parent_location_id)) {
+        ids.add(l.location_id)
+        grew = true
+      }
+    }
+  }
+  return ids
+}
+
+describe('roster workers', () => {
+  it('prints workers with HQ’s field names as JSON, as HQ has them', async () => {
+    const rows = await json()
+    expect(idsOf(rows)).toEqual(
+      sim
+        .activeWorkers()
+        .map((w) => w.id)
+        .sort()
+    )
+    const byId = new Map(sim.activeWorkers().map((w) => [w.id, w]))
+    for (const row of rows.slice(0, 50)) {
+      const hq = byId.get(String(row.id))!
+      expect(Object.keys(row).sort()).toEqual(
+        [
+          'archived',
+          'default_phone_number',
+          'email',
+          'first_name',
+          'groups',
+          'id',
+          'last_name',
+          'locations',
+          'phone_numbers',
+          'primary_location',
+          'user_data',
+          'username'
+        ].sort()
+      )
+      const { type: _type, resource_uri: _uri, eulas: _eulas, ...fields } = hq
+      expect(row).toEqual({ ...fields, archived: false })
+    }
+  })
+
+  it('limits the list, 50 by default, and says how many there are on stderr', async () => {
+    const t = io()
+    expect(await runWorkers([], t.cli)).toBe(0)
+    const lines = t.out().trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^NAME\s+USERNAME\s+PHONE\s+LOCATION\s+GROUPS$/)
+    expect(lines).toHaveLength(51)
+    expect(t.err()).toMatch(new RegExp(`^50 of ${sim.activeWorkers().length} active workers in demo-project`))
+    const seven = io()
+    expect(await runWorkers(['--limit', '7', '--json'], seven.cli)).toBe(0)
+    expect(JSON.parse(seven.out())).toHaveLength(7)
+  })
+
+  it('finds a worker by a phone number typed the national way', async () => {
+    const withPhone = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
+    const phone = withPhone.phone_numbers.find((p) => p.startsWith('254'))!
+    const national = `0${phone.slice(3, 6)} ${phone.slice(6)}`
+    const rows = await json(national)
+    expect(idsOf(rows)).toContain(withPhone.id)
+    expect(
+      rows.every((r) =>
+        (r.phone_numbers as string[]).some((p) => p.replace(/\D/g, '').endsWith(phone.slice(3)))
+      )
+    ).toBe(true)
+  })
+
+  it('filters by group id or name', async () => {
+    const group = sim.data.groups.find((g) => sim.activeWorkers().some((w) => w.groups.includes(g.id)))!
+    const expected = sim
+      .activeWorkers()
+      .filter((w) => w.groups.includes(group.id))
+      .map((w) => w.id)
+      .sort()
+    expect(idsOf(await json('--group', group.id))).toEqual(expected)
+    const sameName = sim.data.groups.filter((g) => g.name.toLowerCase() === group.name.toLowerCase())
+    if (sameName.length === 1)
+      expect(idsOf(await json('--group', group.name.toUpperCase()))).toEqual(expected)
+  })
+
+  it('filters by location name including the locations under it', async () => {
+    const parent = sim.data.locations.find(
+      (l) =>
+        sim.data.locations.some((c) => c.parent_location_id === l.location_id) &&
+        sim.data.locations.filter((o) => o.name === l.name).length === 1
+    )!
+    const ids = subtree(parent.location_id)
+    const expected = sim
+      .activeWorkers()
+      .filter((w: HqWorker) => w.locations.some((l) => ids.has(l)))
+      .map((w) => w.id)
+      .sort()
+    expect(expected.length).toBeGreaterThan(0)
+    expect(idsOf(await json('--location', parent.name))).toEqual(expected)
+    expect(idsOf(await json('--location', parent.site_code))).toEqual(expected)
+  })
+
+  it('lists archived workers, or all of them', async () => {
+    expect(idsOf(await json('--archived'))).toEqual(
+      sim
+        .archivedWorkers()
+        .map((w) => w.id)
+        .sort()
+    )
+    const all = await json('--all')
+    expect(all).toHaveLength(600)
+    expect(all.filter((r) => r.archived)).toHaveLength(sim.archivedWorkers().length)
+  })
+
+  it('says so when nothing matches', async () => {
+    const t = io()
+    expect(await runWorkers(['zzzzqqqq'], t.cli)).toBe(0)
+    expect(t.out()).toBe('')
+    expect(t.err()).toMatch(/No active workers in demo-project match/)
+  })
+
+  it('is a usage error for bad options and unknown groups or locations', async () => {
+    for (const args of [
+      ['--archived', '--all'],
+      ['--limit', 'ten'],
+      ['--limit', '0'],
+      ['--group', 'No Such Group'],
+      ['--location', 'Atlantis'],
+      ['--bogus']
+    ]) {
+      const t = io()
+      expect(await runWorkers(args, t.cli), args.join(' ')).toBe(2)
+      expect(t.err()).toMatch(/usage: roster workers/)
+    }
+  })
+
+  it('asks which project when the database holds several, naming them', async () => {
+    const store = openDatabase(db)
+    createProject(store, {
+      server: 'https://www.commcarehq.org',
+      domain: 'zz-other',
+      username: 'me@example.org'
+    })
+    store.close()
+    const t = io()
+    expect(await runWorkers([], t.cli)).toBe(2)
+    expect(t.err()).toMatch(/--domain: demo-project, zz-other/)
+    const chosen = io()
+    expect(await runWorkers(['--domain', 'demo-project', '--limit', '3', '--json'], chosen.cli)).toBe(0)
+    expect(JSON.parse(chosen.out())).toHaveLength(3)
+    const unknown = io()
+    expect(await runWorkers(['--domain', 'nope'], unknown.cli)).toBe(2)
+    expect(unknown.err()).toMatch(/no project 'nope'.*demo-project, zz-other/)
+  })
+
+  it('fails when there is no roster yet', async () => {
+    const t = io()
+    expect(await runWorkers(['--db', join(dir, 'missing.db')], t.cli)).toBe(1)
+    expect(t.err()).toMatch(/run roster sync first/)
+  })
+})
