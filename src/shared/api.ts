@@ -96,7 +96,12 @@ export const apiContract = {
 
   /** Opens an HQ page in the system browser; the core checks the host is the project's server. */
   'app.openExternal': call(z.object({ url: z.string().url() }).strict(), Ok),
-  'app.info': call(Empty, z.object({ version: z.string(), transport: z.enum(['ipc', 'loopback']) }))
+  'app.info': call(Empty, z.object({ version: z.string(), transport: z.enum(['ipc', 'loopback']) })),
+  /** What a window opened mid-way needs: the network state and the syncs running now. */
+  'app.status': call(
+    Empty,
+    z.object({ connectivity: z.array(ConnectivitySchema), syncs: z.array(SyncProgressSchema) })
+  )
 } as const
 
 export const apiEvents = {

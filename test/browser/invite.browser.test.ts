@@ -148,7 +148,8 @@ describe('inviting workers from a file', () => {
     const { page } = app
     const appId = app.sim.data.applications[0]!.id
     await page.getByLabel('App').selectOption(appId)
-    const message = 'Karibu! Ça va? Reply 1 if you use an Android phone, 2 for any other phone. Merci, à bientôt.'
+    const message =
+      'Karibu! Ça va? Reply 1 if you use an Android phone, 2 for any other phone. Merci, à bientôt.'
     await page.getByLabel('Message').fill(message)
     await waitForText(page.getByTestId('msg-encoding'), /UCS-2/)
     expect(await page.getByTestId('msg-ucs2').locator('mark').textContent()).toBe('ô')
@@ -225,5 +226,28 @@ describe('inviting workers from a file', () => {
     await page.keyboard.press('Control+End')
     await row(30_001).waitFor()
     expect(await cell(30_001, 'field:name').textContent()).toBe('Person 29999')
+  })
+
+  it('shows an unknown outcome when HQ fails mid-request, and sends again only when asked', async () => {
+    const { page } = app
+    await page.getByRole('button', { name: 'Start over' }).click()
+    await page.getByLabel(/Paste cells/).fill('Phone\n0711 000 201\n0711 000 202\n')
+    await page.getByRole('button', { name: 'Read pasted cells' }).click()
+    await waitForAttr(row(2), 'data-status', 'ready')
+    await waitForAttr(row(3), 'data-status', 'ready')
+    app.sim.setFaults('500:once;path=registration')
+    await page.getByRole('button', { name: /^Send 2 invitations/ }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Send 2 invitations' }).click()
+    const banner = page.getByTestId('unknown-banner')
+    await waitForText(banner, /2 numbers have an unknown outcome/)
+    await waitForAttr(row(2), 'data-status', 'unknown')
+    const posts = () => app.sim.requests.filter((r) => r.method === 'POST').length
+    const before = posts()
+    await new Promise((r) => setTimeout(r, 500))
+    expect(posts()).toBe(before) // never re-sent on its own
+    await banner.getByRole('button', { name: 'Send again' }).click()
+    await waitForAttr(row(2), 'data-status', 'success')
+    await waitForAttr(row(3), 'data-status', 'success')
+    expect(app.sim.invitations.has('254711000201')).toBe(true)
   })
 })

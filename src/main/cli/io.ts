@@ -29,3 +29,15 @@ export class UsageError extends Error {
     this.name = 'UsageError'
   }
 }
+
+/** Thrown when the command cannot do its job (no roster, unreadable file...); it exits 1 with this line. */
+export class Failure extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'Failure'
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

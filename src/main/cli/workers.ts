@@ -3,17 +3,16 @@
  * matches), 1 failure (no database, nothing synced), 2 usage (bad option, unknown project,
  * group or location).
  */
-import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { WorkerFilter, WorkerRow } from '../../shared/domain'
 import { fold } from '../db/fold'
 import { listGroups } from '../db/groups'
 import { listLocations } from '../db/locations'
-import { openDatabase, type Db } from '../db/open'
-import { listProjects, type ProjectRecord } from '../db/projects'
+import type { Db } from '../db/open'
 import { iterateWorkers, queryWorkers } from '../db/workerQueries'
 import { usernameLocalPart } from '../db/workerDerive'
-import { EXIT, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
+import { openRosterDb, resolveProject } from './project'
 
 export const WORKERS_USAGE =
   'usage: roster workers [QUERY] [--domain D] [--group G] [--location L] [--archived|--all] [--limit N] [--json] [--db PATH]'
@@ -91,27 +90,6 @@ function parseWorkersArgs(args: string[], io: CliIo): WorkersArgs | 'help' {
     json: values.json,
     db: values.db ?? io.defaultDbPath
   }
-}
-
-/** Picks the project: the only one, or the one --domain (and --server) name. */
-function chooseProject(projects: ProjectRecord[], args: WorkersArgs): ProjectRecord {
-  const describe = (p: ProjectRecord): string => `${p.domain} (${p.server}, ${p.username})`
-  const domains = [...new Set(projects.map((p) => p.domain))].sort().join(', ')
-  if (!args.domain) {
-    if (projects.length === 1) return projects[0]!
-    throw new UsageError(`the database holds several projects; choose one with --domain: ${domains}`)
-  }
-  let matches = projects.filter((p) => p.domain.toLowerCase() === args.domain!.toLowerCase())
-  if (args.server) {
-    const server = args.server.replace(/\/+$/, '').toLowerCase()
-    matches = matches.filter((p) => p.server.toLowerCase() === server || hostOf(p.server) === server)
-  }
-  if (matches.length === 1) return matches[0]!
-  if (matches.length === 0)
-    throw new UsageError(`no project '${args.domain}' in the database; it has: ${domains}`)
-  throw new UsageError(
-    `'${args.domain}' is saved more than once; add --server: ${matches.map(describe).join('; ')}`
-  )
 }
 
 /** An id, or a name (any case and accents), that must name exactly one item. */
@@ -201,25 +179,16 @@ export async function runWorkers(args: string[], io: CliIo): Promise<number> {
     io.stdout(HELP)
     return EXIT.ok
   }
-  if (options.db !== ':memory:' && !existsSync(options.db)) {
-    io.stderr(`roster workers: there is no roster at ${options.db} yet; run roster sync first\n`)
-    return EXIT.failure
-  }
-
   let db: Db
   try {
-    db = openDatabase(options.db)
+    ;({ db } = openRosterDb(options.db, io, { mustExist: true }))
   } catch (error) {
-    io.stderr(`roster workers: cannot open the database ${options.db}: ${messageOf(error)}\n`)
+    if (!(error instanceof Failure)) throw error
+    io.stderr(`roster workers: ${error.message}\n`)
     return EXIT.failure
   }
   try {
-    const projects = listProjects(db)
-    if (projects.length === 0) {
-      io.stderr(`roster workers: no project has been synced into ${options.db} yet; run roster sync first\n`)
-      return EXIT.failure
-    }
-    const project = chooseProject(projects, options)
+    const project = resolveProject(db, options, { dbPath: options.db })
     const filter: WorkerFilter = { projectId: project.id, status: options.status }
     if (options.query) filter.text = options.query
     if (options.group !== undefined) {
@@ -264,17 +233,5 @@ export async function runWorkers(args: string[], io: CliIo): Promise<number> {
     return EXIT.failure
   } finally {
     db.close()
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-function hostOf(server: string): string {
-  try {
-    return new URL(server).host.toLowerCase()
-  } catch {
-    return server.toLowerCase()
   }
 }

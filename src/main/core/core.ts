@@ -11,6 +11,7 @@ import { projectHandlers } from './handlers/projects'
 import { syncHandlers } from './handlers/sync'
 import { workerHandlers } from './handlers/workers'
 import type { SecretStore } from './secrets'
+import { StatusBoard } from './status'
 
 export interface Core {
   handlers: ApiHandlers
@@ -40,18 +41,21 @@ export function createCore(opts: {
   const events = new EventHub()
   const ctx = createContext({ db, secrets: opts.secrets, events, version: opts.version, log: opts.log, openExternal: opts.openExternal })
 
+  const status = new StatusBoard(events)
+
   const handlers: ApiHandlers = {
     ...projectHandlers(ctx),
     ...syncHandlers(ctx),
     ...workerHandlers(ctx),
     ...inviteHandlers(ctx),
-    ...appHandlers(ctx, opts.transport)
+    ...appHandlers(ctx, status, opts.transport)
   }
 
   return {
     handlers,
     events,
     async close() {
+      status.close()
       for (const controller of ctx.running.values()) controller.abort()
       await ctx.closeClients()
       db.close()

@@ -139,6 +139,27 @@ export function SessionProvider({
     setCoreNetwork((all) => ({ ...all, [event.projectId ?? '*']: event }))
   })
 
+  // A window opened mid-way (a reload, a second window) starts from what the core knows now.
+  useEffect(() => {
+    api.call('app.status', {}).then(
+      (status) => {
+        setCoreNetwork((all) => {
+          const next = { ...all }
+          for (const c of status.connectivity) next[c.projectId ?? '*'] ??= c
+          return next
+        })
+        for (const progress of status.syncs) {
+          patchSync(progress.projectId, (prev) =>
+            prev.progress ? prev : { ...prev, running: true, runId: progress.runId, progress }
+          )
+        }
+      },
+      () => {
+        // Not worth an error on screen: the next events fill the state in.
+      }
+    )
+  }, [api, patchSync])
+
   useEffect(() => {
     const up = () => setBrowserOnline(true)
     const down = () => setBrowserOnline(false)

@@ -2,14 +2,15 @@ import type { ApiHandlers } from '../../../shared/api'
 import { ApiError } from '../../../shared/api'
 import { listProjects } from '../../db/projects'
 import type { CoreContext } from '../context'
+import type { StatusBoard } from '../status'
 
-type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info'>
+type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.status'>
 
 /**
  * Only pages of a saved project's own HQ server open in the system browser: a link in worker data
  * cannot send the coordinator anywhere else.
  */
-export function appHandlers(ctx: CoreContext, transport: 'ipc' | 'loopback'): AppHandlers {
+export function appHandlers(ctx: CoreContext, status: StatusBoard, transport: 'ipc' | 'loopback'): AppHandlers {
   return {
     async 'app.openExternal'({ url }) {
       const target = new URL(url)
@@ -25,6 +26,9 @@ export function appHandlers(ctx: CoreContext, transport: 'ipc' | 'loopback'): Ap
     },
     async 'app.info'() {
       return { version: ctx.version, transport }
+    },
+    async 'app.status'() {
+      return status.snapshot()
     }
   }
 }

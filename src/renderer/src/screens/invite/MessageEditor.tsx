@@ -139,6 +139,11 @@ export function MessageEditor({
           >
             {context(value, ucs2.index, ucs2.char)}
           </button>
+          <span className="msg-ucs2-hint">
+            {' '}
+            — one such character makes each SMS hold {analysis.perSegment} characters instead of{' '}
+            {analysis.segments > 1 ? 153 : 160}. Replace it (and any like it) to send fewer SMS.
+          </span>
         </p>
       )}
       {(analysis.errors.length > 0 || analysis.warnings.length > 0) && (
