@@ -46,7 +46,9 @@ const server = await startLoopback({
   rendererDir: resolve(import.meta.dirname, '../out/renderer'),
   port: Number(values.port)
 })
-console.log(`HQ simulator: ${sim.url}  project ${sim.domain}  user ${sim.credentials.username}  key ${sim.credentials.apiKey}`)
+console.log(
+  `HQ simulator: ${sim.url}  project ${sim.domain}  user ${sim.credentials.username}  key ${sim.credentials.apiKey}`
+)
 console.log(`Roster:       ${server.appUrl}`)
 console.log('Ctrl+C stops both.')
 

@@ -42,17 +42,17 @@ export const apiContract = {
   'projects.save': call(ProjectInputSchema.extend({ id: ProjectId.optional() }).strict(), ProjectSchema),
   'projects.remove': call(ByProject, Ok),
   /** Tests saved credentials (projectId) or unsaved ones from the Connect form. */
-  'projects.test': call(
-    z.union([ByProject, ProjectInputSchema.strict()]),
-    ConnectionTestSchema
-  ),
+  'projects.test': call(z.union([ByProject, ProjectInputSchema.strict()]), ConnectionTestSchema),
 
   'sync.start': call(ByProject, z.object({ runId: z.number().int() })),
   'sync.cancel': call(ByProject, Ok),
   'sync.runs': call(ByProject, z.array(SyncRunSchema)),
 
   'workers.query': call(WorkerQuerySchema.strict(), WorkerPageSchema),
-  'workers.get': call(z.object({ projectId: ProjectId, id: z.string() }).strict(), WorkerDetailSchema.nullable()),
+  'workers.get': call(
+    z.object({ projectId: ProjectId, id: z.string() }).strict(),
+    WorkerDetailSchema.nullable()
+  ),
   'workers.facets': call(ByProject, FacetsSchema),
   'workers.exportCsv': call(
     WorkerFilterSchema.extend({ columns: z.array(z.string()).optional() }).strict(),
@@ -66,6 +66,7 @@ export const apiContract = {
     InviteLookupSchema
   ),
   'invite.create': call(BatchInputSchema, z.object({ batchId: z.number().int() })),
+  /** Starts sending. A batch that stopped part-way (offline, say) needs confirmOffline: the coordinator's go-ahead. */
   'invite.send': call(
     z.object({ batchId: z.number().int(), confirmOffline: z.boolean().optional() }).strict(),
     Ok
@@ -73,11 +74,13 @@ export const apiContract = {
   'invite.cancel': call(ByBatch, Ok),
   /** The coordinator's decision on numbers whose outcome is unknown. */
   'invite.resolveUnknown': call(
-    z.object({
-      batchId: z.number().int(),
-      numberIds: z.array(z.number().int()).min(1),
-      action: z.enum(['resend', 'mark-failed'])
-    }).strict(),
+    z
+      .object({
+        batchId: z.number().int(),
+        numberIds: z.array(z.number().int()).min(1),
+        action: z.enum(['resend', 'mark-failed'])
+      })
+      .strict(),
     Ok
   ),
   'invite.reinvite': call(
@@ -86,7 +89,13 @@ export const apiContract = {
   ),
   'invite.batches': call(ByProject, z.array(BatchSummarySchema)),
   'invite.batch': call(
-    z.object({ batchId: z.number().int(), status: NumberStatusSchema.optional(), registered: z.boolean().optional() }).strict(),
+    z
+      .object({
+        batchId: z.number().int(),
+        status: NumberStatusSchema.optional(),
+        registered: z.boolean().optional()
+      })
+      .strict(),
     z.object({ batch: BatchSummarySchema, numbers: z.array(BatchNumberSchema) })
   ),
   'invite.exportCsv': call(

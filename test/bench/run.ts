@@ -70,31 +70,59 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
 {
   const facets = workerFacets(db, project.id)
   const group = facets.groups[0]!
-  const region = facets.locations.find((l) => l.parentId !== null && facets.locations.some((c) => c.parentId === l.id))!
-  const worker = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.replace(/\D/g, '').startsWith('2547')))!
-  const localPhone = `0${worker.phone_numbers.find((p) => p.replace(/\D/g, '').startsWith('2547'))!.replace(/\D/g, '').slice(3, 9)}`
+  const region = facets.locations.find(
+    (l) => l.parentId !== null && facets.locations.some((c) => c.parentId === l.id)
+  )!
+  const worker = sim
+    .activeWorkers()
+    .find((w) => w.phone_numbers.some((p) => p.replace(/\D/g, '').startsWith('2547')))!
+  const localPhone = `0${worker.phone_numbers
+    .find((p) => p.replace(/\D/g, '').startsWith('2547'))!
+    .replace(/\D/g, '')
+    .slice(3, 9)}`
   const q = (extra: object) => () => queryWorkers(db, { projectId: project.id, limit: 200, ...extra })
   record('roster', 'first window of 200, sorted by name, with total count', ms(timeMedian(q({}))))
   record('roster', 'window at offset 90,000 (scrolled to the end)', ms(timeMedian(q({ offset: 90_000 }))))
   record('roster', 'sorted by location, descending', ms(timeMedian(q({ sort: 'location', dir: 'desc' }))))
   record('roster', 'search as you type: "a"', ms(timeMedian(q({ text: 'a' }))))
-  record('roster', `search a name: "${worker.first_name ?? 'amina'}"`, ms(timeMedian(q({ text: worker.first_name ?? 'amina' }))))
+  record(
+    'roster',
+    `search a name: "${worker.first_name ?? 'amina'}"`,
+    ms(timeMedian(q({ text: worker.first_name ?? 'amina' })))
+  )
   record('roster', `search a local-format phone: "${localPhone}"`, ms(timeMedian(q({ text: localPhone }))))
   record('roster', 'filter by group', ms(timeMedian(q({ groupId: group.id }))))
   record('roster', 'filter by location with its sub-locations', ms(timeMedian(q({ locationId: region.id }))))
-  record('roster', 'all + has phone + search "ma"', ms(timeMedian(q({ status: 'all', hasPhone: true, text: 'ma' }))))
-  record('roster', 'facets (group and location counts, custom fields)', ms(timeMedian(() => workerFacets(db, project.id), 5)))
+  record(
+    'roster',
+    'all + has phone + search "ma"',
+    ms(timeMedian(q({ status: 'all', hasPhone: true, text: 'ma' })))
+  )
+  record(
+    'roster',
+    'facets (group and location counts, custom fields)',
+    ms(timeMedian(() => workerFacets(db, project.id), 5))
+  )
 }
 
 // Validating an imported list: the work the import Web Worker does off the UI thread.
 {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
     row: i + 2,
-    phone: i % 50 === 0 ? '2.54712345678E+11' : i % 97 === 0 ? 'not a number' : `07${String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0')}`
+    phone:
+      i % 50 === 0
+        ? '2.54712345678E+11'
+        : i % 97 === 0
+          ? 'not a number'
+          : `07${String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0')}`
   }))
   const start = performance.now()
   const validated = validateRows(rows, { country: 'KE' })
-  record('import', `validate ${ROWS.toLocaleString('en')} rows (KE numbers, repairs, duplicates)`, ms(performance.now() - start))
+  record(
+    'import',
+    `validate ${ROWS.toLocaleString('en')} rows (KE numbers, repairs, duplicates)`,
+    ms(performance.now() - start)
+  )
   const errors = validated.filter((r) => r.status === 'error').length
   record('import', 'rows found with errors in that list', errors.toLocaleString('en'))
   const index = new ValidationIndex({ country: 'KE' })
@@ -103,7 +131,12 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
   record(
     'import',
     'edit one cell in a 100,000-row grid and revalidate',
-    ms(timeMedian(() => index.update({ row: 2 + (n++ % ROWS), phone: `0722${String(n).padStart(6, '0')}` }), 200))
+    ms(
+      timeMedian(
+        () => index.update({ row: 2 + (n++ % ROWS), phone: `0722${String(n).padStart(6, '0')}` }),
+        200
+      )
+    )
   )
 }
 
@@ -121,10 +154,18 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
     rows,
     reinvite: false
   })
-  record('invite', `write a batch of ${INVITATIONS.toLocaleString('en')} numbers to the outbox`, ms(performance.now() - start))
+  record(
+    'invite',
+    `write a batch of ${INVITATIONS.toLocaleString('en')} numbers to the outbox`,
+    ms(performance.now() - start)
+  )
   start = performance.now()
   const result = await sendBatch({ db, batchId, client })
-  record('invite', `send it in requests of 100 (${result.counts.success.toLocaleString('en')} accepted)`, ms(performance.now() - start))
+  record(
+    'invite',
+    `send it in requests of 100 (${result.counts.success.toLocaleString('en')} accepted)`,
+    ms(performance.now() - start)
+  )
 }
 
 clearInterval(sampler)

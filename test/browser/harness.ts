@@ -46,17 +46,24 @@ export interface App {
   close(): Promise<void>
 }
 
-export async function startApp(opts: {
-  users?: number
-  seed?: number
-  faults?: string
-  latencyMs?: number
-  viewport?: { width: number; height: number }
-} = {}): Promise<App> {
+export async function startApp(
+  opts: {
+    users?: number
+    seed?: number
+    faults?: string
+    latencyMs?: number
+    viewport?: { width: number; height: number }
+  } = {}
+): Promise<App> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` before the browser tests.')
   }
-  const sim = await startSim({ users: opts.users ?? 200, seed: opts.seed, faults: opts.faults, latencyMs: opts.latencyMs })
+  const sim = await startSim({
+    users: opts.users ?? 200,
+    seed: opts.seed,
+    faults: opts.faults,
+    latencyMs: opts.latencyMs
+  })
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-browser-'))
   const openedUrls: string[] = []
   const core = createCore({
@@ -69,7 +76,11 @@ export async function startApp(opts: {
     version: 'test',
     log: () => {}
   })
-  const server = await startLoopback({ handlers: core.handlers, events: core.events, rendererDir: RENDERER_DIR })
+  const server = await startLoopback({
+    handlers: core.handlers,
+    events: core.events,
+    rendererDir: RENDERER_DIR
+  })
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,

@@ -46,7 +46,10 @@ export function createContext(opts: {
       const record = project(projectId)
       const key = await opts.secrets.get(projectId)
       if (!key) {
-        throw new ApiError('no-key', `No API key is saved for ${record.domain}. Enter it on the Connect screen.`)
+        throw new ApiError(
+          'no-key',
+          `No API key is saved for ${record.domain}. Enter it on the Connect screen.`
+        )
       }
       const cached = clients.get(projectId)
       if (cached && cached.key === key) return cached.client
@@ -71,7 +74,8 @@ export function createContext(opts: {
       return client
     },
     noteConnectivity(projectId: string, error?: unknown): void {
-      const kind = error && typeof error === 'object' && 'kind' in error ? (error as { kind: string }).kind : null
+      const kind =
+        error && typeof error === 'object' && 'kind' in error ? (error as { kind: string }).kind : null
       const offline = kind === 'network' || kind === 'timeout'
       opts.events.emit('connectivity', {
         projectId,

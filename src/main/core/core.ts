@@ -36,10 +36,19 @@ export function createCore(opts: {
   // A send cut short by a crash or kill: its in-flight requests become "unknown", never re-sent silently.
   const recovery = recoverOnStartup(db)
   if (recovery.unknownNumbers > 0) {
-    opts.log(`recovered an interrupted send: ${recovery.unknownNumbers} numbers need the coordinator's decision`)
+    opts.log(
+      `recovered an interrupted send: ${recovery.unknownNumbers} numbers need the coordinator's decision`
+    )
   }
   const events = new EventHub()
-  const ctx = createContext({ db, secrets: opts.secrets, events, version: opts.version, log: opts.log, openExternal: opts.openExternal })
+  const ctx = createContext({
+    db,
+    secrets: opts.secrets,
+    events,
+    version: opts.version,
+    log: opts.log,
+    openExternal: opts.openExternal
+  })
 
   const status = new StatusBoard(events)
 

@@ -31,12 +31,21 @@ describe('dispatch', () => {
   it('passes a valid payload to the handler with defaults filled in', async () => {
     const result = await dispatch(handlers, 'workers.query', { projectId: 'p1', text: 'amina' })
     expect(result).toEqual({ ok: true, result: { total: 0, offset: 0, rows: [] } })
-    expect(seen.at(-1)).toMatchObject({ projectId: 'p1', text: 'amina', status: 'active', sort: 'name', limit: 100 })
+    expect(seen.at(-1)).toMatchObject({
+      projectId: 'p1',
+      text: 'amina',
+      status: 'active',
+      sort: 'name',
+      limit: 100
+    })
   })
 
   it('rejects an unknown call by name', async () => {
     const result = await dispatch(handlers, 'fs.readFile', { path: '/etc/passwd' })
-    expect(result).toEqual({ ok: false, error: { code: 'unknown-method', message: 'There is no call named "fs.readFile".' } })
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'unknown-method', message: 'There is no call named "fs.readFile".' }
+    })
   })
 
   it('rejects a payload of the wrong type naming the field', async () => {

@@ -41,7 +41,11 @@ export async function dispatch(
   }
 }
 
-export function toErrorShape(error: unknown, method: ApiMethod | string, log: (m: string) => void): ApiErrorShape {
+export function toErrorShape(
+  error: unknown,
+  method: ApiMethod | string,
+  log: (m: string) => void
+): ApiErrorShape {
   if (error instanceof ApiError) return { code: error.code, message: error.message }
   if (error instanceof z.ZodError) return { code: 'invalid-input', message: describeZodError(error) }
   if (error && typeof error === 'object' && 'kind' in error && error instanceof Error) {

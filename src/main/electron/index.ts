@@ -45,7 +45,9 @@ if (!app.requestSingleInstanceLock()) {
 
     protocol.handle('app', async (request) => {
       const { pathname } = new URL(request.url)
-      const file = normalize(join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)))
+      const file = normalize(
+        join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname))
+      )
       if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
       const response = await net.fetch(pathToFileURL(file).toString())
       const headers = new Headers(response.headers)

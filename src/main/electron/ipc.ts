@@ -19,7 +19,13 @@ export function bindIpc(opts: {
   ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, payload: unknown) => {
     const win = opts.window()
     const frame = event.senderFrame
-    if (!win || event.sender !== win.webContents || !frame || frame.parent !== null || !opts.isTrustedUrl(frame.url)) {
+    if (
+      !win ||
+      event.sender !== win.webContents ||
+      !frame ||
+      frame.parent !== null ||
+      !opts.isTrustedUrl(frame.url)
+    ) {
       opts.log(`refused an IPC call from ${frame?.url ?? 'an unknown frame'}`)
       return { ok: false, error: { code: 'forbidden', message: 'This window may not call Roster.' } }
     }

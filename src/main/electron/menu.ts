@@ -11,7 +11,9 @@ export function installMenu(opts: { dev: boolean }): void {
       label: 'View',
       // No reload outside development: Ctrl+R would throw away an unsaved import grid.
       submenu: [
-        ...(opts.dev ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }] : []),
+        ...(opts.dev
+          ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }]
+          : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

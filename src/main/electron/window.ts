@@ -60,7 +60,8 @@ export function createMainWindow(opts: {
 
 function readState(file: string): WindowState {
   try {
-    if (existsSync(file)) return { ...DEFAULT_STATE, ...(JSON.parse(readFileSync(file, 'utf8')) as WindowState) }
+    if (existsSync(file))
+      return { ...DEFAULT_STATE, ...(JSON.parse(readFileSync(file, 'utf8')) as WindowState) }
   } catch {
     // A damaged state file only costs the remembered position.
   }
@@ -71,7 +72,9 @@ function readState(file: string): WindowState {
 function visible(state: WindowState): WindowState {
   if (state.x === undefined || state.y === undefined) return state
   const onScreen = screen.getAllDisplays().some(({ workArea: a }) => {
-    return state.x! >= a.x - 50 && state.y! >= a.y - 50 && state.x! < a.x + a.width && state.y! < a.y + a.height
+    return (
+      state.x! >= a.x - 50 && state.y! >= a.y - 50 && state.x! < a.x + a.width && state.y! < a.y + a.height
+    )
   })
   return onScreen ? state : { ...state, x: undefined, y: undefined }
 }

@@ -75,12 +75,16 @@ describe('the loopback transport', () => {
 
   it('streams core events to a client holding the token', async () => {
     const controller = new AbortController()
-    const response = await fetch(`${server.url}/api/events?token=${server.token}`, { signal: controller.signal })
+    const response = await fetch(`${server.url}/api/events?token=${server.token}`, {
+      signal: controller.signal
+    })
     const reader = response.body!.getReader()
     await reader.read() // the ": connected" comment
     events.emit('connectivity', { projectId: null, state: 'offline', until: null, message: 'no network' })
     const { value } = await reader.read()
-    expect(new TextDecoder().decode(value)).toContain('event: connectivity\ndata: {"projectId":null,"state":"offline"')
+    expect(new TextDecoder().decode(value)).toContain(
+      'event: connectivity\ndata: {"projectId":null,"state":"offline"'
+    )
     controller.abort()
   })
 })

@@ -83,7 +83,12 @@ export async function startLoopback(opts: {
           error: { code: 'invalid-input', message: 'The request body is not JSON.' }
         })
       }
-      const result = await dispatch(opts.handlers, decodeURIComponent(url.pathname.slice(5)), payload, opts.log)
+      const result = await dispatch(
+        opts.handlers,
+        decodeURIComponent(url.pathname.slice(5)),
+        payload,
+        opts.log
+      )
       return sendJson(res, 200, result)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only')

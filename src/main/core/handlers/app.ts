@@ -10,7 +10,11 @@ type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.stat
  * Only pages of a saved project's own HQ server open in the system browser: a link in worker data
  * cannot send the coordinator anywhere else.
  */
-export function appHandlers(ctx: CoreContext, status: StatusBoard, transport: 'ipc' | 'loopback'): AppHandlers {
+export function appHandlers(
+  ctx: CoreContext,
+  status: StatusBoard,
+  transport: 'ipc' | 'loopback'
+): AppHandlers {
   return {
     async 'app.openExternal'({ url }) {
       const target = new URL(url)

@@ -1,4 +1,4 @@
-import type { ApiHandlers } from '../../../shared/api'
+import { ApiError, type ApiHandlers } from '../../../shared/api'
 import {
   batchProgress,
   batchSummary,
@@ -48,7 +48,9 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
       .then(
         () => ctx.noteConnectivity(projectId),
         (error: unknown) => {
-          ctx.log(`sending batch ${batchId} failed: ${error instanceof Error ? error.message : String(error)}`)
+          ctx.log(
+            `sending batch ${batchId} failed: ${error instanceof Error ? error.message : String(error)}`
+          )
           ctx.noteConnectivity(projectId, error)
         }
       )
@@ -67,7 +69,14 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
       ctx.project(input.projectId)
       return { batchId: createBatch(ctx.db, input) }
     },
-    async 'invite.send'({ batchId }) {
+    async 'invite.send'({ batchId, confirmOffline }) {
+      // A batch that stopped (HQ unreachable, a setting to fix) resumes only on the coordinator's word.
+      if (batchSummary(ctx.db, batchId).state === 'stopped' && !confirmOffline) {
+        throw new ApiError(
+          'confirm-needed',
+          'This batch stopped before all its numbers were sent. Confirm to send the rest.'
+        )
+      }
       await startSending(batchId)
       return { ok: true as const }
     },

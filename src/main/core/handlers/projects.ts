@@ -12,9 +12,14 @@ import {
 } from '../../db/projects'
 import type { CoreContext } from '../context'
 
-type ProjectHandlers = Pick<ApiHandlers, 'projects.list' | 'projects.save' | 'projects.remove' | 'projects.test'>
+type ProjectHandlers = Pick<
+  ApiHandlers,
+  'projects.list' | 'projects.save' | 'projects.remove' | 'projects.test'
+>
 
-export function projectHandlers(ctx: CoreContext & { forgetClient(id: string): Promise<void> }): ProjectHandlers {
+export function projectHandlers(
+  ctx: CoreContext & { forgetClient(id: string): Promise<void> }
+): ProjectHandlers {
   const view = async (id: string) => {
     const record = ctx.project(id)
     return projectView(ctx.db, record, (await ctx.secrets.get(id)) !== null)
@@ -26,7 +31,11 @@ export function projectHandlers(ctx: CoreContext & { forgetClient(id: string): P
     },
 
     async 'projects.save'(input) {
-      const identity = { server: normaliseServer(input.server), domain: input.domain, username: input.username }
+      const identity = {
+        server: normaliseServer(input.server),
+        domain: input.domain,
+        username: input.username
+      }
       let id = input.id
       if (id) {
         const current = ctx.project(id)
@@ -44,8 +53,10 @@ export function projectHandlers(ctx: CoreContext & { forgetClient(id: string): P
       } else {
         const existing = findProject(ctx.db, identity)
         id = existing
-          ? updateProject(ctx.db, existing.id, { label: input.label, defaultCountry: input.defaultCountry }).id
-          : createProject(ctx.db, { ...identity, label: input.label, defaultCountry: input.defaultCountry }).id
+          ? updateProject(ctx.db, existing.id, { label: input.label, defaultCountry: input.defaultCountry })
+              .id
+          : createProject(ctx.db, { ...identity, label: input.label, defaultCountry: input.defaultCountry })
+              .id
       }
       if (input.apiKey) {
         await ctx.secrets.set(id, input.apiKey)

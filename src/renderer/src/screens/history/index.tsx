@@ -153,7 +153,7 @@ export function HistoryScreen({ project }: { project: Project }) {
     if (ids.length === 0) return
     void act('Could not record your decision', async () => {
       await api.call('invite.resolveUnknown', { batchId: selected.id, numberIds: ids, action })
-      if (action === 'resend') await api.call('invite.send', { batchId: selected.id })
+      if (action === 'resend') await api.call('invite.send', { batchId: selected.id, confirmOffline: true })
       return action === 'resend'
         ? `Sending ${plural(ids.length, 'number')} again.`
         : `${plural(ids.length, 'number')} marked as failed.`

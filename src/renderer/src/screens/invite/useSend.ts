@@ -192,7 +192,7 @@ export function useSend(
       setError(null)
       try {
         await api.call('invite.resolveUnknown', { batchId, numberIds, action })
-        if (action === 'resend') await start(batchId)
+        if (action === 'resend') await start(batchId, true)
         else await refresh(batchId)
       } catch (e) {
         setError(message(e))
