@@ -1,10 +1,9 @@
 import { defaultDbPath } from '../paths'
-import { openDatabase } from '../db/open'
-import { listProjects } from '../db/projects'
 import { validationLookup } from '../invite'
 import { runHistory, HISTORY_USAGE } from './history'
 import { runInvite, INVITE_USAGE } from './invite'
 import { EXIT, processIo, type CliIo } from './io'
+import { openRosterDb, resolveProject } from './project'
 import { runSync, SYNC_USAGE } from './sync'
 import { runValidate, VALIDATE_USAGE, type ValidateLookup } from './validate'
 import { runWorkers, WORKERS_USAGE } from './workers'
@@ -48,15 +47,12 @@ export async function dispatchCli(args: string[], io: CliIo = processIo(defaultD
 
 /** Registered and invited numbers of the project --domain names (or the only one saved). */
 function openValidationLookup(options: { db?: string; domain?: string }, io: CliIo): ValidateLookup {
-  const db = openDatabase(options.db ?? io.defaultDbPath)
-  const projects = listProjects(db).filter((p) => !options.domain || p.domain === options.domain)
-  if (projects.length !== 1) {
-    const saved = listProjects(db).map((p) => p.domain)
-    throw new Error(
-      projects.length === 0
-        ? `no saved project${options.domain ? ` '${options.domain}'` : ''} (saved: ${saved.join(', ') || 'none'})`
-        : `several projects are saved; choose one with --domain: ${saved.join(', ')}`
-    )
+  const { db, path } = openRosterDb(options.db, io, { mustExist: true })
+  try {
+    const project = resolveProject(db, { domain: options.domain }, { dbPath: path })
+    return { ...validationLookup(db, project.id), close: () => db.close() }
+  } catch (error) {
+    db.close()
+    throw error
   }
-  return validationLookup(db, projects[0]!.id)
 }

@@ -4,10 +4,11 @@
  */
 import { parseArgs } from 'node:util'
 import type { BatchSummary } from '../../shared/invite'
-import { openDatabase, type Db } from '../db/open'
+import type { Db } from '../db/open'
 import { listProjects, type ProjectRecord } from '../db/projects'
 import { listBatches, recoverOnStartup } from '../invite'
-import type { CliIo } from './io'
+import { messageOf, type CliIo } from './io'
+import { matchProjects, openRosterDb } from './project'
 
 export const HISTORY_USAGE = 'usage: roster history [--domain D] [--json] [--db PATH]'
 
@@ -52,10 +53,11 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
 
   let db: Db | undefined
   try {
-    db = openDatabase(values.db ?? io.defaultDbPath)
+    ;({ db } = openRosterDb(values.db, io))
     // A send killed earlier shows as unknown here rather than as forever "sending".
     recoverOnStartup(db)
-    const projects = listProjects(db).filter((p) => values.domain === undefined || p.domain === values.domain)
+    // Every project's batches, or those of the projects --domain names.
+    const projects = matchProjects(listProjects(db), { domain: values.domain })
     if (values.domain !== undefined && projects.length === 0) {
       io.stderr(`roster history: no saved project named "${values.domain}"\n`)
       return 1
@@ -77,7 +79,7 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
     }
     return 0
   } catch (error) {
-    io.stderr(`roster history: ${error instanceof Error ? error.message : String(error)}\n`)
+    io.stderr(`roster history: ${messageOf(error)}\n`)
     return 1
   } finally {
     db?.close()

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { openDatabase } from '../db/open'
+import { createProject } from '../db/projects'
 import { getBatch, listBatches } from '../invite'
 import { kenyanNumbers } from '../invite/testing'
 import { runHistory, type HistoryJsonRow } from './history'
@@ -89,6 +90,84 @@ describe('roster invite', () => {
     expect(fresh.every((n) => sim.invitations.has(n.slice(1)))).toBe(true)
     // The key never lands in the output.
     expect(stdout + stderr).not.toContain(sim.credentials.apiKey)
+  })
+
+  it('sends the file’s other columns as each number’s custom user data', async () => {
+    const [a, b] = kenyanNumbers(2, 61_000_000)
+    const file = join(dir, 'teams.csv')
+    writeFileSync(
+      file,
+      [
+        'Name,Phone,Village,Numéro d’équipe,commcare_location_id,Notes',
+        `Amina Wanjiru,${a},Kisumu,7,loc-1,`,
+        `Brian Otieno,${b},,12,loc-2,`
+      ].join('\n') + '\n'
+    )
+    const { code, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--json'
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    // Keys as the import screen makes them; HQ's own commcare_* keys and empty columns are left out.
+    expect(sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
+      name: 'Amina Wanjiru',
+      village: 'Kisumu',
+      numero_d_equipe: '7'
+    })
+    expect(sim.invitations.get(b!.slice(1))!.customUserData).toEqual({
+      name: 'Brian Otieno',
+      numero_d_equipe: '12'
+    })
+  })
+
+  it('keeps the guessed phone column as custom user data when --column picks another', async () => {
+    const [work, home] = kenyanNumbers(2, 62_000_000)
+    const file = join(dir, 'two.csv')
+    writeFileSync(file, `Phone,Home phone\n${work},${home}\n`)
+    const { code } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--column',
+      'Home phone',
+      '--yes'
+    ])
+    expect(code).toBe(0)
+    expect([...sim.invitations.keys()]).toEqual([home!.slice(1)])
+    expect(sim.invitations.get(home!.slice(1))!.customUserData).toEqual({ phone: work })
+  })
+
+  it('is a usage error to name an unknown country or an ambiguous project', async () => {
+    const file = csv('list.csv', kenyanNumbers(1))
+    const key = ['--api-key', sim.credentials.apiKey, '--yes']
+    const country = await run(runInvite, [file, ...connection(), ...key, '--country', 'XX'])
+    expect(country.code).toBe(2)
+    expect(country.stderr.split('\n')[0]).toBe(
+      'roster invite: unknown country "XX"; use a two-letter code such as KE'
+    )
+
+    const noProject = await run(runInvite, [file, '--app-id', 'app', ...key])
+    expect(noProject.code).toBe(2)
+    expect(noProject.stderr.split('\n')[0]).toBe(
+      'roster invite: no project is saved yet: name it with --server, --domain and --username'
+    )
+
+    // Two projects saved: invite needs to be told which.
+    expect((await run(runInvite, [file, ...connection(), ...key])).code).toBe(0)
+    const db = openDatabase(dbPath)
+    createProject(db, { server: sim.url, domain: 'other-project', username: 'me@example.org' })
+    db.close()
+    const ambiguous = await run(runInvite, [file, '--app-id', 'app', ...key])
+    expect(ambiguous.code).toBe(2)
+    expect(ambiguous.stderr.split('\n')[0]).toBe(
+      'roster invite: the database holds several projects; choose one with --domain: demo-project, other-project'
+    )
   })
 
   it('refuses to send without --yes when it cannot ask', async () => {

@@ -5,10 +5,11 @@
  */
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
-import { normalisePhone } from '../../shared/phone'
+import { invitableRows, isNonMobile, type ValidatedRow } from '../../shared/import'
+import { toCountryCode, type CountryCode } from '../../shared/phone'
 import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
-import { openDatabase, type Db } from '../db/open'
-import { ensureProject, listProjects, normaliseServer, type ProjectRecord } from '../db/projects'
+import type { Db } from '../db/open'
+import type { ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { isHqError } from '../hq/errors'
 import {
@@ -20,14 +21,16 @@ import {
   sendBatch,
   validationLookup
 } from '../invite'
-import type { CliIo } from './io'
-import { runValidate, type ValidateJsonRow } from './validate'
+import { Failure, messageOf, UsageError, type CliIo } from './io'
+import { openRosterDb, resolveProject } from './project'
+import { checkFile } from './validate'
 
 export const INVITE_USAGE =
   'usage: roster invite FILE --app-id ID [--country CC] [--android-only] [--require-email] [--message TEXT]\n' +
   '         [--server URL --domain D --username U] [--api-key K] [--skip-errors] [--reinvite] [--yes] [--json]\n' +
   '         [--db PATH] [--sheet NAME] [--column NAME]\n' +
-  '       The API key can also come from ROSTER_API_KEY.'
+  "       The API key can also come from ROSTER_API_KEY. The file's other titled columns are sent as\n" +
+  "       custom user data, keyed by their titles (Numéro d'équipe -> numero_d_equipe)."
 
 /** What `invite` needs beyond the common CLI io: a way to ask, replaceable in tests. */
 export type InviteIo = CliIo & { confirm?: (question: string) => Promise<boolean> }
@@ -42,15 +45,10 @@ export interface InviteJson {
   unknown: string[]
 }
 
-class Usage extends Error {}
-class Failure extends Error {}
-
-const DEFAULT_SERVER = 'https://www.commcarehq.org'
-
 interface InviteArgs {
   file: string
   appId?: string
-  country?: string
+  country?: CountryCode
   androidOnly: boolean
   requireEmail: boolean
   message?: string
@@ -94,15 +92,19 @@ function parse(args: string[]): InviteArgs {
       }
     })
   } catch (error) {
-    throw new Usage((error as Error).message)
+    throw new UsageError((error as Error).message)
   }
   const { values: v, positionals } = parsed
-  if (positionals.length === 0) throw new Usage('name the file with the phone numbers')
-  if (positionals.length > 1) throw new Usage(`one file at a time (got ${positionals.length})`)
+  if (positionals.length === 0) throw new UsageError('name the file with the phone numbers')
+  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.length})`)
+  const country = toCountryCode(v.country)
+  if (v.country !== undefined && country === undefined) {
+    throw new UsageError(`unknown country "${v.country}"; use a two-letter code such as KE`)
+  }
   return {
     file: positionals[0]!,
     ...(v['app-id'] !== undefined ? { appId: v['app-id'] } : {}),
-    ...(v.country !== undefined ? { country: v.country } : {}),
+    ...(country !== undefined ? { country } : {}),
     androidOnly: v['android-only'] ?? false,
     requireEmail: v['require-email'] ?? false,
     ...(v.message !== undefined ? { message: v.message } : {}),
@@ -130,17 +132,19 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
   try {
     const options = parse(args)
     const apiKey = (options.apiKey ?? io.env.ROSTER_API_KEY ?? '').trim()
-    if (!apiKey) throw new Usage('give the API key with --api-key or the ROSTER_API_KEY environment variable')
-    if (!options.yes && !io.isTTY) throw new Usage('add --yes to send without asking')
+    if (!apiKey)
+      throw new UsageError('give the API key with --api-key or the ROSTER_API_KEY environment variable')
+    if (!options.yes && !io.isTTY) throw new UsageError('add --yes to send without asking')
 
-    db = openDatabase(options.db ?? io.defaultDbPath)
+    const opened = openRosterDb(options.db, io)
+    db = opened.db
     recoverOnStartup(db)
-    const project = resolveProject(db, options)
+    const project = resolveProject(db, options, { dbPath: opened.path, create: true })
     const appId = options.appId ?? project.appId ?? undefined
-    if (!appId) throw new Usage('choose the app to invite people to with --app-id')
+    if (!appId) throw new UsageError('choose the app to invite people to with --app-id')
 
     const message = checkMessage(options, project, io)
-    const rows = await checkFile(db, project, options, io)
+    const rows = await rowsToInvite(db, project, options, io)
     try {
       client = createHqClient({
         server: project.server,
@@ -149,7 +153,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
         apiKey
       })
     } catch (error) {
-      throw new Failure(error instanceof Error ? error.message : String(error))
+      throw new Failure(messageOf(error))
     }
 
     if (!options.yes) {
@@ -198,7 +202,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     if (result.error) io.stderr(`roster invite: ${result.error}\n`)
     return 1
   } catch (error) {
-    if (error instanceof Usage) {
+    if (error instanceof UsageError) {
       io.stderr(`roster invite: ${error.message}\n${INVITE_USAGE}\n`)
       return 2
     }
@@ -217,38 +221,6 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
   }
 }
 
-/** The saved project these options name, added on first use when server/domain/username are given. */
-function resolveProject(db: Db, options: InviteArgs): ProjectRecord {
-  const all = listProjects(db)
-  const server = options.server ? normaliseServer(options.server) : undefined
-  const matches = all.filter(
-    (p) =>
-      (options.domain === undefined || p.domain === options.domain) &&
-      (server === undefined || p.server === server) &&
-      (options.username === undefined || p.username === options.username)
-  )
-  if (matches.length === 1) return matches[0]!
-  if (matches.length === 0 && options.domain !== undefined && options.username !== undefined) {
-    return ensureProject(db, {
-      server: server ?? DEFAULT_SERVER,
-      domain: options.domain,
-      username: options.username
-    }).project
-  }
-  if (matches.length === 0) {
-    throw new Usage(
-      all.length === 0
-        ? 'no project is saved yet: name it with --server, --domain and --username'
-        : `no saved project matches; saved: ${all.map((p) => `${p.domain} (${p.username} on ${p.server})`).join(', ')}`
-    )
-  }
-  throw new Usage(
-    `several saved projects match; choose one with --domain, --server or --username: ${matches
-      .map((p) => `${p.domain} (${p.username} on ${p.server})`)
-      .join(', ')}`
-  )
-}
-
 /** HQ's message rules; a message HQ would fail on is a usage error, doubts are warnings. */
 function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): string | null {
   if (options.message === undefined || options.message.trim() === '') return null
@@ -259,7 +231,7 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
     registrationUrl: url
   })
   if (analysis.errors.length > 0)
-    throw new Usage(`--message: ${analysis.errors.map((e) => e.message).join(' ')}`)
+    throw new UsageError(`--message: ${analysis.errors.map((e) => e.message).join(' ')}`)
   for (const w of analysis.warnings) io.stderr(`warning: ${w.message}\n`)
   if (!options.json && io.isTTY) {
     io.stderr(
@@ -272,42 +244,27 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
 }
 
 /**
- * Validates the file with `roster validate` itself, so both commands agree row for row. With
- * --reinvite, earlier invitations are not looked up: inviting them again is the point.
+ * Reads and checks the file exactly as `roster validate` does, and returns the rows to send with
+ * their other columns as custom user data. With --reinvite, earlier invitations are not looked
+ * up: inviting them again is the point.
  */
-async function checkFile(
+async function rowsToInvite(
   db: Db,
   project: ProjectRecord,
   options: InviteArgs,
   io: CliIo
 ): Promise<{ row: number; e164: string; customUserData: Record<string, string> }[]> {
   const lookup = validationLookup(db, project.id)
-  let out = ''
-  let err = ''
-  const code = await runValidate(
-    [
-      options.file,
-      '--json',
-      ...(options.country !== undefined ? ['--country', options.country] : []),
-      ...(options.sheet !== undefined ? ['--sheet', options.sheet] : []),
-      ...(options.column !== undefined ? ['--column', options.column] : [])
-    ],
-    {
-      stdout: (s) => (out += s),
-      stderr: (s) => (err += s),
-      lookup: options.reinvite
+  const { rows: results } = await checkFile(options, {
+    lookup: () =>
+      options.reinvite
         ? { findWorkerByDigits: lookup.findWorkerByDigits, findInvitationByDigits: () => undefined }
-        : lookup
-    }
-  )
-  const messages = err.replace(/^roster validate: /gm, '').replace(/^usage: roster validate.*\n?/gm, '')
-  if (code === 2) throw new Usage(messages.trim())
-  if (out.trim() === '') throw new Failure(messages.trim() || `cannot read ${options.file}`)
-  if (messages.trim()) io.stderr(messages)
+        : lookup,
+    warn: (line) => io.stderr(`${line}\n`)
+  })
 
-  const results = JSON.parse(out) as ValidateJsonRow[]
-  const problems = results.filter((r) => r.status === 'error' || (r.e164 !== null && nonMobile(r.e164)))
-  const describeRow = (r: ValidateJsonRow): string =>
+  const problems = results.filter((r) => r.status === 'error' || (r.e164 !== null && isNonMobile(r)))
+  const describeRow = (r: ValidatedRow): string =>
     `row ${r.row}: ${r.input} — ${r.status === 'error' ? r.message : 'not a mobile number, so it cannot receive SMS'}`
   if (problems.length > 0 && !options.skipErrors) {
     const shown = problems.slice(0, 10).map(describeRow).join('\n')
@@ -321,17 +278,13 @@ async function checkFile(
     io.stderr(`Skipping ${problems.length} row${problems.length === 1 ? '' : 's'} with problems.\n`)
   }
   const skip = new Set(problems.map((r) => r.row))
-  const rows = results
-    .filter((r) => !skip.has(r.row) && r.e164 !== null)
-    .map((r) => ({ row: r.row, e164: r.e164!, customUserData: {} }))
+  // Numbers invited before stay in: createBatch refuses them and the error says to add --reinvite.
+  const rows = invitableRows(
+    results.filter((r) => !skip.has(r.row)),
+    { nonMobile: true, reinvite: true }
+  )
   if (rows.length === 0) throw new Failure('there is no number to invite in the file')
   return rows
-}
-
-/** A valid number of a type that certainly cannot take SMS (landline, toll-free...). */
-function nonMobile(e164: string): boolean {
-  const phone = normalisePhone(e164)
-  return phone.ok && phone.type !== undefined && !phone.isMobile
 }
 
 async function ask(io: InviteIo, question: string): Promise<boolean> {

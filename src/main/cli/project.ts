@@ -82,24 +82,31 @@ export function resolveProject(
     }).project
   }
   if (all.length === 0) {
-    if (options.create) throw new UsageError('no project is saved yet: name it with --server, --domain and --username')
+    if (options.create)
+      throw new UsageError('no project is saved yet: name it with --server, --domain and --username')
     throw new Failure(`no project has been synced into ${options.dbPath} yet; run roster sync first`)
   }
   if (matches.length === 0) {
     const onlyDomain = !choice.server?.trim() && !username
-    const saved = onlyDomain ? domainsOf(all) : all.map(describeProject).join(', ')
+    const saved = onlyDomain ? domainsOf(all) : describeAll(all, ', ')
     throw new UsageError(`no project ${describeChoice(choice)} in the database; it has: ${saved}`)
   }
   if (!domain) {
-    throw new UsageError(`the database holds several projects; choose one with --domain: ${domainsOf(matches)}`)
+    throw new UsageError(
+      `the database holds several projects; choose one with --domain: ${domainsOf(matches)}`
+    )
   }
   throw new UsageError(
-    `'${domain}' is saved more than once; add --server or --username: ${matches.map(describeProject).join('; ')}`
+    `'${domain}' is saved more than once; add --server or --username: ${describeAll(matches, '; ')}`
   )
 }
 
 export function describeProject(p: ProjectRecord): string {
   return `${p.domain} (${p.username} on ${p.server})`
+}
+
+function describeAll(projects: readonly ProjectRecord[], separator: string): string {
+  return projects.map(describeProject).sort().join(separator)
 }
 
 function domainsOf(projects: readonly ProjectRecord[]): string {

@@ -4,13 +4,14 @@
  * on stderr says why), 2 usage.
  */
 import { parseArgs } from 'node:util'
-import { ProjectInputSchema, SERVER_PRESETS, type SyncProgress, type SyncRun } from '../../shared/domain'
+import { ProjectInputSchema, type SyncProgress, type SyncRun } from '../../shared/domain'
 import { toCountryCode } from '../../shared/phone'
-import { openDatabase, type Db } from '../db/open'
+import type { Db } from '../db/open'
 import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { syncProject } from '../sync'
-import { EXIT, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
+import { openRosterDb, serverUrl } from './project'
 
 export const SYNC_USAGE =
   'usage: roster sync --server URL --domain D --username U [--api-key K] [--country CC] [--db PATH] [--json]'
@@ -65,7 +66,7 @@ function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
   if (values.help) return 'help'
   const missing = (['server', 'domain', 'username'] as const).filter((name) => !values[name]?.trim())
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`)
-  const server = presetOrUrl(values.server!)
+  const server = serverUrl(values.server!)
   const checked = ProjectInputSchema.safeParse({ server, domain: values.domain, username: values.username })
   if (!checked.success) throw new UsageError(checked.error.issues[0]!.message)
   const apiKey = (values['api-key'] ?? io.env.ROSTER_API_KEY ?? '').trim()
@@ -84,11 +85,6 @@ function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
   }
 }
 
-function presetOrUrl(server: string): string {
-  const preset = (SERVER_PRESETS as Record<string, string>)[server.trim().toLowerCase()]
-  return preset ?? server.trim()
-}
-
 export async function runSync(args: string[], io: CliIo): Promise<number> {
   let options: SyncArgs | 'help'
   try {
@@ -105,9 +101,10 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
 
   let db: Db
   try {
-    db = openDatabase(options.db)
+    ;({ db } = openRosterDb(options.db, io))
   } catch (error) {
-    io.stderr(`roster sync: cannot open the database ${options.db}: ${messageOf(error)}\n`)
+    if (!(error instanceof Failure)) throw error
+    io.stderr(`roster sync: ${error.message}\n`)
     return EXIT.failure
   }
   let client: HqClient | undefined
@@ -181,10 +178,6 @@ function summaryText(domain: string, run: SyncRun): string {
     `${count(run.groups)} groups, ${count(run.locations)} locations; ` +
     `${count(run.added)} added, ${count(run.updated)} updated, ${count(run.removed)} removed (${seconds} s).`
   )
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 const PHASE_WORDS: Record<SyncProgress['phase'], string> = {

@@ -10,9 +10,12 @@ import {
   defaultMapping,
   foldHeader,
   importRows,
+  isReservedKey,
   openWorkbook,
   parseDelimited,
+  slugifyKey,
   validateRows,
+  type ColumnMapping,
   type ParsedTable,
   type PriorInvitation,
   type RegisteredWorker,
@@ -21,11 +24,14 @@ import {
   type ValidationContext
 } from '../../shared/import'
 import { repairInput, toCountryCode, type CountryCode } from '../../shared/phone'
+import { Failure, messageOf, UsageError } from './io'
 
 /** What the database layer provides: numbers already registered or invited in the project. */
 export interface ValidateLookup {
   findWorkerByDigits(digits: string): RegisteredWorker | undefined
   findInvitationByDigits(digits: string): PriorInvitation | undefined
+  /** Releases the database behind the lookups, when the command opened one for them. */
+  close?(): void
 }
 
 export interface ValidateIo {
@@ -37,14 +43,10 @@ export interface ValidateIo {
   openLookup?: (options: { db?: string; domain?: string }) => ValidateLookup | Promise<ValidateLookup>
 }
 
-export interface ValidateOptions {
-  file: string
-  country?: CountryCode
+export interface ValidateOptions extends FileCheck {
   domain?: string
   db?: string
   json: boolean
-  sheet?: string
-  column?: string
 }
 
 export const VALIDATE_USAGE =
@@ -59,8 +61,23 @@ export interface ValidateJsonRow {
   message: string
 }
 
-class UsageError extends Error {}
-class FileError extends Error {}
+/** Which file to read and how: the options `validate` and `invite` share. */
+export interface FileCheck {
+  file: string
+  country?: CountryCode | undefined
+  sheet?: string | undefined
+  column?: string | undefined
+}
+
+/** A file read and checked: every data row with its status, E.164 number and other columns. */
+export interface CheckedFile {
+  /** The file's name, as messages show it. */
+  name: string
+  table: ParsedTable
+  mapping: ColumnMapping
+  /** One per data row; `fields` holds the row's other columns under their custom_user_data keys. */
+  rows: ValidatedRow[]
+}
 
 export function parseValidateArgs(
   args: string[]
@@ -111,44 +128,66 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
     return 2
   }
   const options = parsed.options
+  let opened: Partial<ValidateLookup> | undefined
   try {
-    return await validateFile(options, io)
+    const checked = await checkFile(options, {
+      lookup: async () => (opened = await openLookup(options, io)),
+      warn: (line) => io.stderr(`${line}\n`)
+    })
+    print(checked, options, io)
+    return checked.rows.some((r) => r.status === 'error') ? 1 : 0
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`roster validate: ${e.message}\n`)
       return 2
     }
-    if (e instanceof FileError) {
+    if (e instanceof Failure) {
       io.stderr(`${e.message}\n`)
       return 1
     }
     throw e
+  } finally {
+    opened?.close?.()
   }
 }
 
-async function validateFile(options: ValidateOptions, io: ValidateIo): Promise<number> {
-  const name = basename(options.file)
-  const bytes = await readBytes(options.file)
-  const table = readTable(bytes, options, name)
+/**
+ * Reads a phone list (CSV, TSV, text or spreadsheet) and validates every row the way the Invite
+ * screen does. Throws UsageError for what the options got wrong (exit 2) and Failure for a file
+ * that cannot be used (exit 1). `warn` gets the rows the parser had to skip or repair; `lookup`
+ * is asked for registered and invited numbers only once the file has been read.
+ */
+export async function checkFile(
+  check: FileCheck,
+  deps: {
+    lookup?: () => Partial<ValidateLookup> | Promise<Partial<ValidateLookup>>
+    warn?: (line: string) => void
+  } = {}
+): Promise<CheckedFile> {
+  const name = basename(check.file)
+  const bytes = await readBytes(check.file)
+  const table = readTable(bytes, check, name)
   for (const issue of table.errors) {
-    io.stderr(`${name}${issue.row ? ` row ${issue.row}` : ''}: ${issue.message}\n`)
+    deps.warn?.(`${name}${issue.row ? ` row ${issue.row}` : ''}: ${issue.message}`)
   }
-  if (table.rows.length === 0) throw new FileError(`${name} has no rows to check`)
+  if (table.rows.length === 0) throw new Failure(`${name} has no rows to check`)
 
-  const mapping = defaultMapping(table.headers, table.rows, { hasHeader: table.hasHeader })
-  if (options.column !== undefined) mapping.phone = findColumn(table.headers, options.column, name)
+  const mapping = columnMapping(table, check.column, name)
   if (mapping.phone < 0) {
-    throw new FileError(
+    throw new Failure(
       `cannot tell which column of ${name} holds the phone numbers; name it with --column (${describeColumns(table.headers)})`
     )
   }
-  const rows = importRows(table, mapping)
-  if (!options.country) requireInternational(rows, name)
+  const imported = importRows(table, mapping)
+  if (!check.country) requireInternational(imported, name)
 
-  const lookup = await openLookup(options, io)
-  const ctx: ValidationContext = { country: options.country, ...lookupMethods(lookup) }
-  const results = validateRows(rows, ctx)
+  const lookup = deps.lookup ? await deps.lookup() : {}
+  const ctx: ValidationContext = { country: check.country, ...lookupMethods(lookup) }
+  return { name, table, mapping, rows: validateRows(imported, ctx) }
+}
 
+function print(checked: CheckedFile, options: ValidateOptions, io: ValidateIo): void {
+  const results = checked.rows
   if (options.json) {
     const out: ValidateJsonRow[] = results.map((r) => ({
       row: r.row,
@@ -159,11 +198,37 @@ async function validateFile(options: ValidateOptions, io: ValidateIo): Promise<n
     }))
     io.stdout(`${JSON.stringify(out, null, 2)}\n`)
   } else {
-    io.stdout(`${describeSource(table, name, mapping.phone)}\n\n`)
+    io.stdout(`${describeSource(checked.table, checked.name, checked.mapping.phone)}\n\n`)
     io.stdout(formatTable(results))
     io.stdout(`\n${summary(results)}\n`)
   }
-  return results.some((r) => r.status === 'error') ? 1 : 0
+}
+
+/**
+ * The phone column and one custom_user_data field per other column (defaultMapping's keys and
+ * skips). When --column overrides the guess, the guessed column becomes an ordinary field again.
+ */
+function columnMapping(table: ParsedTable, column: string | undefined, name: string): ColumnMapping {
+  const guessed = defaultMapping(table.headers, table.rows, { hasHeader: table.hasHeader })
+  if (column === undefined) return guessed
+  const phone = findColumn(table.headers, column, name)
+  if (phone === guessed.phone) return guessed
+  const fields = guessed.fields.filter((f) => f.index !== phone)
+  if (guessed.phone >= 0) {
+    const index = guessed.phone
+    const header = table.headers[index] ?? ''
+    const base = slugifyKey(table.hasHeader ? header : '', index)
+    let key = base
+    for (let n = 2; fields.some((f) => f.key === key); n++) key = `${base}_${n}`
+    const reason = !table.hasHeader
+      ? 'the column has no title; name it to send it'
+      : isReservedKey(key)
+        ? 'names starting with commcare_ are reserved by CommCare HQ'
+        : undefined
+    fields.push(reason ? { index, header, key, skip: true, reason } : { index, header, key, skip: false })
+    fields.sort((a, b) => a.index - b.index)
+  }
+  return { phone, fields }
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {
@@ -179,7 +244,7 @@ async function readBytes(path: string): Promise<Uint8Array> {
           : code === 'EACCES' || code === 'EPERM'
             ? 'permission denied'
             : (e as Error).message
-    throw new FileError(`cannot read ${path}: ${reason}`)
+    throw new Failure(`cannot read ${path}: ${reason}`)
   }
 }
 
@@ -192,21 +257,21 @@ function isSpreadsheet(bytes: Uint8Array, file: string): boolean {
   return zip || ole || SPREADSHEET_EXTENSIONS.has(extname(file).toLowerCase())
 }
 
-function readTable(bytes: Uint8Array, options: ValidateOptions, name: string): ParsedTable {
+function readTable(bytes: Uint8Array, options: FileCheck, name: string): ParsedTable {
   if (!isSpreadsheet(bytes, options.file)) {
     if (options.sheet !== undefined)
       throw new UsageError('--sheet only applies to spreadsheets (xlsx, xls, ods)')
     try {
       return parseDelimited(bytes)
     } catch (e) {
-      throw new FileError(`cannot read ${name}: ${(e as Error).message}`)
+      throw new Failure(`cannot read ${name}: ${(e as Error).message}`)
     }
   }
   let book
   try {
     book = openWorkbook(bytes)
   } catch (e) {
-    throw new FileError(`cannot read ${name}: ${(e as Error).message}`)
+    throw new Failure(`cannot read ${name}: ${(e as Error).message}`)
   }
   if (options.sheet !== undefined && !book.sheets.includes(options.sheet)) {
     throw new UsageError(
@@ -265,7 +330,9 @@ async function openLookup(options: ValidateOptions, io: ValidateIo): Promise<Par
     if (options.domain !== undefined) opened.domain = options.domain
     return await io.openLookup(opened)
   } catch (e) {
-    throw new FileError(`cannot open the roster database: ${(e as Error).message}`)
+    // An unknown --domain or a missing roster already says what is wrong.
+    if (e instanceof UsageError || e instanceof Failure) throw e
+    throw new Failure(`cannot open the roster database: ${messageOf(e)}`)
   }
 }
 

@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase, type Db } from '../db/open'
+import { createProject, listProjects } from '../db/projects'
+import { createBatch } from '../invite'
+import { dispatchCli } from './dispatch'
+import { Failure, UsageError, type CliIo } from './io'
+import { openRosterDb, resolveProject } from './project'
+
+let dir: string
+let db: Db
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'roster-cli-project-'))
+  db = openDatabase(':memory:')
+})
+afterEach(() => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}
+
+const nairobi = { server: 'https://www.commcarehq.org', domain: 'nairobi-chw', username: 'amina@example.org' }
+
+describe('resolveProject', () => {
+  it('takes the only saved project when nothing is named', () => {
+    const saved = createProject(db, nairobi)
+    expect(resolveProject(db, {}, { dbPath: 'x.db' }).id).toBe(saved.id)
+  })
+
+  it('matches the domain in any case and the server by preset, host or address', () => {
+    const saved = createProject(db, nairobi)
+    createProject(db, { ...nairobi, server: 'https://india.commcarehq.org' })
+    for (const server of ['www', 'www.commcarehq.org', 'https://www.commcarehq.org/']) {
+      expect(resolveProject(db, { domain: 'Nairobi-CHW', server }, { dbPath: 'x.db' }).id).toBe(saved.id)
+    }
+  })
+
+  it('says to sync first when nothing is saved, and never creates without being allowed to', () => {
+    const error = errorOf(() => resolveProject(db, nairobi, { dbPath: '/data/roster.db' }))
+    expect(error).toBeInstanceOf(Failure)
+    expect(error.message).toBe('no project has been synced into /data/roster.db yet; run roster sync first')
+    expect(listProjects(db)).toEqual([])
+  })
+
+  it('creates the project on first use only when allowed and given a domain and username', () => {
+    const noName = errorOf(() => resolveProject(db, { domain: 'x' }, { dbPath: 'x.db', create: true }))
+    expect(noName).toBeInstanceOf(UsageError)
+    expect(noName.message).toBe('no project is saved yet: name it with --server, --domain and --username')
+
+    const created = resolveProject(
+      db,
+      { domain: 'nairobi-chw', username: 'amina@example.org' },
+      { dbPath: 'x.db', create: true }
+    )
+    expect(created).toMatchObject(nairobi)
+    expect(resolveProject(db, { ...nairobi, server: 'india' }, { dbPath: 'x.db', create: true }).server).toBe(
+      'https://india.commcarehq.org'
+    )
+    expect(listProjects(db)).toHaveLength(2)
+  })
+
+  it('names the saved projects when the choice fits none or several', () => {
+    createProject(db, nairobi)
+    createProject(db, { ...nairobi, server: 'https://india.commcarehq.org' })
+    createProject(db, { ...nairobi, domain: 'kisumu' })
+
+    const several = errorOf(() => resolveProject(db, {}, { dbPath: 'x.db' }))
+    expect(several).toBeInstanceOf(UsageError)
+    expect(several.message).toBe(
+      'the database holds several projects; choose one with --domain: kisumu, nairobi-chw'
+    )
+
+    const twice = errorOf(() => resolveProject(db, { domain: 'nairobi-chw' }, { dbPath: 'x.db' }))
+    expect(twice.message).toBe(
+      "'nairobi-chw' is saved more than once; add --server or --username: " +
+        'nairobi-chw (amina@example.org on https://india.commcarehq.org); ' +
+        'nairobi-chw (amina@example.org on https://www.commcarehq.org)'
+    )
+
+    const none = errorOf(() => resolveProject(db, { domain: 'nope' }, { dbPath: 'x.db' }))
+    expect(none.message).toBe("no project 'nope' in the database; it has: kisumu, nairobi-chw")
+
+    const wrongUser = errorOf(() =>
+      resolveProject(db, { domain: 'kisumu', username: 'b@x.org' }, { dbPath: 'x.db' })
+    )
+    expect(wrongUser).toBeInstanceOf(UsageError)
+    expect(wrongUser.message).toMatch(
+      /^no project 'kisumu' for b@x\.org in the database; it has: kisumu \(amina/
+    )
+  })
+})
+
+describe('openRosterDb', () => {
+  it('opens --db, or the default path, creating the file unless it must exist', () => {
+    const io = { defaultDbPath: join(dir, 'default.db') }
+    const missing = errorOf(() => openRosterDb(join(dir, 'typo.db'), io, { mustExist: true }))
+    expect(missing).toBeInstanceOf(Failure)
+    expect(missing.message).toBe(`there is no roster at ${join(dir, 'typo.db')} yet; run roster sync first`)
+    expect(existsSync(join(dir, 'typo.db'))).toBe(false)
+
+    const opened = openRosterDb(undefined, io)
+    expect(opened.path).toBe(io.defaultDbPath)
+    opened.db.close()
+    expect(existsSync(io.defaultDbPath)).toBe(true)
+  })
+
+  it('says which file it could not open', () => {
+    const notDb = join(dir, 'notes.db')
+    writeFileSync(notDb, 'this is not a database, just some text that is long enough to have a header')
+    const error = errorOf(() => openRosterDb(notDb, { defaultDbPath: 'x' }))
+    expect(error).toBeInstanceOf(Failure)
+    expect(error.message).toMatch(new RegExp(`^cannot open the database ${notDb}: `))
+  })
+})
+
+describe('roster validate --db/--domain through the dispatcher', () => {
+  const fixture = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/import/ke-utf8.csv')
+
+  async function run(args: string[]) {
+    let stdout = ''
+    let stderr = ''
+    const io: CliIo = {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      isTTY: false,
+      env: {},
+      defaultDbPath: join(dir, 'roster.db')
+    }
+    return { code: await dispatchCli(args, io), stdout, stderr }
+  }
+
+  it('checks numbers against the invitations of the project --domain names', async () => {
+    const path = join(dir, 'roster.db')
+    const store = openDatabase(path)
+    const project = createProject(store, { ...nairobi, domain: 'demo' })
+    createProject(store, { ...nairobi, domain: 'other' })
+    createBatch(store, {
+      projectId: project.id,
+      options: { appId: 'app-1' },
+      rows: [{ row: 2, e164: '+254799888777', customUserData: {} }]
+    })
+    store.close()
+
+    const { code, stdout } = await run(['validate', fixture, '--country', 'KE', '--json', '--domain', 'demo'])
+    expect(code).toBe(1)
+    const last = (JSON.parse(stdout) as { row: number; status: string; message: string }[]).at(-1)!
+    expect(last).toMatchObject({ row: 16, status: 'warning' })
+    expect(last.message).toMatch(/^already invited on/)
+
+    const several = await run(['validate', fixture, '--country', 'KE', '--db', path])
+    expect(several.code).toBe(2)
+    expect(several.stderr).toBe(
+      'roster validate: the database holds several projects; choose one with --domain: demo, other\n'
+    )
+  })
+
+  it('fails without creating a database when --db names none', async () => {
+    const typo = join(dir, 'typo.db')
+    const { code, stderr } = await run(['validate', fixture, '--country', 'KE', '--db', typo])
+    expect(code).toBe(1)
+    expect(stderr).toBe(`there is no roster at ${typo} yet; run roster sync first\n`)
+    expect(existsSync(typo)).toBe(false)
+  })
+})

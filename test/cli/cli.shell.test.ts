@@ -1,0 +1,299 @@
+/**
+ * The built `roster` command, run the way IT staff and scripts run it: `node out/main/cli.js`
+ * in a child process, against the HQ simulator and a throwaway database.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kenyanNumbers } from '../../src/main/invite/testing'
+import { startSim, type Sim } from '../hq-sim'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = join(ROOT, 'out/main/cli.js')
+const FIXTURES = join(ROOT, 'test/fixtures/import')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+let sim: Sim
+let dir: string
+let db: string
+/** Started before the other tests: the client retries a refused connection for a few seconds. */
+let unreachable: Promise<Run>
+
+/** Newest modification time of the product's sources (tests excluded). */
+function newestSource(folder: string): number {
+  let newest = 0
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
+    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+      newest = Math.max(newest, statSync(path).mtimeMs)
+    }
+  }
+  return newest
+}
+
+/** Builds the CLI when it is missing or older than its sources, so the test runs today's code. */
+function ensureBuilt(): void {
+  const sources = Math.max(newestSource(join(ROOT, 'src/main')), newestSource(join(ROOT, 'src/shared')))
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return
+  execFileSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    timeout: 60_000
+  })
+}
+
+/** Runs `roster ARGS` with no API key in its environment unless one is given. */
+function roster(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { ROSTER_API_KEY: _ignored, ...inherited } = process.env
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      // The default database must never be a real one.
+      env: { ...inherited, ROSTER_DATA_DIR: join(dir, 'default'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
+    child.on('error', fail)
+    child.on('close', (code) => done({ code, stdout, stderr }))
+  })
+}
+
+const withKey = (): Record<string, string> => ({ ROSTER_API_KEY: sim.credentials.apiKey })
+
+beforeAll(async () => {
+  ensureBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'roster-shell-'))
+  db = join(dir, 'roster.db')
+  sim = await startSim({ users: 150, seed: 7 })
+  unreachable = roster(
+    [
+      'sync',
+      '--server',
+      'http://127.0.0.1:9',
+      '--domain',
+      'demo',
+      '--username',
+      'u',
+      '--db',
+      join(dir, 'x.db')
+    ],
+    { ROSTER_API_KEY: 'k' }
+  )
+})
+afterAll(async () => {
+  await unreachable
+  await sim?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('roster from a shell', () => {
+  it('syncs with the key from ROSTER_API_KEY and prints the JSON summary', async () => {
+    const run = await roster(
+      [
+        'sync',
+        '--server',
+        sim.url,
+        '--domain',
+        sim.domain,
+        '--username',
+        sim.credentials.username,
+        '--db',
+        db,
+        '--json'
+      ],
+      withKey()
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const summary = JSON.parse(run.stdout) as Record<string, number>
+    expect(Object.keys(summary)).toEqual([
+      'workers',
+      'archived',
+      'groups',
+      'locations',
+      'added',
+      'updated',
+      'removed',
+      'duration_ms'
+    ])
+    expect(summary).toMatchObject({
+      workers: sim.activeWorkers().length,
+      archived: sim.archivedWorkers().length,
+      groups: sim.data.groups.length,
+      locations: sim.data.locations.length,
+      added: 150,
+      updated: 0,
+      removed: 0
+    })
+    expect(run.stdout).not.toContain(sim.credentials.apiKey)
+  })
+
+  it('finds a worker by name as JSON with HQ’s field names and the archived flag', async () => {
+    const worker = sim.archivedWorkers()[0]!
+    const run = await roster(['workers', worker.username, '--all', '--json', '--db', db])
+    expect(run.code).toBe(0)
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
+    const row = rows.find((r) => r.id === worker.id)!
+    expect(Object.keys(row)).toEqual([
+      'id',
+      'username',
+      'first_name',
+      'last_name',
+      'default_phone_number',
+      'email',
+      'phone_numbers',
+      'groups',
+      'locations',
+      'primary_location',
+      'user_data',
+      'archived'
+    ])
+    const { type: _type, resource_uri: _uri, eulas: _eulas, ...fields } = worker
+    expect(row).toEqual({ ...fields, archived: true })
+  })
+
+  it('finds a worker by a phone number typed the local way and prints a table', async () => {
+    const worker = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
+    const phone = worker.phone_numbers.find((p) => p.startsWith('254'))!
+    const national = `0${phone.slice(3, 6)} ${phone.slice(6)}`
+    const run = await roster(['workers', national, '--db', db])
+    expect(run.code).toBe(0)
+    expect(run.stdout.split('\n')[0]).toMatch(/^NAME\s+USERNAME\s+PHONE\s+LOCATION\s+GROUPS$/)
+    expect(run.stdout).toContain(worker.username.replace(/@.*$/, ''))
+    expect(run.stderr).toMatch(/^\d+ of \d+ active workers in demo-project\.\n$/)
+  })
+
+  it('validates a fixture file as JSON and exits 1 because some rows have errors', async () => {
+    const run = await roster(['validate', join(FIXTURES, 'ke-utf8.csv'), '--country', 'KE', '--json'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(1)
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
+    expect(Object.keys(rows[0]!)).toEqual(['row', 'input', 'status', 'e164', 'message'])
+    expect(rows.map((r) => [r.row, r.status])).toEqual([
+      [2, 'ready'],
+      [3, 'fixed'],
+      [4, 'fixed'],
+      [5, 'error'],
+      [6, 'fixed'],
+      [7, 'error'],
+      [8, 'ready'],
+      [9, 'ready'],
+      [10, 'warning'],
+      [12, 'error'],
+      [13, 'fixed'],
+      [14, 'fixed'],
+      [15, 'error'],
+      [16, 'ready']
+    ])
+    expect(rows[5]).toEqual({
+      row: 7,
+      input: '+254 712 345 678',
+      status: 'error',
+      e164: '+254712345678',
+      message: 'same number as row 2'
+    })
+  })
+
+  it('invites from a file with the key from the environment and prints the JSON outcome', async () => {
+    const numbers = kenyanNumbers(3, 83_000_000)
+    const file = join(dir, 'invite.csv')
+    writeFileSync(
+      file,
+      ['Name,Phone,District', ...numbers.map((n, i) => `Person ${i + 1},${n},Kisumu`)].join('\n') + '\n'
+    )
+    const appId = sim.data.applications[0]!.id
+    const run = await roster(['invite', file, '--app-id', appId, '--yes', '--json', '--db', db], withKey())
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const out = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(Object.keys(out)).toEqual([
+      'batch_id',
+      'success_numbers',
+      'invalid_format_numbers',
+      'numbers_in_use',
+      'failed',
+      'unknown'
+    ])
+    expect(out).toMatchObject({ invalid_format_numbers: [], numbers_in_use: [], failed: [], unknown: [] })
+    expect((out.success_numbers as string[]).sort()).toEqual(numbers)
+    expect(sim.invitations.get(numbers[0]!.slice(1))).toMatchObject({
+      appId,
+      customUserData: { name: 'Person 1', district: 'Kisumu' }
+    })
+  })
+
+  it('lists the batch in the history as JSON', async () => {
+    const run = await roster(['history', '--json', '--db', db])
+    expect(run.code).toBe(0)
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
+    expect(rows).toHaveLength(1)
+    expect(Object.keys(rows[0]!)).toEqual([
+      'batch_id',
+      'created_at',
+      'app_id',
+      'android_only',
+      'require_email',
+      'state',
+      'total',
+      'success',
+      'invalid_format',
+      'in_use',
+      'failed',
+      'unknown',
+      'registered'
+    ])
+    expect(rows[0]).toMatchObject({ state: 'done', total: 3, success: 3, failed: 0, unknown: 0 })
+  })
+
+  it('exits 2 with a one-line reason for mistakes on the command line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['workers', '--limit', '0', '--db', db], /^roster workers: --limit needs a whole number/],
+      [
+        ['workers', '--domain', 'nope', '--db', db],
+        /^roster workers: no project 'nope' in the database; it has: demo-project$/
+      ],
+      [
+        ['validate', join(FIXTURES, 'ke-utf8.csv'), '--country', 'KE', '--domain', 'nope', '--db', db],
+        /^roster validate: no project 'nope'/
+      ],
+      [['sync', '--server', sim.url, '--domain', sim.domain, '--username', 'u'], /^roster sync: no API key/],
+      [['frobnicate'], /^roster: unknown command 'frobnicate'$/]
+    ]
+    for (const [args, reason] of cases) {
+      const run = await roster(args)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr.split('\n')[0], args.join(' ')).toMatch(reason)
+      expect(run.stdout).toBe('')
+    }
+    const help = await roster(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage.')
+  })
+
+  it('exits 1 with one line on stderr when HQ cannot be reached', async () => {
+    const run = await unreachable
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(/^roster sync: Cannot reach HQ at http:\/\/127\.0\.0\.1:9\b.*\n$/)
+    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1)
+  })
+
+  it('exits 1 when there is no roster to search yet', async () => {
+    const run = await roster(['workers', '--db', join(dir, 'none.db')])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toBe(
+      `roster workers: there is no roster at ${join(dir, 'none.db')} yet; run roster sync first\n`
+    )
+  })
+})
