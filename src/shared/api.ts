@@ -40,6 +40,19 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 export const apiContract = {
   'projects.list': call(Empty, z.array(ProjectSchema)),
   'projects.save': call(ProjectInputSchema.extend({ id: ProjectId.optional() }).strict(), ProjectSchema),
+  /** Settings that change without touching the credentials: the app invitations go to, say. */
+  'projects.update': call(
+    z
+      .object({
+        projectId: ProjectId,
+        label: z.string().trim().max(100).optional(),
+        defaultCountry: z.string().length(2).optional(),
+        appId: z.string().min(1).nullable().optional()
+      })
+      .strict(),
+    ProjectSchema
+  ),
+  /** Refused while a batch of the project is queued, being sent or has unknown outcomes. */
   'projects.remove': call(ByProject, Ok),
   /** Tests saved credentials (projectId) or unsaved ones from the Connect form. */
   'projects.test': call(z.union([ByProject, ProjectInputSchema.strict()]), ConnectionTestSchema),

@@ -66,7 +66,12 @@ export const ConnectionTestSchema = z.object({
 export type ConnectionTest = z.infer<typeof ConnectionTestSchema>
 
 export const WorkerStatus = z.enum(['active', 'archived', 'all'])
-export const WorkerSort = z.enum(['name', 'username', 'phone', 'location', 'status'])
+/** A column to sort by: a standard one, or a custom field as `data:<key>`. */
+export const WorkerSort = z.union([
+  z.enum(['name', 'username', 'phone', 'location', 'status', 'groups']),
+  z.string().regex(/^data:.+$/, 'A custom-field sort is written data:<key>')
+])
+export type WorkerSortKey = z.infer<typeof WorkerSort>
 
 export const WorkerFilterSchema = z.object({
   projectId: ProjectId,

@@ -1,4 +1,4 @@
-import { BrowserWindow, screen, shell } from 'electron'
+import { BrowserWindow, screen } from 'electron'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -54,7 +54,6 @@ export function createMainWindow(opts: {
   const save = (): void => saveState(opts.stateFile, win)
   win.on('close', save)
   void win.loadURL(opts.startUrl)
-  void shell // shell.openExternal is reached only through the checked app.openExternal call
   return win
 }
 

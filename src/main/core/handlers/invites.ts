@@ -33,11 +33,17 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
   /** Sends in the background; the renderer follows along through invite.progress events. */
   const startSending = async (batchId: number): Promise<void> => {
     const projectId = projectOf(batchId)
-    const client = await ctx.client(projectId)
     const key = `send:${batchId}`
     if (ctx.running.has(key)) return
     const controller = new AbortController()
     ctx.running.set(key, controller)
+    let client
+    try {
+      client = await ctx.client(projectId)
+    } catch (error) {
+      ctx.running.delete(key)
+      throw error
+    }
     void sendBatch({
       db: ctx.db,
       batchId,
@@ -56,7 +62,11 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
       )
       .finally(() => {
         ctx.running.delete(key)
-        ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+        try {
+          ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+        } catch (error) {
+          ctx.log(`batch ${batchId} is gone: ${error instanceof Error ? error.message : String(error)}`)
+        }
       })
   }
 

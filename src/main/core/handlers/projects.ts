@@ -10,11 +10,12 @@ import {
   removeProject,
   updateProject
 } from '../../db/projects'
+import { listBatches } from '../../invite'
 import type { CoreContext } from '../context'
 
 type ProjectHandlers = Pick<
   ApiHandlers,
-  'projects.list' | 'projects.save' | 'projects.remove' | 'projects.test'
+  'projects.list' | 'projects.save' | 'projects.update' | 'projects.remove' | 'projects.test'
 >
 
 export function projectHandlers(
@@ -65,7 +66,22 @@ export function projectHandlers(
       return view(id)
     },
 
+    async 'projects.update'({ projectId, ...patch }) {
+      ctx.project(projectId)
+      updateProject(ctx.db, projectId, patch)
+      return view(projectId)
+    },
+
     async 'projects.remove'({ projectId }) {
+      const unsettled = listBatches(ctx.db, projectId).filter(
+        (b) => b.counts.queued + b.counts.sending + b.counts.unknown > 0
+      )
+      if (unsettled.length > 0) {
+        throw new ApiError(
+          'busy',
+          `Batch ${unsettled.map((b) => b.id).join(', ')} of this project still has numbers waiting to be sent or with an unknown outcome. Settle them in History before removing the project.`
+        )
+      }
       ctx.running.get(`sync:${projectId}`)?.abort()
       await ctx.forgetClient(projectId)
       removeProject(ctx.db, projectId)

@@ -17,9 +17,16 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
       const project = ctx.project(projectId)
       const key = `sync:${projectId}`
       if (ctx.running.has(key)) throw new ApiError('busy', `${project.label} is already syncing.`)
-      const client = await ctx.client(projectId)
+      // Claimed before the first await, so a double click cannot start a second run.
       const controller = new AbortController()
       ctx.running.set(key, controller)
+      let client
+      try {
+        client = await ctx.client(projectId)
+      } catch (error) {
+        ctx.running.delete(key)
+        throw error
+      }
       return new Promise((resolve, reject) => {
         syncProject({
           db: ctx.db,
