@@ -229,7 +229,8 @@ describe('roster from a shell', () => {
     expect((out.success_numbers as string[]).sort()).toEqual(numbers)
     expect(sim.invitations.get(numbers[0]!.slice(1))).toMatchObject({
       appId,
-      customUserData: { name: 'Person 1', district: 'Kisumu' }
+      // Titles that are valid keys are kept as written: HQ's field keys are case-sensitive.
+      customUserData: { Name: 'Person 1', District: 'Kisumu' }
     })
   })
 

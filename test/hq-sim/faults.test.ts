@@ -81,6 +81,19 @@ describe('status faults', () => {
     expect(answers[2]?.text).toContain('503 Service Temporarily Unavailable')
   })
 
+  it('answers 403 or 404 for one list alone, as a missing permission or API would', async () => {
+    const s = await open({ faults: '403:path=locations,404:path=groups' })
+    const locations = await call(s, `/a/${s.domain}/api/location/v2/`)
+    expect(locations.status).toBe(403)
+    expect(locations.text).toBe('')
+    expect((await call(s, `/a/${s.domain}/api/v0.5/location/`)).status).toBe(403)
+    const groups = await call(s, `/a/${s.domain}/api/v0.5/group/`)
+    expect(groups.status).toBe(404)
+    expect(groups.text).toContain('Not Found')
+    expect(await statuses(s, 2)).toEqual([200, 200])
+    expect((await call(s, `/a/${s.domain}/api/v0.5/application/`)).status).toBe(200)
+  })
+
   it('fires with a seeded probability, the same way for the same seed', async () => {
     const s = await open({ faults: '502:p=0.5' })
     const first = await statuses(s, 16)

@@ -5,6 +5,8 @@ Fault spec: comma-separated rules `kind[:k=v;k=v]`.
 
 Kinds
   429          HTTP 429, empty body, `Retry-After: <retry>` (seconds, default 1)
+  403          HTTP 403, empty body, as HQ answers a key whose role lacks the permission
+  404          HTTP 404 with Django's page, as for a resource the server does not have
   500          HTTP 500 with tastypie's canned JSON error
   502, 503     HTTP 502/503 with an nginx-style HTML page
   reset        headers and part of the body, then the socket is destroyed
@@ -34,11 +36,13 @@ Which requests a rule sees
 */
 
 export type FaultKind =
-  '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow-body' | 'auth-revoke' | 'shift'
+  '403' | '404' | '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow-body' | 'auth-revoke' | 'shift'
 export type RequestCategory = 'workers' | 'groups' | 'locations' | 'applications' | 'detail' | 'registration'
 export type FaultScope = RequestCategory | 'lists' | 'all'
 
 const KINDS: readonly FaultKind[] = [
+  '403',
+  '404',
   '429',
   '500',
   '502',
@@ -161,7 +165,7 @@ function fires(rule: FaultRule, rng: Rng): boolean {
   return true
 }
 
-export type StatusFault = { status: 429 | 500 | 502 | 503; retryAfter?: number }
+export type StatusFault = { status: 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number }
 export type BodyFault = { kind: 'reset' } | { kind: 'truncate' } | { kind: 'slow-body'; ms: number }
 
 export interface FaultDecision {
@@ -206,10 +210,12 @@ export class FaultEngine {
         case '429':
           decision.status ??= { status: 429, retryAfter: rule.retry ?? 1 }
           break
+        case '403':
+        case '404':
         case '500':
         case '502':
         case '503':
-          decision.status ??= { status: Number(rule.kind) as 500 | 502 | 503 }
+          decision.status ??= { status: Number(rule.kind) as 403 | 404 | 500 | 502 | 503 }
           break
         case 'reset':
         case 'truncate':

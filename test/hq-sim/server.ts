@@ -25,6 +25,10 @@ function nginxPage(status: 502 | 503): string {
 
 function statusFaultReply(fault: StatusFault): Reply {
   switch (fault.status) {
+    case 403:
+      return { status: 403, body: '', contentType: HTML }
+    case 404:
+      return { status: 404, body: DJANGO_404, contentType: HTML }
     case 429:
       return {
         status: 429,

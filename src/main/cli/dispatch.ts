@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import type { Db } from '../db/open'
+import { listProjects } from '../db/projects'
 import { defaultDbPath } from '../paths'
 import { validationLookup } from '../invite'
 import { runHistory, HISTORY_USAGE } from './history'
@@ -45,12 +48,36 @@ export async function dispatchCli(args: string[], io: CliIo = processIo(defaultD
   }
 }
 
-/** Registered and invited numbers of the project --domain names (or the only one saved). */
-function openValidationLookup(options: { db?: string; domain?: string }, io: CliIo): ValidateLookup {
-  const { db, path } = openRosterDb(options.db, io, { mustExist: true })
+/**
+ * Registered and invited numbers, and the country, of the project --domain names (or the only
+ * one saved). With neither --db nor --domain, the app's database is used when it exists and
+ * holds one project; otherwise nothing is looked up (and nothing is created).
+ */
+function openValidationLookup(options: { db?: string; domain?: string }, io: CliIo): Partial<ValidateLookup> {
+  const implicit = options.db === undefined && options.domain === undefined
+  if (implicit && !existsSync(io.defaultDbPath)) return {}
+  let opened: { db: Db; path: string }
   try {
-    const project = resolveProject(db, { domain: options.domain }, { dbPath: path })
-    return { ...validationLookup(db, project.id), close: () => db.close() }
+    opened = openRosterDb(options.db, io, { mustExist: true })
+  } catch (error) {
+    if (implicit) return {}
+    throw error
+  }
+  const { db, path } = opened
+  try {
+    const projects = implicit
+      ? listProjects(db)
+      : [resolveProject(db, { domain: options.domain }, { dbPath: path })]
+    const project = projects.length === 1 ? projects[0]! : undefined
+    if (!project) {
+      db.close()
+      return {}
+    }
+    return {
+      ...validationLookup(db, project.id),
+      defaultCountry: project.defaultCountry,
+      close: () => db.close()
+    }
   } catch (error) {
     db.close()
     throw error

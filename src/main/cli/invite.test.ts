@@ -113,15 +113,35 @@ describe('roster invite', () => {
     ])
     expect(stderr).toBe('')
     expect(code).toBe(0)
-    // Keys as the import screen makes them; HQ's own commcare_* keys and empty columns are left out.
+    // Keys as the import screen makes them: a title that is a valid key stays as written, others
+    // are slugified; HQ's own commcare_* keys and empty columns are left out.
     expect(sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
-      name: 'Amina Wanjiru',
-      village: 'Kisumu',
+      Name: 'Amina Wanjiru',
+      Village: 'Kisumu',
       numero_d_equipe: '7'
     })
     expect(sim.invitations.get(b!.slice(1))!.customUserData).toEqual({
-      name: 'Brian Otieno',
+      Name: 'Brian Otieno',
       numero_d_equipe: '12'
+    })
+  })
+
+  it('keeps a column title that is a valid key as written: HQ’s field keys are case-sensitive', async () => {
+    const [a] = kenyanNumbers(1, 63_000_000)
+    const file = join(dir, 'districts.csv')
+    writeFileSync(file, `Phone,District,health_facility\n${a},Kisumu East,Ahero\n`)
+    const { code, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes'
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
+      District: 'Kisumu East',
+      health_facility: 'Ahero'
     })
   })
 
@@ -140,7 +160,7 @@ describe('roster invite', () => {
     ])
     expect(code).toBe(0)
     expect([...sim.invitations.keys()]).toEqual([home!.slice(1)])
-    expect(sim.invitations.get(home!.slice(1))!.customUserData).toEqual({ phone: work })
+    expect(sim.invitations.get(home!.slice(1))!.customUserData).toEqual({ Phone: work })
   })
 
   it('is a usage error to name an unknown country or an ambiguous project', async () => {
@@ -168,6 +188,53 @@ describe('roster invite', () => {
     expect(ambiguous.stderr.split('\n')[0]).toBe(
       'roster invite: the database holds several projects; choose one with --domain: demo-project, other-project'
     )
+  })
+
+  it('reads numbers written the national way in the saved project’s country when --country is not given', async () => {
+    const db = openDatabase(dbPath)
+    createProject(db, {
+      server: sim.url,
+      domain: sim.domain,
+      username: sim.credentials.username,
+      defaultCountry: 'SN'
+    })
+    db.close()
+    const file = join(dir, 'senegal.csv')
+    writeFileSync(file, 'Phone\n77 123 45 67\n+254700000042\n')
+    const { code, stdout, stderr } = await run(runInvite, [
+      file,
+      '--app-id',
+      sim.data.applications[0]!.id,
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--json'
+    ])
+    expect(code).toBe(0)
+    expect((JSON.parse(stdout) as InviteJson).success_numbers.sort()).toEqual([
+      '+221771234567',
+      '+254700000042'
+    ])
+    expect(stderr).toContain('read as SN numbers')
+    expect(sim.invitations.has('221771234567')).toBe(true)
+
+    // --country still wins over the project's country.
+    const kenyan = join(dir, 'kenya.csv')
+    writeFileSync(kenyan, 'Phone\n0712 000 042\n')
+    const forced = await run(runInvite, [
+      kenyan,
+      '--country',
+      'KE',
+      '--app-id',
+      sim.data.applications[0]!.id,
+      '--api-key',
+      sim.credentials.apiKey,
+      '--yes',
+      '--json'
+    ])
+    expect(forced.code).toBe(0)
+    expect((JSON.parse(forced.stdout) as InviteJson).success_numbers).toEqual(['+254712000042'])
+    expect(forced.stderr).toBe('')
   })
 
   it('refuses to send without --yes when it cannot ask', async () => {

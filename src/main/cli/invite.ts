@@ -23,14 +23,16 @@ import {
 } from '../invite'
 import { Failure, messageOf, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
-import { checkFile } from './validate'
+import { checkFile, type FileCheck } from './validate'
 
 export const INVITE_USAGE =
   'usage: roster invite FILE --app-id ID [--country CC] [--android-only] [--require-email] [--message TEXT]\n' +
   '         [--server URL --domain D --username U] [--api-key K] [--skip-errors] [--reinvite] [--yes] [--json]\n' +
   '         [--db PATH] [--sheet NAME] [--column NAME]\n' +
-  "       The API key can also come from ROSTER_API_KEY. The file's other titled columns are sent as\n" +
-  "       custom user data, keyed by their titles (Numéro d'équipe -> numero_d_equipe)."
+  '       The API key can also come from ROSTER_API_KEY. Without --country, numbers written without a\n' +
+  "       country code are read in the project's country. The file's other titled columns are sent as\n" +
+  '       custom user data keyed by their titles as written (District stays District); a title that\n' +
+  "       cannot be a key is turned into one (Numéro d'équipe -> numero_d_equipe)."
 
 /** What `invite` needs beyond the common CLI io: a way to ask, replaceable in tests. */
 export type InviteIo = CliIo & { confirm?: (question: string) => Promise<boolean> }
@@ -144,7 +146,9 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     if (!appId) throw new UsageError('choose the app to invite people to with --app-id')
 
     const message = checkMessage(options, project, io)
-    const rows = await rowsToInvite(db, project, options, io)
+    // Numbers written the national way are read in the project's country unless --country says otherwise.
+    const check = { ...options, defaultCountry: toCountryCode(project.defaultCountry) }
+    const rows = await rowsToInvite(db, project, check, io)
     try {
       client = createHqClient({
         server: project.server,
@@ -251,7 +255,7 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
 async function rowsToInvite(
   db: Db,
   project: ProjectRecord,
-  options: InviteArgs,
+  options: InviteArgs & FileCheck,
   io: CliIo
 ): Promise<{ row: number; e164: string; customUserData: Record<string, string> }[]> {
   const lookup = validationLookup(db, project.id)

@@ -166,6 +166,44 @@ describe('roster validate --db/--domain through the dispatcher', () => {
     )
   })
 
+  it('reads national numbers in the saved project’s country when --country is not given', async () => {
+    const senegal = join(dir, 'senegal.csv')
+    writeFileSync(senegal, 'Phone\n77 123 45 67\n+254712345678\n')
+    // Without a saved project nothing says which country "77 123 45 67" is from.
+    const unknown = await run(['validate', senegal, '--json'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/row 2 is not in international form .*--country/)
+    expect(existsSync(join(dir, 'roster.db'))).toBe(false)
+
+    const path = join(dir, 'roster.db')
+    const store = openDatabase(path)
+    createProject(store, { ...nairobi, domain: 'dakar', defaultCountry: 'SN' })
+    store.close()
+    const e164s = (stdout: string) => (JSON.parse(stdout) as { e164: string | null }[]).map((r) => r.e164)
+    const note =
+      "note: senegal.csv: numbers without a country code are read as SN numbers (the project's country); use --country to change\n"
+
+    // The app's database with its only project, --db, or --domain: each names the project.
+    for (const args of [[], ['--db', path], ['--domain', 'dakar']]) {
+      const { code, stdout, stderr } = await run(['validate', senegal, '--json', ...args])
+      expect(code, args.join(' ')).toBe(0)
+      expect(e164s(stdout)).toEqual(['+221771234567', '+254712345678'])
+      expect(stderr).toBe(note)
+    }
+    // --country wins over the project's country.
+    const chosen = await run(['validate', senegal, '--json', '--country', 'KE'])
+    expect(e164s(chosen.stdout)[0]).toMatch(/^\+254/)
+    expect(chosen.stderr).toBe('')
+
+    // With several projects the one --domain names counts; without it no project is known.
+    const again = openDatabase(path)
+    createProject(again, { ...nairobi, defaultCountry: 'KE' })
+    again.close()
+    expect((await run(['validate', senegal, '--json'])).code).toBe(2)
+    const dakar = await run(['validate', senegal, '--json', '--domain', 'dakar'])
+    expect(e164s(dakar.stdout)[0]).toBe('+221771234567')
+  })
+
   it('fails without creating a database when --db names none', async () => {
     const typo = join(dir, 'typo.db')
     const { code, stderr } = await run(['validate', fixture, '--country', 'KE', '--db', typo])

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -6,6 +6,9 @@ import { startSim, type Sim } from '../../../test/hq-sim'
 import { openDatabase } from '../db/open'
 import { listProjects } from '../db/projects'
 import { queryWorkers } from '../db/workerQueries'
+import { kenyanNumbers } from '../invite/testing'
+import { runHistory, type HistoryJsonRow } from './history'
+import { runInvite } from './invite'
 import type { CliIo } from './io'
 import { runSync } from './sync'
 
@@ -118,6 +121,33 @@ describe('roster sync', () => {
     expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
     expect(t.err()).not.toContain('not-the-key')
     expect(t.out()).toBe('')
+  })
+
+  it('marks invitations as registered once the invited people appear in the roster', async () => {
+    const db = join(dir, 'roster.db')
+    const env = { ROSTER_API_KEY: sim.credentials.apiKey }
+    expect(await runSync(args('--db', db), io(env).cli)).toBe(0)
+    const list = join(dir, 'invite.csv')
+    writeFileSync(list, ['phone', ...kenyanNumbers(5, 64_000_000)].join('\n') + '\n')
+    const invited = io(env)
+    const inviteArgs = [list, ...args('--db', db, '--app-id', sim.data.applications[0]!.id, '--yes')]
+    expect(await runInvite(inviteArgs, invited.cli), invited.err()).toBe(0)
+    expect(sim.registerInvited(3)).toHaveLength(3)
+
+    expect(await runSync(args('--db', db), io(env).cli)).toBe(0)
+    const history = io()
+    expect(await runHistory(['--db', db, '--json'], history.cli)).toBe(0)
+    const [batch] = JSON.parse(history.out()) as HistoryJsonRow[]
+    expect(batch).toMatchObject({ total: 5, success: 5, registered: 3 })
+  })
+
+  it('warns on stderr but succeeds when HQ refuses one of the name lists', async () => {
+    sim.setFaults('403:path=locations')
+    const t = io({ ROSTER_API_KEY: sim.credentials.apiKey })
+    expect(await runSync(args('--db', join(dir, 'r.db'), '--json'), t.cli)).toBe(0)
+    expect(JSON.parse(t.out())).toMatchObject({ workers: sim.activeWorkers().length, locations: 0 })
+    expect(t.err()).toMatch(/^roster sync: Warning: .*may not read the locations .*\(403\)/)
+    expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
   })
 
   it('prints help', async () => {

@@ -9,6 +9,7 @@ import { toCountryCode } from '../../shared/phone'
 import type { Db } from '../db/open'
 import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
+import { markRegistered } from '../invite'
 import { syncProject } from '../sync'
 import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
 import { openRosterDb, serverUrl } from './project'
@@ -19,7 +20,10 @@ export const SYNC_USAGE =
 const HELP = `${SYNC_USAGE}
 
 Downloads the project's mobile workers (active and archived), groups, locations and
-applications into the local roster database, creating the project there on first use.
+applications into the local roster database, creating the project there on first use, then
+marks the invitations whose numbers now belong to a worker as registered (roster history).
+When HQ refuses the groups, locations or applications (a permission the key lacks), the
+names from the last sync are kept and a warning goes to stderr; the sync still succeeds.
 
   --server URL     HQ server: https://..., or www, india, eu
   --domain D       project space name
@@ -141,6 +145,11 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
       io.stderr(`roster sync: ${run.error ?? run.outcome}\n`)
       return EXIT.failure
     }
+    // The follow-up the app runs after each sync: invited numbers that now belong to a worker
+    // count as registered in the invitation history.
+    markRegistered(db, project.id)
+    // An ok run carries a warning when HQ refused one of the name lists (see syncProject).
+    if (run.error) io.stderr(`roster sync: ${run.error}\n`)
     io.stdout(
       options.json ? `${JSON.stringify(summaryJson(run))}\n` : `${summaryText(options.domain, run)}\n`
     )

@@ -30,6 +30,8 @@ import { Failure, messageOf, UsageError } from './io'
 export interface ValidateLookup {
   findWorkerByDigits(digits: string): RegisteredWorker | undefined
   findInvitationByDigits(digits: string): PriorInvitation | undefined
+  /** The project's country (ISO code), for numbers written the national way when --country is not given. */
+  defaultCountry?: string
   /** Releases the database behind the lookups, when the command opened one for them. */
   close?(): void
 }
@@ -39,8 +41,14 @@ export interface ValidateIo {
   stderr: (s: string) => void
   /** Lookups already opened by the caller. */
   lookup?: ValidateLookup
-  /** Or a way to open them from --db/--domain; called only when one of them is given. */
-  openLookup?: (options: { db?: string; domain?: string }) => ValidateLookup | Promise<ValidateLookup>
+  /**
+   * Or a way to open them from --db/--domain. Called with neither when none is given: it then
+   * uses the default database's only project if there is one, and answers {} otherwise.
+   */
+  openLookup?: (options: {
+    db?: string
+    domain?: string
+  }) => Partial<ValidateLookup> | Promise<Partial<ValidateLookup>>
 }
 
 export interface ValidateOptions extends FileCheck {
@@ -65,6 +73,8 @@ export interface ValidateJsonRow {
 export interface FileCheck {
   file: string
   country?: CountryCode | undefined
+  /** The saved project's country, used when `country` (--country) is not given. */
+  defaultCountry?: CountryCode | undefined
   sheet?: string | undefined
   column?: string | undefined
 }
@@ -179,10 +189,19 @@ export async function checkFile(
     )
   }
   const imported = importRows(table, mapping)
-  if (!check.country) requireInternational(imported, name)
 
   const lookup = deps.lookup ? await deps.lookup() : {}
-  const ctx: ValidationContext = { country: check.country, ...lookupMethods(lookup) }
+  // --country, else the project's own country, else every number must be international.
+  const fallback = check.defaultCountry ?? toCountryCode(lookup.defaultCountry)
+  const country = check.country ?? fallback
+  const national = nationalRows(imported)
+  if (!country) requireInternational(national, name)
+  else if (!check.country && national.length > 0) {
+    deps.warn?.(
+      `note: ${name}: numbers without a country code are read as ${country} numbers (the project's country); use --country to change`
+    )
+  }
+  const ctx: ValidationContext = { country, ...lookupMethods(lookup) }
   return { name, table, mapping, rows: validateRows(imported, ctx) }
 }
 
@@ -219,7 +238,9 @@ function columnMapping(table: ParsedTable, column: string | undefined, name: str
     const header = table.headers[index] ?? ''
     const base = slugifyKey(table.hasHeader ? header : '', index)
     let key = base
-    for (let n = 2; fields.some((f) => f.key === key); n++) key = `${base}_${n}`
+    // As defaultMapping: HQ refuses two keys that differ only in case.
+    const taken = (k: string): boolean => fields.some((f) => f.key.toLowerCase() === k.toLowerCase())
+    for (let n = 2; taken(key); n++) key = `${base}_${n}`
     const reason = !table.hasHeader
       ? 'the column has no title; name it to send it'
       : isReservedKey(key)
@@ -301,13 +322,18 @@ function describeColumns(headers: string[]): string {
   return `columns: ${headers.map((h, i) => `${columnLetter(i)} "${h}"`).join(', ')}`
 }
 
-/** Without --country, national numbers ("0712 345678") cannot be read: say which rows and what to do. */
-function requireInternational(rows: { row: number; phone: string }[], name: string): void {
+/** The rows whose number is written the national way ("0712 345678"): no country code. */
+function nationalRows(rows: { row: number; phone: string }[]): number[] {
   const national: number[] = []
   for (const r of rows) {
     const { cleaned, damaged } = repairInput(r.phone)
     if (!damaged && /^\d+$/.test(cleaned)) national.push(r.row)
   }
+  return national
+}
+
+/** Without a country, national numbers cannot be read: say which rows and what to do. */
+function requireInternational(national: number[], name: string): void {
   if (national.length === 0) return
   const shown = national.slice(0, 5).join(', ')
   const more = national.length > 5 ? ` and ${national.length - 5} more` : ''
@@ -319,9 +345,9 @@ function requireInternational(rows: { row: number; phone: string }[], name: stri
 
 async function openLookup(options: ValidateOptions, io: ValidateIo): Promise<Partial<ValidateLookup>> {
   if (io.lookup) return io.lookup
-  if (options.db === undefined && options.domain === undefined) return {}
+  const named = options.db !== undefined || options.domain !== undefined
   if (!io.openLookup) {
-    io.stderr('note: registered and invited numbers were not checked (no database available)\n')
+    if (named) io.stderr('note: registered and invited numbers were not checked (no database available)\n')
     return {}
   }
   try {

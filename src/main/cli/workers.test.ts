@@ -110,6 +110,21 @@ describe('roster workers', () => {
     expect(JSON.parse(seven.out())).toHaveLength(7)
   })
 
+  it('says on stderr when --json shows fewer workers than match, keeping stdout the bare array', async () => {
+    const total = sim.activeWorkers().length
+    expect(total).toBeGreaterThan(50)
+    const cut = io()
+    expect(await runWorkers(['--json'], cut.cli)).toBe(0)
+    expect(JSON.parse(cut.out())).toHaveLength(50)
+    expect(cut.out().startsWith('[')).toBe(true)
+    expect(cut.err()).toBe(`showing 50 of ${total.toLocaleString('en-US')}; use --limit\n`)
+
+    const whole = io()
+    expect(await runWorkers(['--json', '--limit', String(total)], whole.cli)).toBe(0)
+    expect(JSON.parse(whole.out())).toHaveLength(total)
+    expect(whole.err()).toBe('')
+  })
+
   it('finds a worker by a phone number typed the national way', async () => {
     const withPhone = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
     const phone = withPhone.phone_numbers.find((p) => p.startsWith('254'))!

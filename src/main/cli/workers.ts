@@ -28,7 +28,8 @@ emails, phone numbers in any form ("0712 345", "+254712...") and custom field va
   --location L   location id, name or site code; includes the locations under it
   --archived     archived workers only; --all: active and archived
   --limit N      at most N workers (default 50)
-  --json         a JSON array of workers with HQ's field names, plus "archived"
+  --json         a JSON array of workers with HQ's field names, plus "archived"; when
+                 --limit cuts the list short, stderr says how many match
   --db PATH      database file (default: the app's own)
 `
 
@@ -144,6 +145,8 @@ export function hqShape(row: WorkerRow & { raw: Record<string, unknown> }) {
   }
 }
 
+const count = (n: number): string => n.toLocaleString('en-US')
+
 const clip = (text: string, width: number): string =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text
 
@@ -210,17 +213,21 @@ export async function runWorkers(args: string[], io: CliIo): Promise<number> {
       rows.push(row)
       if (rows.length >= options.limit) break
     }
+    const total = queryWorkers(db, { ...filter, limit: 1 }).total
     if (options.json) {
+      // stdout stays exactly the array; a script reading it still learns it was cut short.
       io.stdout(`${JSON.stringify(rows.map(hqShape), null, 2)}\n`)
+      if (rows.length < total) {
+        io.stderr(`showing ${count(rows.length)} of ${count(total)}; use --limit\n`)
+      }
       return EXIT.ok
     }
-    const total = queryWorkers(db, { ...filter, limit: 1 }).total
     if (rows.length > 0) io.stdout(table(rows, options.status === 'all'))
     const which = options.status === 'all' ? '' : `${options.status} `
     io.stderr(
       rows.length === 0
         ? `No ${which}workers in ${project.domain} match.\n`
-        : `${rows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${which}workers in ${project.domain}` +
+        : `${count(rows.length)} of ${count(total)} ${which}workers in ${project.domain}` +
             `${rows.length < total ? ' (use --limit to see more)' : ''}.\n`
     )
     return EXIT.ok

@@ -59,7 +59,12 @@ export function safeCell(text: string): string {
   return text
 }
 
-/** The roster as CSV for the given filter (all custom fields unless columns say otherwise). */
+const UTF8_BOM = '\uFEFF'
+
+/**
+ * The roster as CSV for the given filter (all custom fields unless columns say otherwise),
+ * starting with a UTF-8 byte order mark for Excel.
+ */
 export function workersCsv(
   db: Db,
   filter: WorkerFilter,
@@ -76,7 +81,9 @@ export function workersCsv(
   )
   const data: string[][] = []
   for (const row of iterateWorkers(db, filter)) data.push(chosen.map((c) => safeCell(cell(row, c))))
-  const csv = Papa.unparse({ fields: header, data }, { newline: '\r\n' })
+  // The BOM tells Excel on Windows the file is UTF-8; without it names in Amharic, Arabic or
+  // with accents open as mojibake.
+  const csv = UTF8_BOM + Papa.unparse({ fields: header, data }, { newline: '\r\n' })
   const date = now.toISOString().slice(0, 10)
   return { filename: `${project.domain}-workers-${date}.csv`, csv, rows: data.length }
 }

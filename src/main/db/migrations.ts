@@ -1,6 +1,59 @@
 import type { Migration } from './migrate'
 import { coreMigrations } from './schema'
 import { inviteMigrations } from '../invite/migrations'
+import { fold } from './fold'
+
+/**
+ * Sort keys for the Groups column and for custom fields. sort_groups is the folded name of a
+ * worker's first group (NULL without groups); worker_fields.sort_value the folded value (NULL
+ * when empty). The expression indexes put the NULLs after every key, so "no group" comes last
+ * in ascending order and a page is still an index walk.
+ */
+const SORT_KEYS_SCHEMA = /* sql */ `
+ALTER TABLE workers ADD COLUMN sort_groups TEXT;
+CREATE INDEX workers_groups_s ON workers (project, archived, (sort_groups IS NULL), sort_groups, id);
+CREATE INDEX workers_groups ON workers (project, (sort_groups IS NULL), sort_groups, id);
+ALTER TABLE worker_fields ADD COLUMN sort_value TEXT;
+`
+
+/** Fills the new sort keys of the workers a database already holds (fold() has no SQL twin). */
+function backfillSortKeys(db: Parameters<Migration['up']>[0]): void {
+  const firstGroups = db
+    .prepare(
+      `SELECT wg.worker_rid AS rid, COALESCE(g.name, wg.group_id) AS name
+         FROM worker_groups wg LEFT JOIN groups g ON g.project = wg.project AND g.id = wg.group_id
+        WHERE wg.position = 0`
+    )
+    .all() as { rid: number; name: string }[]
+  const setGroup = db.prepare(`UPDATE workers SET sort_groups = ? WHERE rid = ?`)
+  for (const row of firstGroups) setGroup.run(fold(row.name), row.rid)
+
+  const fields = db.prepare(`SELECT worker_rid AS rid, key, value FROM worker_fields WHERE value <> ''`)
+  const setValue = db.prepare(`UPDATE worker_fields SET sort_value = ? WHERE worker_rid = ? AND key = ?`)
+  for (const row of fields.all() as { rid: number; key: string; value: string }[]) {
+    setValue.run(fold(row.value), row.rid, row.key)
+  }
+}
+
+/**
+ * The process that sends a request is known by its pid and its start time: a pid alone may
+ * belong to another program by the time a later Roster looks (pids are reused, on Windows soon).
+ */
+const SENDER_START_SCHEMA = /* sql */ `
+ALTER TABLE invite_requests ADD COLUMN sender_started_at INTEGER;
+`
+
+/** Steps added after the first release of the core and the outbox, in the order they shipped. */
+export const laterMigrations: readonly Migration[] = [
+  {
+    name: 'sort keys for groups and custom fields',
+    up: (db) => {
+      db.exec(SORT_KEYS_SCHEMA)
+      backfillSortKeys(db)
+    }
+  },
+  { name: 'invite: start time of the sending process', up: (db) => db.exec(SENDER_START_SCHEMA) }
+]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */
-export const migrations: readonly Migration[] = [...coreMigrations, ...inviteMigrations]
+export const migrations: readonly Migration[] = [...coreMigrations, ...inviteMigrations, ...laterMigrations]

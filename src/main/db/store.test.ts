@@ -65,6 +65,32 @@ describe('opening the database', () => {
     again.close()
   })
 
+  it('fills the group and custom field sort keys of a roster written before they existed', () => {
+    const project = fixtureProject(t.db)
+    let db = t.db
+    const before = (sort: string) =>
+      queryWorkers(db, { projectId: project.id, sort, limit: 100 }).rows.map((r) => r.id)
+    const expected = { groups: before('groups'), village: before('data:village') }
+    // The database as the release before these steps left it (schema version 2).
+    db.exec(`
+      DROP INDEX workers_groups_s; DROP INDEX workers_groups;
+      ALTER TABLE workers DROP COLUMN sort_groups;
+      ALTER TABLE worker_fields DROP COLUMN sort_value;
+      ALTER TABLE invite_requests DROP COLUMN sender_started_at;
+    `)
+    db.pragma('user_version = 2')
+    db.close()
+    db = openDatabase(t.path)
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length)
+      expect(before('groups')).toEqual(expected.groups)
+      expect(before('data:village')).toEqual(expected.village)
+      expect(expected.groups.slice(-2)).toEqual(['w-baraka-2', 'w-zawadi'])
+    } finally {
+      db.close()
+    }
+  })
+
   it('turns on WAL, foreign keys and a busy timeout', () => {
     expect(t.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(t.db.pragma('foreign_keys', { simple: true })).toBe(1)

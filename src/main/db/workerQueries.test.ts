@@ -4,6 +4,8 @@ import { workersCsv } from './exportCsv'
 import { findWorkersByDigits } from './inviteLookups'
 import type { ProjectRecord } from './projects'
 import { updateProject } from './projects'
+import { replaceGroups } from './groups'
+import { writeWorkers } from './workers'
 import { ACTIVE, ARCHIVED, fixtureProject, tempDb, type TempDb } from './testing'
 import { getWorker, iterateWorkers, queryWorkers, workerFacets } from './workerQueries'
 
@@ -167,7 +169,7 @@ describe('sorting', () => {
   })
 
   it('reverses every sort exactly with desc', () => {
-    for (const sort of ['name', 'username', 'phone', 'location', 'status'] as const) {
+    for (const sort of ['name', 'username', 'phone', 'location', 'status', 'groups', 'data:village']) {
       const asc = ids({ sort, status: 'all' })
       expect(ids({ sort, dir: 'desc', status: 'all' })).toEqual([...asc].reverse())
     }
@@ -204,6 +206,59 @@ describe('sorting', () => {
       'w-baraka-2', // Mombasa
       'w-oystein' // Nairobi
     ])
+  })
+
+  it('sorts by the first group’s name, any case and accents, workers without a group last', () => {
+    // Renamed in HQ: the sort follows the new names. Byte order would put "Äbc" after "zebra".
+    replaceGroups(t.db, project.id, [
+      { id: 'g-chv', name: 'zebra team' },
+      { id: 'g-sup', name: 'Äbc Supervisors' }
+    ])
+    expect(ids({ sort: 'groups' })).toEqual([
+      'w-oystein', // Äbc Supervisors
+      'w-baraka-1', // g-unknown: a group HQ did not list shows (and sorts) by its id
+      'w-aicha', // zebra team
+      'w-john', // zebra team (first of two), id breaks the tie
+      'w-baraka-2', // none
+      'w-zawadi' // none
+    ])
+    expect(ids({ sort: 'groups', dir: 'desc' })).toEqual([...ids({ sort: 'groups' })].reverse())
+  })
+
+  it('sorts by a custom field’s value, any case and accents, workers without one last', () => {
+    writeWorkers(t.db, { projectId: project.id, generation: 1, archived: false, country: 'KE' }, [
+      { id: 'w-embu', username: 'embu@x', user_data: { village: 'Émbu' } },
+      { id: 'w-kisumu', username: 'kisumu@x', user_data: { village: 'kisumu' } },
+      { id: 'w-blank', username: 'blank@x', user_data: { village: '' } }
+    ])
+    expect(ids({ sort: 'data:village' })).toEqual([
+      'w-embu', // Émbu
+      'w-aicha', // Kibera Soweto
+      'w-kisumu', // kisumu
+      'w-john', // Likoni
+      'w-baraka-2', // Nyali
+      'w-oystein', // Westlands
+      'w-baraka-1', // no village
+      'w-blank', // empty village
+      'w-zawadi' // no village
+    ])
+    const page = queryWorkers(t.db, {
+      projectId: project.id,
+      sort: 'data:village',
+      offset: 2,
+      limit: 3
+    })
+    expect(page.rows.map((r) => r.id)).toEqual(['w-kisumu', 'w-john', 'w-baraka-2'])
+    expect(page.total).toBe(ACTIVE.length + 3)
+  })
+
+  it('iterates in the same order as the pages for groups and custom fields', () => {
+    for (const sort of ['groups', 'data:cadre', 'data:no-such-field'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const iterated = [...iterateWorkers(t.db, { projectId: project.id, status: 'all', sort, dir })]
+        expect(iterated.map((r) => r.id)).toEqual(ids({ sort, dir, status: 'all' }))
+      }
+    }
   })
 
   it('sorts by status, active first', () => {
@@ -333,7 +388,7 @@ describe('facets', () => {
 })
 
 describe('export and lookups', () => {
-  it('exports the filtered roster as CSV with custom fields and no live formulas', () => {
+  it('exports the filtered roster as CSV with custom fields and no live formulas, marked as UTF-8 for Excel', () => {
     const out = workersCsv(
       t.db,
       { projectId: project.id, groupId: 'g-chv' },
@@ -342,14 +397,16 @@ describe('export and lookups', () => {
     )
     expect(out.filename).toBe('demo-project-workers-2025-03-04.csv')
     expect(out.rows).toBe(2)
+    // Excel on Windows reads a CSV as UTF-8 only after the byte order mark EF BB BF.
+    expect([...Buffer.from(out.csv, 'utf8').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = out.csv.split('\r\n')
     expect(lines[0]).toBe(
-      'Name,First name,Last name,Username,Email,Default phone,Phone numbers,Groups,Location,Status,HQ id,cadre,formula,village'
+      '\uFEFFName,First name,Last name,Username,Email,Default phone,Phone numbers,Groups,Location,Status,HQ id,cadre,formula,village'
     )
     expect(lines[1]).toContain('Aïcha Mwangi')
     expect(lines[1]).toContain('+254712345678')
     const chosen = workersCsv(t.db, { projectId: project.id, text: 'nyali' }, ['name', 'data:formula'])
-    expect(chosen.csv).toBe("Name,formula\r\nBaraka Mwangi,'=1+2")
+    expect(chosen.csv).toBe("\uFEFFName,formula\r\nBaraka Mwangi,'=1+2")
   })
 
   it('finds the workers who hold given numbers, by HQ’s digits or by their E.164 reading', () => {

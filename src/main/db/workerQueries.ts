@@ -1,6 +1,8 @@
 import {
   WorkerFilterSchema,
   WorkerQuerySchema,
+  WorkerSort,
+  type WorkerSortKey,
   type Facets,
   type WorkerDetail,
   type WorkerFilter,
@@ -109,18 +111,39 @@ function statusTotal(db: Db, project: ProjectRecord, status: ParsedFilter['statu
       : counts.active + counts.archived
 }
 
-const SORT_COLUMN: Record<Exclude<Sort, 'status'>, string> = {
+const SORT_COLUMN: Record<'name' | 'username' | 'phone' | 'location', string> = {
   name: 'w.sort_name',
   username: 'w.sort_username',
   phone: 'w.sort_phone',
   location: 'w.sort_location'
 }
 
-/** A total order: the sort key, then the worker id, all in one direction so an index serves it. */
-function orderSql(sort: Sort, dir: Dir): string {
+interface OrderSql {
+  /** A join the order needs, written after the FROM clause, with its parameters. */
+  join: string
+  params: unknown[]
+  order: string
+}
+
+/**
+ * A total order: the sort key, then the worker id, all in one direction so an index serves it.
+ * Groups and custom fields put the workers without a value after the others (in ascending
+ * order): the (key IS NULL) term matches the expression indexes on sort_groups. A custom field
+ * is read from worker_fields' folded value (one primary-key probe per row, no JSON).
+ */
+function orderSql(sort: Sort, dir: Dir): OrderSql {
   const d = dir === 'desc' ? 'DESC' : 'ASC'
-  if (sort === 'status') return `w.archived ${d}, w.sort_name ${d}, w.id ${d}`
-  return `${SORT_COLUMN[sort]} ${d}, w.id ${d}`
+  const plain = (order: string): OrderSql => ({ join: '', params: [], order })
+  if (sort === 'status') return plain(`w.archived ${d}, w.sort_name ${d}, w.id ${d}`)
+  if (sort === 'groups') return plain(`(w.sort_groups IS NULL) ${d}, w.sort_groups ${d}, w.id ${d}`)
+  if (sort.startsWith('data:')) {
+    return {
+      join: 'LEFT JOIN worker_fields sf ON sf.worker_rid = w.rid AND sf.key = ?',
+      params: [sort.slice('data:'.length)],
+      order: `(sf.sort_value IS NULL) ${d}, sf.sort_value ${d}, w.id ${d}`
+    }
+  }
+  return plain(`${SORT_COLUMN[sort as keyof typeof SORT_COLUMN]} ${d}, w.id ${d}`)
 }
 
 const ROW_COLUMNS = `w.rid, w.id, w.username, d.first_name, d.last_name, w.name, d.email, d.default_phone,
@@ -186,11 +209,12 @@ export function queryWorkers(db: Db, input: WorkerQuery): WorkerPage {
     (query.groupId !== undefined || query.locationId !== undefined) &&
     total * 4 > statusTotal(db, project, query.status)
   const filter = filterSql(query, project, broad ? 'exists' : 'in')
+  const order = orderSql(query.sort, query.dir)
   const rids = stmt<unknown[], { rid: number }>(
     db,
-    `SELECT w.rid FROM workers w WHERE ${filter.where} ORDER BY ${orderSql(query.sort, query.dir)} LIMIT ? OFFSET ?`
+    `SELECT w.rid FROM workers w ${order.join} WHERE ${filter.where} ORDER BY ${order.order} LIMIT ? OFFSET ?`
   )
-    .all(...filter.params, query.limit, query.offset)
+    .all(...order.params, ...filter.params, query.limit, query.offset)
     .map((r) => r.rid)
   return { total, offset: query.offset, rows: rowsByRid(db, rids) }
 }
@@ -211,17 +235,17 @@ function rowsByRid(db: Db, rids: number[]): WorkerRow[] {
 /** Every worker matching a filter, in the given order, one at a time (CSV export, the CLI). */
 export function* iterateWorkers(
   db: Db,
-  input: WorkerFilter & { sort?: Sort; dir?: Dir }
+  input: WorkerFilter & { sort?: WorkerSortKey; dir?: Dir }
 ): Generator<WorkerRow & { raw: Record<string, unknown> }> {
   const filter = WorkerFilterSchema.parse(input)
   const project = requireProject(db, filter.projectId)
   const sql = filterSql(filter, project)
+  const order = orderSql(WorkerSort.parse(input.sort ?? 'name'), input.dir ?? 'asc')
   // A statement of its own: an open iterator keeps its statement busy.
   const statement = db.prepare<unknown[], RowSql & { raw: string }>(
-    `SELECT ${ROW_COLUMNS}, d.raw FROM ${ROW_FROM} WHERE ${sql.where}
-     ORDER BY ${orderSql(input.sort ?? 'name', input.dir ?? 'asc')}`
+    `SELECT ${ROW_COLUMNS}, d.raw FROM ${ROW_FROM} ${order.join} WHERE ${sql.where} ORDER BY ${order.order}`
   )
-  for (const row of statement.iterate(...sql.params)) {
+  for (const row of statement.iterate(...order.params, ...sql.params)) {
     yield { ...toRow(row), raw: JSON.parse(row.raw) as Record<string, unknown> }
   }
 }

@@ -26,29 +26,46 @@ interface ExistingRow {
   seen_gen: number
 }
 
-/** What writing a worker needs to know about the project's locations. */
-interface LocationIndex {
+/** What writing a worker needs to know about the project's locations and groups. */
+interface ProjectNames {
   parent: Map<string, string | null>
   name: Map<string, string>
+  groupName: Map<string, string>
 }
 
 const UPDATE_WORKER = `UPDATE workers SET username = @username, name = @name, archived = @archived,
   primary_location = @primaryLocation, hash = @hash, seen_gen = @generation, sort_name = @sortName,
-  sort_username = @sortUsername, sort_phone = @sortPhone, sort_location = @sortLocation WHERE rid = @rid`
+  sort_username = @sortUsername, sort_phone = @sortPhone, sort_location = @sortLocation,
+  sort_groups = @sortGroups WHERE rid = @rid`
 
-function locationIndex(db: Db, project: number): LocationIndex {
+function projectNames(db: Db, project: number): ProjectNames {
   const rows = stmt<[number], { id: string; name: string; parent_id: string | null }>(
     db,
     `SELECT id, name, parent_id FROM locations WHERE project = ?`
   ).all(project)
   return {
     parent: new Map(rows.map((r) => [r.id, r.parent_id])),
-    name: new Map(rows.map((r) => [r.id, r.name]))
+    name: new Map(rows.map((r) => [r.id, r.name])),
+    groupName: groupNames(db, project)
   }
 }
 
+function groupNames(db: Db, project: number): Map<string, string> {
+  const rows = stmt<[number], { id: string; name: string }>(
+    db,
+    `SELECT id, name FROM groups WHERE project = ?`
+  ).all(project)
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+/** The Groups column's sort key: the first group as the row shows it (its id when unknown). */
+function groupSortKey(groupIds: readonly string[], names: ReadonlyMap<string, string>): string | null {
+  const first = groupIds[0]
+  return first === undefined ? null : fold(names.get(first) ?? first)
+}
+
 /** A location and its ancestors, nearest first; a loop in bad data ends the walk. */
-function lineage(locations: LocationIndex, id: string): string[] {
+function lineage(locations: ProjectNames, id: string): string[] {
   const chain: string[] = []
   for (let at: string | null | undefined = id; at && !chain.includes(at); at = locations.parent.get(at)) {
     chain.push(at)
@@ -61,7 +78,7 @@ function writeChildren(
   project: { pk: number; id: string },
   rid: number,
   worker: DerivedWorker,
-  locations: LocationIndex,
+  locations: ProjectNames,
   updatedAt: string
 ): void {
   stmt(
@@ -98,8 +115,13 @@ function writeChildren(
     for (const ancestor of lineage(locations, id).slice(1))
       location.run(rid, ancestor, project.pk, worker.archived, null)
   }
-  const field = stmt(db, `INSERT INTO worker_fields (worker_rid, key, project, value) VALUES (?, ?, ?, ?)`)
-  for (const [key, value] of worker.fields) field.run(rid, key, project.pk, value)
+  const field = stmt(
+    db,
+    `INSERT INTO worker_fields (worker_rid, key, project, value, sort_value) VALUES (?, ?, ?, ?, ?)`
+  )
+  for (const [key, value] of worker.fields) {
+    field.run(rid, key, project.pk, value, value === '' ? null : fold(value))
+  }
   const f = worker.fts
   stmt(
     db,
@@ -115,7 +137,7 @@ function clearChildren(db: Db, rid: number): void {
   stmt(db, `DELETE FROM worker_fts WHERE rowid = ?`).run(rid)
 }
 
-function columnValues(project: number, worker: DerivedWorker, generation: number, locations: LocationIndex) {
+function columnValues(project: number, worker: DerivedWorker, generation: number, locations: ProjectNames) {
   const locationName = worker.primaryLocation ? locations.name.get(worker.primaryLocation) : undefined
   return {
     project,
@@ -129,7 +151,8 @@ function columnValues(project: number, worker: DerivedWorker, generation: number
     sortName: worker.sortName,
     sortUsername: worker.sortUsername,
     sortPhone: worker.sortPhone,
-    sortLocation: locationName === undefined ? null : fold(locationName)
+    sortLocation: locationName === undefined ? null : fold(locationName),
+    sortGroups: groupSortKey(worker.groupIds, locations.groupName)
   }
 }
 
@@ -149,9 +172,9 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
   const insert = stmt<[Record<string, unknown>], { rid: number }>(
     db,
     `INSERT INTO workers (project, id, username, name, archived, primary_location, hash, seen_gen, sort_name,
-       sort_username, sort_phone, sort_location)
+       sort_username, sort_phone, sort_location, sort_groups)
      VALUES (@project, @id, @username, @name, @archived, @primaryLocation, @hash, @generation, @sortName,
-       @sortUsername, @sortPhone, @sortLocation)
+       @sortUsername, @sortPhone, @sortLocation, @sortGroups)
      RETURNING rid`
   )
   const update = stmt(db, UPDATE_WORKER)
@@ -160,7 +183,7 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
   return db.transaction(() => {
     const project = requireProjectKey(db, input.projectId)
     const keys = { pk: project, id: input.projectId }
-    let locations: LocationIndex | undefined
+    let locations: ProjectNames | undefined
     const result: WriteResult = { added: 0, updated: 0, unchanged: 0 }
     for (const worker of workers) {
       const raw = JSON.stringify(worker)
@@ -171,7 +194,7 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
         result.unchanged++
         continue
       }
-      locations ??= locationIndex(db, project)
+      locations ??= projectNames(db, project)
       const derived = deriveWorker(worker, input.archived, country, raw, hash)
       const values = columnValues(project, derived, input.generation, locations)
       if (existing) {
@@ -237,7 +260,7 @@ export function reindexWorkers(db: Db, projectId: string, countryCode: string): 
   const country = toCountryCode(countryCode)
   return db.transaction(() => {
     const project = requireProjectKey(db, projectId)
-    const locations = locationIndex(db, project)
+    const locations = projectNames(db, project)
     const rows = stmt<
       [number],
       { rid: number; raw: string; hash: string; archived: number; seen_gen: number; updated_at: string }
@@ -268,7 +291,7 @@ export function refreshWorkerLocations(
   project: number,
   change: { renamed: ReadonlySet<string>; reshaped: boolean }
 ): void {
-  const locations = locationIndex(db, project)
+  const locations = projectNames(db, project)
   if (change.renamed.size > 0) {
     const rows = stmt<[number], { rid: number; primary_location: string; sort_location: string | null }>(
       db,
@@ -297,5 +320,23 @@ export function refreshWorkerLocations(
        INSERT OR IGNORE INTO worker_locations (worker_rid, location_id, project, archived, position)
        SELECT worker_rid, location_id, @project, archived, NULL FROM up`
     ).run({ project })
+  }
+}
+
+/**
+ * After the group list changed: re-sorts the workers whose first group was renamed, added or
+ * removed (their Groups cell shows another name now).
+ */
+export function refreshWorkerGroups(db: Db, project: number, changed: ReadonlySet<string>): void {
+  if (changed.size === 0) return
+  const names = groupNames(db, project)
+  const firstOf = stmt<[number, string], { worker_rid: number }>(
+    db,
+    `SELECT worker_rid FROM worker_groups WHERE project = ? AND group_id = ? AND position = 0`
+  )
+  const update = stmt(db, `UPDATE workers SET sort_groups = ? WHERE rid = ?`)
+  for (const id of changed) {
+    const key = groupSortKey([id], names)
+    for (const { worker_rid } of firstOf.all(project, id)) update.run(key, worker_rid)
   }
 }

@@ -41,7 +41,8 @@ export function exportBatchCsv(
     n.updatedAt,
     ...dataKeys.map((k) => safeCell(n.customUserData[k] ?? ''))
   ])
-  const csv = Papa.unparse({ fields: fields.map(safeCell), data }, { newline: '\r\n' })
+  // The BOM tells Excel on Windows the file is UTF-8 (custom data in Amharic, Arabic, accents).
+  const csv = '\uFEFF' + Papa.unparse({ fields: fields.map(safeCell), data }, { newline: '\r\n' })
   const day = batch.createdAt.slice(0, 10)
   const domain = (project?.domain ?? 'project').replace(/[^A-Za-z0-9-]/g, '_')
   return { filename: `invitations-${domain}-batch-${batchId}-${day}.csv`, csv, rows: numbers.length }

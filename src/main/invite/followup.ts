@@ -31,10 +31,14 @@ export function markRegistered(
     .run(now, projectId).changes
 }
 
+/** The statuses createBatch refuses to invite again, as an SQL list. */
+const LIVE = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
+
 /**
  * For validation: which of these numbers already belong to a worker in the roster, and which
- * were invited before (the most relevant invitation per number: a live one if any, else the
- * latest).
+ * were invited before: the latest live invitation per number (queued, sending, sent or with an
+ * unknown outcome, the ones createBatch refuses to repeat). An attempt HQ refused (invalid
+ * format, in use) or that was never sent (failed) invited nobody.
  */
 export function lookupInvitations(
   db: Database.Database,
@@ -60,7 +64,6 @@ export function lookupInvitations(
   const registered = new Map<string, InviteLookup['registered'][number]>()
   for (const r of registeredRows) if (!registered.has(r.digits)) registered.set(r.digits, r)
 
-  const live = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
   const invitedRows = inSlices(
     unique,
     500,
@@ -69,8 +72,8 @@ export function lookupInvitations(
         .prepare(
           `SELECT n.digits, n.batch_id AS batchId, b.created_at AS invitedAt, n.status
          FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
-         WHERE n.project_id = ? AND n.digits IN (${q(slice.length)})
-         ORDER BY (n.status IN (${live})) DESC, n.id DESC`
+         WHERE n.project_id = ? AND n.digits IN (${q(slice.length)}) AND n.status IN (${LIVE})
+         ORDER BY n.id DESC`
         )
         .all(projectId, ...slice) as {
         digits: string
@@ -87,7 +90,7 @@ export function lookupInvitations(
 
 /**
  * Per-number lookups for the phone-list validation (`roster validate` / `roster invite`):
- * the worker holding a number and the invitation that matters for it.
+ * the worker holding a number and its latest live invitation (as lookupInvitations).
  */
 export function validationLookup(
   db: Database.Database,
@@ -102,12 +105,11 @@ export function validationLookup(
     `SELECT w.id, w.username, w.name FROM worker_phones p JOIN workers w ON w.rid = p.worker_rid
      WHERE p.project_id = ? AND p.digits = ? ORDER BY w.archived, w.rid LIMIT 1`
   )
-  const live = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
   const invitation = db.prepare(
     `SELECT n.batch_id AS batchId, b.created_at AS invitedAt, n.status
      FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
-     WHERE n.project_id = ? AND n.digits = ?
-     ORDER BY (n.status IN (${live})) DESC, n.id DESC LIMIT 1`
+     WHERE n.project_id = ? AND n.digits = ? AND n.status IN (${LIVE})
+     ORDER BY n.id DESC LIMIT 1`
   )
   return {
     findWorkerByDigits: (digits) =>

@@ -210,6 +210,51 @@ describe('lookups and the registration follow-up', () => {
     expect(perNumber.findInvitationByDigits(numbers[2]!.slice(1))).toBeUndefined()
   })
 
+  it('counts only live invitations as invited before: refused or unsent attempts invited nobody', () => {
+    t = tempDb()
+    const [failed, invalid, inUse, sent, unknown] = kenyanNumbers(5).map((n) => n.slice(1))
+    const first = createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(kenyanNumbers(5)) })
+    const setStatus = t.db.prepare(`UPDATE invite_numbers SET status = ? WHERE batch_id = ? AND digits = ?`)
+    setStatus.run('failed', first, failed)
+    setStatus.run('invalid_format', first, invalid)
+    setStatus.run('in_use', first, inUse)
+    setStatus.run('success', first, sent)
+    setStatus.run('unknown', first, unknown)
+    // A later attempt at the sent number that failed does not hide the invitation that went out.
+    const second = createBatch(t.db, {
+      projectId: t.project.id,
+      options,
+      rows: [{ row: 2, e164: `+${sent}`, customUserData: {} }],
+      reinvite: true
+    })
+    setStatus.run('failed', second, sent)
+
+    const all = [failed!, invalid!, inUse!, sent!, unknown!]
+    const lookup = lookupInvitations(t.db, t.project.id, all)
+    expect(lookup.invited.map((i) => [i.digits, i.batchId, i.status]).sort()).toEqual(
+      [
+        [sent, first, 'success'],
+        [unknown, first, 'unknown']
+      ].sort()
+    )
+    const perNumber = validationLookup(t.db, t.project.id)
+    expect(all.map((d) => perNumber.findInvitationByDigits(d)?.status)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      'success',
+      'unknown'
+    ])
+    // The same numbers createBatch lets through without "invite again".
+    expect(() =>
+      createBatch(t.db, {
+        projectId: t.project.id,
+        options,
+        rows: rowsOf([`+${failed}`, `+${invalid}`, `+${inUse}`])
+      })
+    ).not.toThrow()
+  })
+
   it('marks accepted invitations as registered once their number belongs to a worker', () => {
     t = tempDb()
     const numbers = kenyanNumbers(3)
@@ -270,19 +315,22 @@ describe('exporting a batch', () => {
     const id = createBatch(t.db, {
       projectId: t.project.id,
       options,
-      rows: rowsOf(numbers, (i) => ({ district: i === 1 ? '=HYPERLINK("http://x")' : `D${i}` }))
+      rows: rowsOf(numbers, (i) => ({ district: ['D0', '=HYPERLINK("http://x")', 'አዲስ አበባ'][i]! }))
     })
     cancelQueued(t.db, id, 'Not sent: the coordinator stopped.')
     const { filename, csv, rows } = exportBatchCsv(t.db, id)
     expect(rows).toBe(3)
     expect(filename).toMatch(new RegExp(`^invitations-demo-project-batch-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv$`))
+    // Excel on Windows reads a CSV as UTF-8 (Amharic, Arabic, accents) only after this mark.
+    expect([...Buffer.from(csv, 'utf8').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = csv.split('\r\n')
     expect(lines[0]).toBe(
-      'row,phone_number,status,reason,registered_worker_id,registered_at,updated_at,district'
+      '\uFEFFrow,phone_number,status,reason,registered_worker_id,registered_at,updated_at,district'
     )
     expect(lines[1]).toMatch(
       new RegExp(`^2,\\${numbers[0]},failed,Not sent: the coordinator stopped\\.,,,[^,]+,D0$`)
     )
     expect(lines[2]).toContain(`"'=HYPERLINK(""http://x"")"`)
+    expect(lines[3]).toMatch(/,አዲስ አበባ$/)
   })
 })

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { inSlices } from './batches'
 import { InviteError, plural } from './errors'
+import { sameProcess } from './processStart'
 import { isSending } from './sender'
 import { batchRow, settleBatch } from './summary'
 
@@ -18,6 +19,37 @@ function processAlive(pid: number): boolean {
   }
 }
 
+interface OpenRequest {
+  id: number
+  batch_id: number
+  state: 'sending' | 'queued'
+  sender_pid: number | null
+  sender_started_at: number | null
+  started_at: string | null
+}
+
+const OPEN_REQUESTS = `SELECT id, batch_id, state, sender_pid, sender_started_at, started_at
+  FROM invite_requests WHERE state IN ('sending', 'queued')`
+
+/**
+ * Whether the process that sent a request still runs: its pid is taken, and by a process that
+ * started when the sender did (else the pid was handed to another program since). Answers are
+ * kept, because asking Windows for a start time takes a while.
+ */
+class SenderCheck {
+  private readonly known = new Map<string, boolean>()
+
+  alive(pid: number, startedAt: number | null): boolean {
+    const key = `${pid}:${startedAt ?? ''}`
+    let alive = this.known.get(key)
+    if (alive === undefined) {
+      alive = processAlive(pid) && sameProcess(pid, startedAt)
+      this.known.set(key, alive)
+    }
+    return alive
+  }
+}
+
 export interface RecoveryReport {
   /** Requests that were on their way to HQ when their process died: now unknown. */
   unknownRequests: number
@@ -29,26 +61,22 @@ export interface RecoveryReport {
 
 /**
  * Run when Roster (app or CLI) opens the database. A request left "sending" by a process that
- * is gone may or may not have reached HQ: it becomes unknown, with its numbers, and is never
+ * is gone (its pid is free, or taken by a process that started at another time) may or may not
+ * have reached HQ: it becomes unknown, with its numbers, and is never
  * sent again without the coordinator. Queued numbers stay queued: sending continues when asked.
  * A request still owned by a live process (the app while the CLI starts, or the reverse) is
  * left alone unless it is older than any request can be.
  */
 export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): RecoveryReport {
   const at = new Date(nowMs).toISOString()
+  // Senders are looked up before the write lock is taken, so a slow lookup blocks nobody.
+  const senders = new SenderCheck()
+  for (const r of db.prepare(OPEN_REQUESTS).all() as OpenRequest[]) {
+    if (r.sender_pid !== null) senders.alive(r.sender_pid, r.sender_started_at)
+  }
   return db
     .transaction((): RecoveryReport => {
-      const open = db
-        .prepare(
-          `SELECT id, batch_id, state, sender_pid, started_at FROM invite_requests WHERE state IN ('sending', 'queued')`
-        )
-        .all() as {
-        id: number
-        batch_id: number
-        state: 'sending' | 'queued'
-        sender_pid: number | null
-        started_at: string | null
-      }[]
+      const open = db.prepare(OPEN_REQUESTS).all() as OpenRequest[]
       const report: RecoveryReport = {
         unknownRequests: 0,
         unknownNumbers: 0,
@@ -59,7 +87,7 @@ export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): Rec
       for (const r of open) {
         const started = r.started_at ? Date.parse(r.started_at) : 0
         const stale = nowMs - started > STALE_AFTER_MS
-        if (r.sender_pid !== null && processAlive(r.sender_pid) && !stale) continue
+        if (r.sender_pid !== null && !stale && senders.alive(r.sender_pid, r.sender_started_at)) continue
         touched.add(r.batch_id)
         if (r.state === 'queued') {
           db.prepare(

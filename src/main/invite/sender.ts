@@ -6,6 +6,7 @@ import { HqError, isHqError } from '../hq/errors'
 import type { RegistrationRequest, RegistrationResponse } from '../hq/schemas'
 import { classifyFailure, lenientDigits } from './classify'
 import { InviteError, plural } from './errors'
+import { ownStartTime } from './processStart'
 import { batchCounts, batchProgress, batchRow, settleBatch } from './summary'
 
 export type { RegistrationRequest }
@@ -98,15 +99,18 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
 
   let stopReason: string | null = null
   try {
+    // Recorded with each request: startup recovery tells this process from a later one that
+    // was given the same pid.
+    const sender: Sender = { pid: process.pid, startedAt: await ownStartTime() }
     for (;;) {
       if (signal?.aborted) {
         stopReason = pausedMessage(db, batchId)
         break
       }
-      const taken = takeChunk(db, batchId, chunkSize, now())
+      const taken = takeChunk(db, batchId, chunkSize, sender, now())
       if (!taken) break
       emit()
-      const outcome = await sendOne(taken)
+      const outcome = await sendOne(taken, sender)
       emit()
       if (outcome.kind === 'done') continue
       if (outcome.kind === 'paused') stopReason = pausedMessage(db, batchId)
@@ -124,7 +128,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   ).error
   return { ...progress, error }
 
-  async function sendOne(taken: Taken): Promise<Outcome> {
+  async function sendOne(taken: Taken, sender: Sender): Promise<Outcome> {
     let failures = 0
     let rateLimitWaits = 0
     let current: Taken = taken
@@ -200,7 +204,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
           ).run(now(), current.requestId)
           return { kind: 'paused' }
         }
-        const again = retake(db, current.requestId, now())
+        const again = retake(db, current.requestId, sender, now())
         if (!again) return { kind: 'done' }
         current = again
         continue
@@ -230,8 +234,20 @@ function pausedMessage(db: Database.Database, batchId: number): string {
   return `Sending paused: ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.`
 }
 
+/** The process sending, as recorded with its requests. */
+interface Sender {
+  pid: number
+  startedAt: number
+}
+
 /** Queued -> sending for the next slice of the batch, with the request that carries them. */
-function takeChunk(db: Database.Database, batchId: number, size: number, at: string): Taken | null {
+function takeChunk(
+  db: Database.Database,
+  batchId: number,
+  size: number,
+  sender: Sender,
+  at: string
+): Taken | null {
   return db
     .transaction((): Taken | null => {
       const ids = db
@@ -241,10 +257,10 @@ function takeChunk(db: Database.Database, batchId: number, size: number, at: str
       const requestId = Number(
         db
           .prepare(
-            `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, created_at, started_at)
-             VALUES (?, 'sending', ?, 1, ?, ?, ?)`
+            `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, sender_started_at, created_at, started_at)
+             VALUES (?, 'sending', ?, 1, ?, ?, ?, ?)`
           )
-          .run(batchId, ids.length, process.pid, at, at).lastInsertRowid
+          .run(batchId, ids.length, sender.pid, sender.startedAt, at, at).lastInsertRowid
       )
       const mark = db.prepare(
         `UPDATE invite_numbers SET status = 'sending', request_id = ?, reason = NULL, updated_at = ? WHERE id = ?`
@@ -259,7 +275,7 @@ function takeChunk(db: Database.Database, batchId: number, size: number, at: str
 }
 
 /** After a wait: the request's numbers that are still queued go out again under it. */
-function retake(db: Database.Database, requestId: number, at: string): Taken | null {
+function retake(db: Database.Database, requestId: number, sender: Sender, at: string): Taken | null {
   return db
     .transaction((): Taken | null => {
       const changed = db
@@ -274,8 +290,9 @@ function retake(db: Database.Database, requestId: number, at: string): Taken | n
         return null
       }
       db.prepare(
-        `UPDATE invite_requests SET state = 'sending', attempts = attempts + 1, sender_pid = ?, started_at = ?, size = ? WHERE id = ?`
-      ).run(process.pid, at, changed, requestId)
+        `UPDATE invite_requests SET state = 'sending', attempts = attempts + 1, sender_pid = ?, sender_started_at = ?,
+           started_at = ?, size = ? WHERE id = ?`
+      ).run(sender.pid, sender.startedAt, at, changed, requestId)
       return { requestId, numbers: numbersOf(db, requestId, 'sending') }
     })
     .immediate()

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncProgress } from '../../shared/domain'
+import { listGroups } from '../db/groups'
+import { listLocations } from '../db/locations'
 import { openDatabase } from '../db/open'
 import { createProject, removeProject } from '../db/projects'
 import { getRunRecord, heartbeat, lastGoodRun, listRuns, pagesOf, startRun } from '../db/syncRuns'
@@ -158,6 +160,55 @@ describe('faults HQ can throw at a sync', () => {
     expect(run.outcome).toBe('failed')
     expect(run.error).toMatch(/kept changing .*nothing was removed/i)
     expect(getRunRecord(b.db, run.id)?.resumable).toBe(false)
+  })
+})
+
+describe('a list the key may not read', () => {
+  it('keeps the last location names when HQ refuses the locations (403), warns, and still syncs the workers', async () => {
+    const b = await start({ users: 600, seed: 13 })
+    await sync(b)
+    const before = listLocations(b.db, b.project.id)
+    b.sim.data.locations[0]!.name = 'Renamed in HQ'
+    b.sim.addWorkers(4)
+    b.sim.setFaults('403:path=locations')
+
+    const run = await sync(b)
+    expect(run.outcome).toBe('ok')
+    expect(run.error).toMatch(/^Warning: .*may not read the locations .*\(403\).*Edit Locations/)
+    expect(run.error).toContain('kept the location names from the last sync')
+    expect(run).toMatchObject({ added: 4, removed: 0, locations: before.length })
+    expect(run.groups).toBe(b.sim.data.groups.length)
+    expect(listLocations(b.db, b.project.id)).toEqual(before)
+    expect(storedWorkers(b.db, b.project).active.size).toBe(b.sim.activeWorkers().length)
+    expect(lastGoodRun(b.db, b.project.id)?.id).toBe(run.id)
+  })
+
+  it('warns about each list HQ does not have (404) and syncs the rest', async () => {
+    const b = await start({ users: 300, seed: 14 })
+    b.sim.setFaults('404:path=groups,404:path=applications')
+    const run = await sync(b)
+    expect(run.outcome).toBe('ok')
+    expect(run.error).toMatch(/^Warning: /)
+    expect(run.error).toContain('kept the group names from the last sync')
+    expect(run.error).toContain('kept the application list from the last sync')
+    expect(run.error).not.toContain('location')
+    expect(run).toMatchObject({ groups: 0, locations: b.sim.data.locations.length, added: 300 })
+    expect(listGroups(b.db, b.project.id)).toEqual([])
+    expect(storedWorkers(b.db, b.project).active.size).toBe(b.sim.activeWorkers().length)
+  })
+
+  it('still fails when the worker list itself is refused, or the key is not accepted', async () => {
+    const b = await start({ users: 200, seed: 15 })
+    b.sim.setFaults('403:path=workers')
+    const refused = await sync(b)
+    expect(refused.outcome).toBe('failed')
+    expect(refused.error).toMatch(/may not read the mobile worker list .*\(403\)/)
+
+    b.sim.setFaults('')
+    b.sim.revokeKey(b.sim.credentials.username)
+    const revoked = await sync(b)
+    expect(revoked.outcome).toBe('failed')
+    expect(revoked.error).toMatch(/did not accept the API key/)
   })
 })
 

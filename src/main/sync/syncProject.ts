@@ -1,8 +1,9 @@
 import type { SyncProgress, SyncRun } from '../../shared/domain'
 import type { HqClient } from '../hq/client'
-import { replaceApplications } from '../db/applications'
-import { replaceGroups } from '../db/groups'
-import { replaceLocations } from '../db/locations'
+import { isHqError, type HqError } from '../hq/errors'
+import { listApplications, replaceApplications } from '../db/applications'
+import { listGroups, replaceGroups } from '../db/groups'
+import { listLocations, replaceLocations } from '../db/locations'
 import type { Db } from '../db/open'
 import { nextGeneration, type ProjectRecord } from '../db/projects'
 import {
@@ -159,22 +160,46 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
   )
 
   try {
-    setRunPhase(db, runId, 'groups')
-    progress.update('groups', 0, null)
-    const groups = replaceGroups(db, project.id, await client.listGroups(signal))
-    setRunCounts(db, runId, { groups })
-    progress.update('groups', groups, groups, true)
-
-    setRunPhase(db, runId, 'locations')
-    progress.update('locations', 0, null)
-    const locations = replaceLocations(db, project.id, await client.listLocations(signal))
-    setRunCounts(db, runId, { locations })
-    progress.update('locations', locations, locations, true)
-
-    setRunPhase(db, runId, 'applications')
-    progress.update('applications', 0, null)
-    const apps = replaceApplications(db, project.id, await client.listApplications(signal))
-    progress.update('applications', apps, apps, true)
+    // A list the key may not read (403) or the server does not have (404) keeps the names of
+    // the last sync: the worker lists are what a sync is for. The run ends ok with a warning.
+    const warnings: string[] = []
+    const nameList = async <T>(
+      phase: 'groups' | 'locations' | 'applications',
+      read: () => Promise<T[]>,
+      replace: (items: T[]) => number,
+      kept: () => number
+    ): Promise<void> => {
+      setRunPhase(db, runId, phase)
+      progress.update(phase, 0, null)
+      let count: number
+      try {
+        count = replace(await read())
+      } catch (error) {
+        if (!isMissingList(error)) throw error
+        warnings.push(`${error.message} ${KEPT_NAMES[phase]}`)
+        count = kept()
+      }
+      if (phase !== 'applications') setRunCounts(db, runId, { [phase]: count })
+      progress.update(phase, count, count, true)
+    }
+    await nameList(
+      'groups',
+      () => client.listGroups(signal),
+      (groups) => replaceGroups(db, project.id, groups),
+      () => listGroups(db, project.id).length
+    )
+    await nameList(
+      'locations',
+      () => client.listLocations(signal),
+      (locations) => replaceLocations(db, project.id, locations),
+      () => listLocations(db, project.id).length
+    )
+    await nameList(
+      'applications',
+      () => client.listApplications(signal),
+      (apps) => replaceApplications(db, project.id, apps),
+      () => listApplications(db, project.id).length
+    )
 
     let keep: number[]
     try {
@@ -196,7 +221,11 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
       const removed = sweepWorkers(db, project.id, keep)
       const counts = countWorkers(db, project.id)
       setRunCounts(db, runId, { removed, workers: counts.active, archived: counts.archived })
-      finishRun(db, runId, { outcome: 'ok', error: null, now: now() })
+      finishRun(db, runId, {
+        outcome: 'ok',
+        error: warnings.length > 0 ? `Warning: ${warnings.join(' ')}` : null,
+        now: now()
+      })
       // Pages only serve a resume, and nothing is left to resume.
       prunePages(db, project.id, -1)
     })()
@@ -370,6 +399,20 @@ async function confirmRemovals(options: SyncOptions, keep: readonly number[]): P
   for (const id of candidates) {
     if ((await options.client.getWorker(id, options.signal)) !== null) throw new ResumeMismatch()
   }
+}
+
+const KEPT_NAMES = {
+  groups: 'Roster kept the group names from the last sync.',
+  locations: 'Roster kept the location names from the last sync.',
+  applications: 'Roster kept the application list from the last sync.'
+} as const
+
+/**
+ * HQ refused one of the name lists (403: the role lacks its permission) or has no such list
+ * (404). Signing in (401), the network and HQ's own errors still fail the sync.
+ */
+function isMissingList(error: unknown): error is HqError {
+  return isHqError(error) && (error.status === 403 || error.status === 404)
 }
 
 /** The pages an interrupted run stored no longer line up with HQ's list. */

@@ -1,4 +1,8 @@
 import jschardet from 'jschardet'
+import { toBytes } from './bytes'
+
+// Byte decoding lives in ./bytes so that it can be used without loading jschardet.
+export { decodeBytes, ENCODING_CHOICES, toBytes } from './bytes'
 
 export interface EncodingGuess {
   /** A TextDecoder label: 'utf-8', 'utf-16le', 'utf-16be' or 'windows-1252'. */
@@ -8,22 +12,7 @@ export interface EncodingGuess {
   source: 'bom' | 'detected'
 }
 
-/** What the encoding menu offers; Excel on Windows saves one of these. */
-export const ENCODING_CHOICES = [
-  { encoding: 'utf-8', label: 'Unicode (UTF-8)' },
-  { encoding: 'windows-1252', label: 'Western European (Windows-1252, Excel "CSV")' },
-  { encoding: 'utf-16le', label: 'Unicode (UTF-16 LE, Excel "Unicode Text")' },
-  { encoding: 'utf-16be', label: 'Unicode (UTF-16 BE)' },
-  { encoding: 'windows-1250', label: 'Central European (Windows-1250)' },
-  { encoding: 'windows-1251', label: 'Cyrillic (Windows-1251)' },
-  { encoding: 'iso-8859-1', label: 'Latin-1 (ISO-8859-1)' }
-] as const
-
 const SAMPLE_BYTES = 64 * 1024
-
-export function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
-  return input instanceof Uint8Array ? input : new Uint8Array(input)
-}
 
 function bomEncoding(b: Uint8Array): string | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8'
@@ -92,18 +81,4 @@ function westernConfidence(sample: Uint8Array): number {
   const name = best.encoding ?? ''
   if (name === '' || /1252|1250|8859-(1|2|15|16)\b|latin|roman|cp850|cp437|ascii/i.test(name)) return 0.8
   return 0.3
-}
-
-/** Decodes with the given TextDecoder label; a BOM for that encoding is dropped. */
-export function decodeBytes(input: Uint8Array | ArrayBuffer, encoding: string): string {
-  const decoder = makeDecoder(encoding)
-  return decoder.decode(toBytes(input))
-}
-
-function makeDecoder(encoding: string) {
-  try {
-    return new TextDecoder(encoding)
-  } catch {
-    throw new Error(`"${encoding}" is not a text encoding this app can read`)
-  }
 }

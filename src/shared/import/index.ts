@@ -13,8 +13,10 @@ export {
   DelimiterSchema,
   columnLetter
 } from './table'
-export { detectEncoding, decodeBytes, ENCODING_CHOICES, type EncodingGuess } from './encoding'
-export { parseDelimited, parseDelimitedText, detectDelimiter, type DelimitedOptions } from './delimited'
+export { decodeBytes, ENCODING_CHOICES } from './bytes'
+export { detectEncoding, type EncodingGuess } from './encoding'
+export { parseDelimited, type DelimitedOptions } from './delimited'
+export { parseDelimitedText, detectDelimiter, type DelimitedTextOptions } from './delimitedText'
 export { detectHeaderRow, foldHeader, phoneHeaderScore } from './header'
 export {
   openWorkbook,
@@ -32,6 +34,7 @@ export {
   importRows,
   slugifyKey,
   isValidUserDataKey,
+  userDataKeyProblem,
   isReservedKey,
   ColumnMappingSchema,
   FieldMappingSchema,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { defaultMapping, guessPhoneColumn, importRows, isValidUserDataKey, slugifyKey } from './mapping'
+import {
+  defaultMapping,
+  guessPhoneColumn,
+  importRows,
+  isValidUserDataKey,
+  slugifyKey,
+  userDataKeyProblem
+} from './mapping'
 
 const rows = [
   ['Amina', '12345678', '0712 345 678', 'Kisumu'],
@@ -51,21 +58,46 @@ describe('guessPhoneColumn', () => {
 })
 
 describe('custom data keys', () => {
-  it('slugifies titles into keys HQ accepts', () => {
+  it('keeps a title that already is a valid key exactly, case included', () => {
+    for (const title of ['District', 'village', '2nd_language', 'CHV-code', 'Sub_County']) {
+      expect(slugifyKey(title)).toBe(title)
+    }
+    expect(slugifyKey('  District ')).toBe('District')
+  })
+
+  it('slugifies other titles into keys HQ accepts', () => {
     expect(slugifyKey("Numéro d'équipe")).toBe('numero_d_equipe')
     expect(slugifyKey('  Health Facility (CHV) ')).toBe('health_facility_chv')
-    expect(slugifyKey('2nd village')).toBe('field_2nd_village')
+    expect(slugifyKey('2nd village')).toBe('2nd_village')
+    expect(slugifyKey('Région')).toBe('region')
+    expect(slugifyKey('2024')).toBe('field_2024')
+    expect(slugifyKey('XML version')).toBe('field_xml_version')
     expect(slugifyKey('', 2)).toBe('column_c')
-    for (const key of ['numero_d_equipe', 'health_facility_chv', 'field_2nd_village', 'column_c']) {
+    expect(slugifyKey('!!!', 27)).toBe('column_ab')
+    expect(slugifyKey(`Name ${'x'.repeat(200)}`)).toHaveLength(64)
+    for (const key of ['numero_d_equipe', 'health_facility_chv', '2nd_village', 'region', 'field_2024']) {
       expect(isValidUserDataKey(key)).toBe(true)
     }
   })
 
-  it('rejects keys HQ reserves or cannot store', () => {
-    expect(isValidUserDataKey('commcare_location_id')).toBe(false)
-    expect(isValidUserDataKey('1st')).toBe(false)
-    expect(isValidUserDataKey('xml_thing')).toBe(false)
-    expect(isValidUserDataKey('has space')).toBe(false)
+  it('accepts the keys HQ accepts', () => {
+    for (const key of ['District', 'village', '2nd_language', '1st', 'chv-code', 'x', 'a'.repeat(127)]) {
+      expect(isValidUserDataKey(key), key).toBe(true)
+    }
+  })
+
+  it('rejects keys HQ reserves or cannot store, saying why', () => {
+    expect(userDataKeyProblem('commcare_location_id')).toBe(
+      'names starting with commcare_ are reserved by CommCare HQ'
+    )
+    expect(userDataKeyProblem('xml_thing')).toBe('names cannot start with "xml"')
+    expect(userDataKeyProblem('XMLthing')).toBe('names cannot start with "xml"')
+    expect(userDataKeyProblem('has space')).toBe('use only plain letters (no accents), digits, _ and -')
+    expect(userDataKeyProblem('Région')).toBe('use only plain letters (no accents), digits, _ and -')
+    expect(userDataKeyProblem('2024')).toBe('a name cannot be only digits')
+    expect(userDataKeyProblem('')).toBe('give the field a name')
+    expect(userDataKeyProblem('a'.repeat(128))).toBe('use at most 127 characters')
+    expect(userDataKeyProblem('District')).toBeUndefined()
   })
 })
 
@@ -75,9 +107,9 @@ describe('defaultMapping', () => {
     expect(mapping).toEqual({
       phone: 2,
       fields: [
-        { index: 0, header: 'Name', key: 'name', skip: false },
+        { index: 0, header: 'Name', key: 'Name', skip: false },
         { index: 1, header: 'National ID', key: 'national_id', skip: false },
-        { index: 3, header: 'Village', key: 'village', skip: false }
+        { index: 3, header: 'Village', key: 'Village', skip: false }
       ]
     })
   })
@@ -89,8 +121,8 @@ describe('defaultMapping', () => {
     ]
     const mapping = defaultMapping(['Name', 'Phone', 'Notes', 'commcare_project', 'Village'], table)
     expect(mapping.fields).toEqual([
-      { index: 0, header: 'Name', key: 'name', skip: false },
-      { index: 2, header: 'Notes', key: 'notes', skip: true, reason: 'the column is empty' },
+      { index: 0, header: 'Name', key: 'Name', skip: false },
+      { index: 2, header: 'Notes', key: 'Notes', skip: true, reason: 'the column is empty' },
       {
         index: 3,
         header: 'commcare_project',
@@ -98,7 +130,7 @@ describe('defaultMapping', () => {
         skip: true,
         reason: 'names starting with commcare_ are reserved by CommCare HQ'
       },
-      { index: 4, header: 'Village', key: 'village', skip: false }
+      { index: 4, header: 'Village', key: 'Village', skip: false }
     ])
     const untitled = defaultMapping(
       ['Column A', 'Column B'],
@@ -119,9 +151,26 @@ describe('defaultMapping', () => {
     })
   })
 
-  it('keeps keys unique when titles repeat', () => {
-    const mapping = defaultMapping(['Name', 'Phone', 'Name', 'name'], [['a', '0712345678', 'b', 'c']])
-    expect(mapping.fields.map((f) => f.key)).toEqual(['name', 'name_2', 'name_3'])
+  it('sends a title that is a valid key as it is, and slugifies the others', () => {
+    const mapping = defaultMapping(
+      ['District', 'Phone', 'village', '2nd_language', 'Health facility', 'Région'],
+      [['Kisumu', '0712345678', 'Ojola', 'Dholuo', 'Ojola HC', 'Nyanza']]
+    )
+    expect(mapping.fields.map((f) => f.key)).toEqual([
+      'District',
+      'village',
+      '2nd_language',
+      'health_facility',
+      'region'
+    ])
+  })
+
+  it('keeps keys unique when titles repeat, ignoring case as HQ does', () => {
+    const mapping = defaultMapping(
+      ['Name', 'Phone', 'Name', 'name', 'Name_2'],
+      [['a', '0712345678', 'b', 'c', 'd']]
+    )
+    expect(mapping.fields.map((f) => f.key)).toEqual(['Name', 'Name_2', 'name_3', 'Name_2_2'])
   })
 })
 

@@ -68,26 +68,54 @@ export function guessPhoneColumn(headers: readonly string[], rows: readonly (rea
   return best
 }
 
-/** HQ's custom data keys: letters, digits, underscores; starting with a letter (they become XML names). */
-export function isValidUserDataKey(key: string): boolean {
-  return /^[a-z][a-z0-9_]*$/i.test(key) && !/^xml/i.test(key) && !isReservedKey(key)
-}
+// HQ's rule for a custom field's key ("slug"): a Django slug (ASCII letters, digits, "_" and
+// "-"), not digits alone, at most 127 characters (its column size), not starting with "xml"
+// (reserved in XML names). Keys are case-sensitive: "District" and "district" are different
+// fields. A key may start with a digit ("2nd_language"): HQ's JSON keeps it, only its XML
+// output drops it, and Roster reads JSON.
+const KEY_CHARACTERS = /^[A-Za-z0-9_-]+$/
+const MAX_KEY_LENGTH = 127
+// Short enough to read in the mapping screen; a title longer than this is a sentence, not a key.
+const MAX_SLUG_LENGTH = 64
 
 /** HQ keeps commcare_* keys for itself (commcare_project, commcare_location_id, ...). */
 export function isReservedKey(key: string): boolean {
   return /^commcare_/i.test(key)
 }
 
-/** "Numéro d'équipe" -> "numero_d_equipe"; a key that would start with a digit gets "field_" in front. */
-export function slugifyKey(header: string, index = 0): string {
-  let key = foldHeader(header).replace(/ /g, '_')
-  if (key === '') return `column_${columnLetter(index).toLowerCase()}`
-  if (/^[0-9]/.test(key) || /^xml/.test(key)) key = `field_${key}`
-  return key.slice(0, 64)
+/** Why HQ would not take `key` as a custom data key, in the coordinator's words; undefined when it would. */
+export function userDataKeyProblem(key: string): string | undefined {
+  if (key === '') return 'give the field a name'
+  if (isReservedKey(key)) return 'names starting with commcare_ are reserved by CommCare HQ'
+  if (!KEY_CHARACTERS.test(key)) return 'use only plain letters (no accents), digits, _ and -'
+  if (!/\D/.test(key)) return 'a name cannot be only digits'
+  if (/^xml/i.test(key)) return 'names cannot start with "xml"'
+  if (key.length > MAX_KEY_LENGTH) return `use at most ${MAX_KEY_LENGTH} characters`
+  return undefined
+}
+
+export function isValidUserDataKey(key: string): boolean {
+  return userDataKeyProblem(key) === undefined
 }
 
 /**
- * The phone column plus one custom-data field per other column, keyed by its slugified title.
+ * The custom data key for a column title. A title that already is a valid key is kept exactly
+ * ("District", "village", "2nd_language"), because HQ's keys are case-sensitive and the project's
+ * fields may be named that way. Any other title is slugified: "Numéro d'équipe" ->
+ * "numero_d_equipe"; digits alone or a leading "xml" get "field_" in front; no title at all
+ * gives "column_c".
+ */
+export function slugifyKey(header: string, index = 0): string {
+  const title = header.trim()
+  if (isValidUserDataKey(title)) return title
+  let key = foldHeader(title).replace(/ /g, '_').slice(0, MAX_SLUG_LENGTH).replace(/_$/, '')
+  if (key === '') return `column_${columnLetter(index).toLowerCase()}`
+  if (!/\D/.test(key) || /^xml/.test(key)) key = `field_${key}`
+  return key
+}
+
+/**
+ * The phone column plus one custom-data field per other column, keyed by its title (see slugifyKey).
  * Columns are skipped by default when empty, untitled (no header row), or named like HQ's own keys.
  */
 export function defaultMapping(
@@ -97,14 +125,15 @@ export function defaultMapping(
 ): ColumnMapping {
   const hasHeader = options.hasHeader ?? true
   const phone = guessPhoneColumn(headers, rows)
+  // Compared without case: HQ refuses two fields whose keys differ only in case.
   const used = new Set<string>()
   const fields: FieldMapping[] = []
   headers.forEach((header, index) => {
     if (index === phone) return
     const base = hasHeader ? slugifyKey(header, index) : slugifyKey('', index)
     let key = base
-    for (let n = 2; used.has(key); n++) key = `${base}_${n}`
-    used.add(key)
+    for (let n = 2; used.has(key.toLowerCase()); n++) key = `${base}_${n}`
+    used.add(key.toLowerCase())
     const empty = rows.every((r) => (r[index] ?? '').trim() === '')
     const reason = empty
       ? 'the column is empty'

@@ -1,4 +1,4 @@
-import { readRecords } from './delimited'
+import { readRecords } from './delimitedText'
 import { shapeTable } from './header'
 import type { PastedTable } from './table'
 

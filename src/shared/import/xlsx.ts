@@ -1,6 +1,6 @@
 import * as XLSX from '@e965/xlsx'
 import type { CellObject, WorkSheet } from '@e965/xlsx'
-import { toBytes } from './encoding'
+import { toBytes } from './bytes'
 import { shapeTable } from './header'
 import type { SheetTable } from './table'
 

@@ -86,17 +86,68 @@ describe('repairInput', () => {
     })
   })
 
-  it('removes ordinary spaces, dashes, dots, slashes and brackets without calling it a repair', () => {
-    for (const written of [
-      ' 0712 345 678 ',
-      '0712-345-678',
-      '0712.345.678',
-      '(0712) 345 678',
-      '0712/345678',
-      '[0712] 345678'
-    ]) {
-      expect(repairInput(written, 'KE')).toEqual({ cleaned: '0712345678', repairs: [] })
+  it('removes the separators of a normally written number without calling it a repair', () => {
+    for (const written of ['0712 345 678', '0712-345-678', '0712 345678', '(0712) 345 678', '(0712)345678']) {
+      expect(repairInput(written, 'KE'), written).toEqual({ cleaned: '0712345678', repairs: [] })
     }
+    expect(repairInput('(0799) 888-777', 'KE')).toEqual({ cleaned: '0799888777', repairs: [] })
+    for (const written of ['+254 712 345678', '+254-712-345-678', '+254 712-345-678', '+254 (712) 345 678']) {
+      expect(repairInput(written), written).toEqual({ cleaned: '+254712345678', repairs: [] })
+    }
+    // Each country's own habit, as libphonenumber writes it
+    expect(repairInput('77 123 45 67', 'SN').repairs).toEqual([])
+    expect(repairInput('06 12 34 56 78', 'FR').repairs).toEqual([])
+    expect(repairInput('(212) 555-0100', 'US').repairs).toEqual([])
+    expect(repairInput('+1 212-555-0100').repairs).toEqual([])
+    expect(repairInput('+1 (212) 555-0100').repairs).toEqual([])
+    expect(repairInput('(11) 96123-4567', 'BR').repairs).toEqual([])
+    expect(repairInput('+55 11 96123-4567').repairs).toEqual([])
+    // New Caledonia writes its numbers with dots
+    expect(repairInput('23.45.67', 'NC').repairs).toEqual([])
+  })
+
+  it('says which stray separators it removed', () => {
+    const said = (written: string, country?: 'KE') => repairInput(written, country).repairs
+    expect(said('0712.345.678', 'KE')).toEqual(['removed dots'])
+    expect(said('0712-345.678', 'KE')).toEqual(['removed dots'])
+    expect(said('[0712] 345.678', 'KE')).toEqual(['removed dots and brackets'])
+    expect(said('0712 (345) 678', 'KE')).toEqual(['removed brackets'])
+    expect(said('0712/345678', 'KE')).toEqual(['removed slashes'])
+    expect(said('0712-345 678', 'KE')).toEqual(['removed mixed spaces and dashes'])
+    expect(said('+254-712 345 678')).toEqual(['removed mixed spaces and dashes'])
+    expect(said('0712  345 678', 'KE')).toEqual(['removed extra spaces'])
+    expect(said('0712 - 345 - 678', 'KE')).toEqual(['removed extra spaces'])
+    expect(said('0712--345678', 'KE')).toEqual(['removed extra dashes'])
+    expect(said('0712345678-', 'KE')).toEqual(['removed stray dashes'])
+    expect(said('0712\t345678', 'KE')).toEqual(['removed tabs and line breaks'])
+    expect(said('0712\u2009345\u2009678', 'KE')).toEqual(['removed unusual spaces'])
+    expect(said('+ 254 712 345 678')).toEqual(['removed the space after the +'])
+    expect(said('+25 4712 345 678')).toEqual(['removed a break inside the country code +254'])
+    expect(said('0 7 1 2 3 4 5 6 7 8', 'KE')).toEqual(['removed spaces between single digits'])
+    expect(said(' 0712 345 678 ', 'KE')).toEqual(['removed spaces around the number'])
+    expect(said(' 0712.345.678', 'KE')).toEqual(['removed dots and spaces around the number'])
+  })
+
+  it('says stray separators first, before the repairs that read the digits', () => {
+    expect(repairInput('712.345.678', 'KE')).toEqual({
+      cleaned: '0712345678',
+      repairs: ['removed dots', 'put back the leading 0 (Excel drops it from numbers)']
+    })
+    expect(repairInput(' 2.54712345678E+11', 'KE').repairs).toEqual([
+      'removed spaces around the number',
+      'rebuilt from scientific notation 2.54712345678E+11',
+      'added the missing + before country code 254'
+    ])
+  })
+
+  it('does not count spaces already reported as non-breaking or a bracketed trunk 0 twice', () => {
+    expect(repairInput('\u00A00712 345 678', 'KE').repairs).toEqual(['removed non-breaking spaces'])
+    expect(repairInput('+254 (0) 712 345 678').repairs).toEqual(['removed the 0 after the country code +254'])
+    expect(repairInput('tel: +254-712-345-678').repairs).toEqual(["removed 'tel:' prefix"])
+  })
+
+  it('leaves the separators of text that is not a number alone', () => {
+    expect(repairInput(' n/a ', 'KE')).toEqual({ cleaned: 'na', repairs: [] })
   })
 
   it('replaces typographic dashes that Word and Excel autocorrect put in', () => {

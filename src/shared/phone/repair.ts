@@ -1,10 +1,12 @@
 import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max'
+import { listPhrases, strayFormatting } from './formatting'
 
 /**
- * What Excel and copy-paste do to phone numbers, and how each is undone. Ordinary formatting
- * (spaces, dashes, dots, brackets, slashes between digit groups) is how people write numbers,
- * so it is removed silently; everything listed in `repairs` is damage the coordinator should
- * know was undone.
+ * What Excel and copy-paste do to phone numbers, and how each is undone. A number written the
+ * way people write numbers ("0712 345 678", "+254 712-345-678", "(0712) 345 678") loses its
+ * separators silently; stray ones (dots, odd brackets, mixed or doubled separators, spaces
+ * around the number: see ./formatting) are removed too, and that is a repair. Everything listed
+ * in `repairs` is damage the coordinator should know was undone.
  */
 export interface RepairResult {
   /** The number as digits with an optional leading "+", or the leftover text when it is not a number. */
@@ -75,6 +77,8 @@ export function repairAndParse(raw: string, country?: CountryCode): RepairedAndP
     s = s.replace(INVISIBLE, '')
     repairs.push('removed invisible characters')
   }
+  // Checked before non-breaking spaces become ordinary ones: those are reported on their own.
+  const spacedAround = /^\s|\s$/.test(s.replace(NON_BREAKING, '0'))
   if (s.search(NON_BREAKING) >= 0) {
     s = s.replace(NON_BREAKING, ' ')
     repairs.push('removed non-breaking spaces')
@@ -105,6 +109,8 @@ export function repairAndParse(raw: string, country?: CountryCode): RepairedAndP
   const several = severalNumbers(s)
   if (several) return { cleaned: s, repairs, damaged: several }
 
+  // Stray formatting is said first, where it was removed, before the repairs that read digits.
+  const at = repairs.length
   const compact = s.replace(/\s+/g, '')
   m = SCIENTIFIC.exec(compact)
   if (m) {
@@ -122,8 +128,13 @@ export function repairAndParse(raw: string, country?: CountryCode): RepairedAndP
 
   const cleaned = s.replace(FORMATTING, '')
   if (!/^\+?\d+$/.test(cleaned)) return { cleaned, repairs }
-  if (cleaned.startsWith('+')) return repairInternational(cleaned, repairs)
-  return repairDigits(cleaned, country, repairs)
+  const result = cleaned.startsWith('+')
+    ? repairInternational(cleaned, repairs)
+    : repairDigits(cleaned, country, repairs)
+  const stray = strayFormatting(s, result.parsed)
+  if (spacedAround) stray.push('spaces around the number')
+  if (stray.length > 0) result.repairs.splice(at, 0, `removed ${listPhrases(stray)}`)
+  return result
 }
 
 /** "0712 345 678 / 0722 345 678": two numbers in one cell cannot be told apart by a machine. */
