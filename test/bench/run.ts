@@ -14,6 +14,7 @@ import { createBatch, sendBatch } from '../../src/main/invite'
 import { syncProject } from '../../src/main/sync'
 import { ValidationIndex, validateRows } from '../../src/shared/import'
 import { startSim } from '../hq-sim'
+import { benchImport } from './import.browser-bench'
 import { describeMachine, timeMedian } from './machine'
 
 const { values } = parseArgs({
@@ -167,6 +168,9 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
   )
 }
 
+// The same list in the real renderer: does the UI stay responsive while 100,000 rows load?
+for (const { what, figure } of await benchImport()) record('import', what, figure)
+
 clearInterval(sampler)
 record('memory', 'peak process memory (RSS) over the whole run', mib(peakRss))
 await client.close()
@@ -179,7 +183,7 @@ writeFileSync(
   values.out,
   `# Benchmarks
 
-Figures from \`npm run bench\` (\`test/bench/run.ts\`): ${WORKERS.toLocaleString('en')} simulated workers, ${ROWS.toLocaleString('en')} imported rows,
+Figures from \`npm run bench\` (\`test/bench/run.ts\`, with \`import.browser-bench.ts\` in Chromium): ${WORKERS.toLocaleString('en')} simulated workers, ${ROWS.toLocaleString('en')} imported rows,
 ${INVITATIONS.toLocaleString('en')} invitations. Query figures are medians of repeated runs on the synced database.
 The simulator runs in the same process, so sync figures include its work too.
 

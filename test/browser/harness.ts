@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--disable-sync'
 ]
-const ROOT = resolve(__dirname, '../..')
+const ROOT = resolve(import.meta.dirname, '../..')
 const RENDERER_DIR = join(ROOT, 'out/renderer')
 export const RESULTS_DIR = join(ROOT, 'test-results')
 

@@ -182,12 +182,39 @@ describe('the Connect screen', () => {
     expect(api.callsOf('projects.save')[0]).not.toHaveProperty('apiKey')
 
     fireEvent.click(screen.getByRole('button', { name: 'Remove Kenya CHWs' }))
+    const confirm = screen.getByRole('group', { name: 'Remove Kenya CHWs?' })
+    expect(confirm.textContent).toMatch(/offline roster and its invitation history/)
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Remove' }))
+    await waitFor(() => expect(api.state.projects.map((p) => p.id)).toEqual(['p2']))
+    await waitFor(() => expect(screen.queryByRole('listitem', { name: 'Kenya CHWs' })).toBeNull())
+  })
+
+  it('says plainly why the core refuses to remove a project with unsent invitations, and leads to its History', async () => {
+    const api = createFakeApi({
+      projects: [
+        makeProject({ id: 'p1', label: 'Kenya CHWs' }),
+        makeProject({ id: 'p2', label: 'Uganda pilot', domain: 'ug' })
+      ],
+      unsettledBatches: ['p2']
+    })
+    renderWithApi(api, <App />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Projects' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Uganda pilot' }))
     fireEvent.click(
-      within(screen.getByRole('group', { name: 'Remove Kenya CHWs?' })).getByRole('button', {
+      within(screen.getByRole('group', { name: 'Remove Uganda pilot?' })).getByRole('button', {
         name: 'Remove'
       })
     )
-    await waitFor(() => expect(api.state.projects.map((p) => p.id)).toEqual(['p2']))
-    await waitFor(() => expect(screen.queryByRole('listitem', { name: 'Kenya CHWs' })).toBeNull())
+    const item = screen.getByRole('listitem', { name: 'Uganda pilot' })
+    const alert = await within(item).findByRole('alert')
+    expect(alert.textContent).toMatch(/Uganda pilot was not removed\./)
+    expect(alert.textContent).toMatch(/still has numbers waiting to be sent .*Settle them in History/)
+    expect(api.state.projects.map((p) => p.id)).toEqual(['p1', 'p2'])
+    // Nothing left to confirm: the Remove button is back.
+    expect(within(item).getByRole('button', { name: 'Remove Uganda pilot' })).toBeTruthy()
+
+    fireEvent.click(within(alert).getByRole('button', { name: 'Open its History' }))
+    expect(await screen.findByRole('heading', { name: 'History' })).toBeTruthy()
+    expect((screen.getByLabelText('Project') as HTMLSelectElement).value).toBe('p2')
   })
 })

@@ -7,6 +7,8 @@ import { WorkersScreen } from './screens/workers/WorkersScreen'
 import { InviteScreen } from './screens/invite'
 import { HistoryScreen } from './screens/history'
 import { isShortcut } from './lib/keys'
+import { useFileDrop, type DroppedFile } from './shell/fileDrop'
+import { useWaitingBatches, WaitingBanner } from './shell/WaitingBatches'
 
 const TITLES: Record<Screen, string> = {
   workers: 'Workers',
@@ -25,12 +27,26 @@ export function App() {
 
 function Shell() {
   const session = useSession()
-  const { projects, current, sync, startSync } = session
+  const { projects, current, sync, startSync, network, selectProject, reloadProjects } = session
   const [chosen, setChosen] = useState<Screen | null>(null)
+  const [dropped, setDropped] = useState<DroppedFile | null>(null)
+  const [historyFocus, setHistoryFocus] = useState<{ batchId: number } | null>(null)
 
   // First run opens on Connect; later runs on Workers for the last project. Without a project
   // only Connect makes sense, whatever was chosen before (say, the last project was removed).
   const screen: Screen = !current ? 'connect' : (chosen ?? 'workers')
+
+  // A list of numbers dropped on any screen opens on Invite.
+  const dragging = useFileDrop(Boolean(current), (file) => {
+    setDropped({ file })
+    setChosen('invite')
+  })
+
+  const waiting = useWaitingBatches(current?.id ?? null, network)
+  const review = (batchId: number) => {
+    setHistoryFocus({ batchId })
+    setChosen('history')
+  }
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -67,16 +83,52 @@ function Shell() {
 
   return (
     <div className="app">
-      <Sidebar screen={screen} onNavigate={setChosen} />
+      <Sidebar
+        screen={screen}
+        onNavigate={(target) => {
+          setHistoryFocus(null)
+          setChosen(target)
+        }}
+      />
       <div className="main">
         <TopBar title={TITLES[screen]} />
+        {screen !== 'connect' && (
+          <WaitingBanner batches={waiting.batches} onReview={review} onDismiss={waiting.dismiss} />
+        )}
         <main className="content" id="content">
-          {screen === 'connect' && <ConnectScreen onOpenProject={() => setChosen('workers')} />}
+          {screen === 'connect' && (
+            <ConnectScreen
+              onOpenProject={() => setChosen('workers')}
+              onOpenHistory={(projectId) => {
+                selectProject(projectId)
+                setHistoryFocus(null)
+                setChosen('history')
+              }}
+            />
+          )}
           {screen === 'workers' && current && <WorkersScreen key={current.id} project={current} />}
-          {screen === 'invite' && current && <InviteScreen key={current.id} project={current} />}
-          {screen === 'history' && current && <HistoryScreen key={current.id} project={current} />}
+          {screen === 'invite' && current && (
+            <InviteScreen
+              key={current.id}
+              project={current}
+              droppedFile={dropped}
+              onProjectUpdated={() => void reloadProjects()}
+            />
+          )}
+          {screen === 'history' && current && (
+            <HistoryScreen key={current.id} project={current} focus={historyFocus} />
+          )}
         </main>
       </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <div>
+            {screen === 'invite'
+              ? 'Drop the file to read its numbers'
+              : 'Drop the file to read its numbers on the Invite screen'}
+          </div>
+        </div>
+      )}
     </div>
   )
 }

@@ -14,6 +14,8 @@ interface Pending {
   resolve: (value: unknown) => void
   reject: (error: Error) => void
   onProgress?: ((p: Progress) => void) | undefined
+  /** Array fields of the result received so far in 'part' messages. */
+  parts?: Map<string, unknown[]>
 }
 
 export function createWorkerClient(worker: Worker): ImportClient {
@@ -27,8 +29,15 @@ export function createWorkerClient(worker: Worker): ImportClient {
       waiting.onProgress?.(message.progress)
       return
     }
+    if (message.type === 'part') {
+      waiting.parts ??= new Map()
+      const items = waiting.parts.get(message.field)
+      if (items) for (const item of message.items) items.push(item)
+      else waiting.parts.set(message.field, message.items)
+      return
+    }
     pending.delete(message.id)
-    if (message.type === 'result') waiting.resolve(message.result)
+    if (message.type === 'result') waiting.resolve(joinParts(message.result, message.parted, waiting.parts))
     else waiting.reject(new Error(message.message))
   }
   worker.onerror = (event) => {
@@ -53,6 +62,14 @@ export function createWorkerClient(worker: Worker): ImportClient {
       pending.clear()
     }
   }
+}
+
+/** Puts the array fields sent ahead in parts back into the result. */
+function joinParts(result: unknown, parted: string[] | undefined, parts: Map<string, unknown[]> | undefined) {
+  if (!parted?.length) return result
+  const whole = { ...(result as Record<string, unknown>) }
+  for (const field of parted) whole[field] = parts?.get(field) ?? []
+  return whole
 }
 
 /** The engine in this thread, loaded on first use so the app's own bundle stays small. */

@@ -84,10 +84,10 @@ describe('the import engine', () => {
       progress.push(p)
     )) as RowsResult
     expect(rows.rows).toEqual([
-      { id: 1, row: 2, phone: '0712345678', fields: { name: 'Amina' } },
-      { id: 2, row: 3, phone: '0722', fields: { name: 'Baraka' } }
+      { id: 1, row: 2, phone: '0712345678', fields: { Name: 'Amina' } },
+      { id: 2, row: 3, phone: '0722', fields: { Name: 'Baraka' } }
     ])
-    expect(rows.fieldKeys).toEqual(['name'])
+    expect(rows.fieldKeys).toEqual(['Name'])
     expect(rows.digits).toEqual(['254712345678'])
     expect(progress.at(-1)).toEqual({ phase: 'checking', done: 2, total: 2 })
 
@@ -138,6 +138,51 @@ describe('the import engine', () => {
     // Removing row 2 leaves no duplicate behind and reports nothing for the removed row.
     const removed = (await engine.handle({ op: 'update', upsert: [], remove: [1] })) as ChecksResult
     expect(removed.checks.map(([id]) => id)).not.toContain(1)
+  })
+
+  it('counts only live earlier invitations as invited before, not failed or refused attempts', async () => {
+    const engine = new ImportEngine()
+    const rows: GridRow[] = [
+      { id: 1, row: 2, phone: '0711000001', fields: {} },
+      { id: 2, row: 3, phone: '0711000002', fields: {} },
+      { id: 3, row: 4, phone: '0711000003', fields: {} },
+      { id: 4, row: 5, phone: '0711000004', fields: {} },
+      { id: 5, row: 6, phone: '0711000005', fields: {} },
+      { id: 6, row: 7, phone: '0711000006', fields: {} },
+      { id: 7, row: 8, phone: '0711000007', fields: {} },
+      { id: 8, row: 9, phone: '0711000008', fields: {} }
+    ]
+    await engine.handle({ op: 'start', rows, country: 'KE' })
+    const at = (day: number) => `2025-02-0${day}T10:00:00Z`
+    const checks = (await engine.handle({
+      op: 'lookups',
+      lookup: {
+        registered: [],
+        invited: [
+          { digits: '254711000001', batchId: 1, invitedAt: at(1), status: 'failed' },
+          { digits: '254711000002', batchId: 1, invitedAt: at(1), status: 'invalid_format' },
+          { digits: '254711000003', batchId: 1, invitedAt: at(1), status: 'in_use' },
+          { digits: '254711000004', batchId: 1, invitedAt: at(1), status: 'success' },
+          { digits: '254711000005', batchId: 1, invitedAt: at(1), status: 'queued' },
+          { digits: '254711000006', batchId: 1, invitedAt: at(1), status: 'unknown' },
+          { digits: '254711000007', batchId: 1, invitedAt: at(1), status: 'sending' },
+          // Accepted once, then a later attempt failed: the first link still works.
+          { digits: '254711000008', batchId: 1, invitedAt: at(1), status: 'success' },
+          { digits: '254711000008', batchId: 2, invitedAt: at(2), status: 'failed' }
+        ]
+      }
+    })) as ChecksResult
+    const byId = new Map(checks.checks)
+    for (const id of [1, 2, 3]) {
+      expect(byId.get(id)).toMatchObject({ status: 'ready' })
+      expect(byId.get(id)?.invitedBefore).toBeUndefined()
+      expect(byId.get(id)?.message).not.toMatch(/already invited/)
+    }
+    for (const id of [4, 5, 6, 7, 8]) {
+      expect(byId.get(id)).toMatchObject({ status: 'warning', invitedBefore: true })
+      expect(byId.get(id)?.message).toMatch(/already invited/)
+    }
+    expect(byId.get(8)?.message).toMatch(/batch 1\b/)
   })
 
   it('answers in order through the in-process client, and says which step failed', async () => {

@@ -21,7 +21,7 @@ import {
   type Workbook
 } from '../../../shared/import'
 import { toCountryCode } from '../../../shared/phone'
-import type { InviteLookup } from '../../../shared/invite'
+import type { InviteLookup, NumberStatus } from '../../../shared/invite'
 import type { GridRow, RowCheck } from '../screens/invite/gridState'
 import type { ChecksResult, Progress, ReadOptions, Request, RowsResult, SourceInfo } from './protocol'
 
@@ -50,9 +50,21 @@ function hasBom(data: Uint8Array): boolean {
   )
 }
 
+/**
+ * Invitations whose link may still reach the person: waiting, being sent, accepted by HQ, or with
+ * an outcome nobody knows. A number HQ refused (invalid format, in use) or that failed was never
+ * invited: sending it again needs no re-invite choice.
+ */
+const LIVE_INVITATION = new Set<string>(['queued', 'sending', 'success', 'unknown'] satisfies NumberStatus[])
+
+export function isLiveInvitation(status: string): boolean {
+  return LIVE_INVITATION.has(status)
+}
+
 export function toRowCheck(result: ValidatedRow): RowCheck {
   const check: RowCheck = { status: result.status, e164: result.e164, message: result.message }
-  if (result.clash?.kind === 'invited') check.invitedBefore = true
+  if (result.clash?.kind === 'invited' && isLiveInvitation(result.clash.batch.status))
+    check.invitedBefore = true
   if (result.status !== 'error' && isNonMobile(result)) check.nonMobile = true
   return check
 }
@@ -220,6 +232,9 @@ export class ImportEngine {
       touched.add(w.digits)
     }
     for (const inv of lookup.invited) {
+      // Only live invitations count (the core may send every earlier attempt): a failed one
+      // must not turn the row into a warning that asks for the re-invite choice.
+      if (!isLiveInvitation(inv.status)) continue
       const known = this.invitations.get(inv.digits)
       // The latest invitation of a number is the one that says whether its link still works.
       if (!known || known.invitedAt < inv.invitedAt) {

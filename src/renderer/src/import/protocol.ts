@@ -74,8 +74,37 @@ export type ResultOf<R extends Request> = R extends { op: 'openFile' | 'openText
     : ChecksResult
 
 export type FromWorker =
-  | { type: 'result'; id: number; result: unknown }
+  /** `parted`: array fields of the result sent ahead in 'part' messages, to be put back in order. */
+  | { type: 'result'; id: number; result: unknown; parted?: string[] }
+  /**
+   * A slice of one array field of the coming result. A 100,000-row answer arrives as many small
+   * messages: each is unpacked in a short task of its own, so the page keeps drawing and
+   * answering clicks instead of freezing while one huge message is copied in.
+   */
+  | { type: 'part'; id: number; field: string; items: unknown[] }
   | { type: 'error'; id: number; message: string }
   | { type: 'progress'; id: number; progress: Progress }
+
+/** Items per 'part' message. */
+export const PART_SIZE = 5000
+
+/** Splits a result's long array fields into parts; `send` gets the parts first, then the rest. */
+export function splitResult(id: number, result: unknown, send: (message: FromWorker) => void): void {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) {
+    send({ type: 'result', id, result })
+    return
+  }
+  const rest: Record<string, unknown> = { ...(result as Record<string, unknown>) }
+  const parted: string[] = []
+  for (const [field, value] of Object.entries(rest)) {
+    if (!Array.isArray(value) || value.length <= PART_SIZE) continue
+    for (let i = 0; i < value.length; i += PART_SIZE) {
+      send({ type: 'part', id, field, items: value.slice(i, i + PART_SIZE) })
+    }
+    rest[field] = []
+    parted.push(field)
+  }
+  send(parted.length ? { type: 'result', id, result: rest, parted } : { type: 'result', id, result: rest })
+}
 
 export type ToWorker = { id: number; request: Request }

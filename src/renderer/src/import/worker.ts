@@ -4,7 +4,7 @@
  * takes seconds, which must not freeze the grid. One request at a time, in order.
  */
 import { ImportEngine } from './engine'
-import type { FromWorker, ToWorker } from './protocol'
+import { splitResult, type FromWorker, type ToWorker } from './protocol'
 
 declare const self: DedicatedWorkerGlobalScope
 
@@ -20,7 +20,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   queue = queue.then(async () => {
     try {
       const result = await engine.handle(request, (progress) => post({ type: 'progress', id, progress }))
-      post({ type: 'result', id, result })
+      splitResult(id, result, post)
     } catch (error) {
       post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) })
     }

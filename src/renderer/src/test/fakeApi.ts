@@ -21,6 +21,7 @@ import type {
   WorkerDetail,
   WorkerRow
 } from '../../../shared/domain'
+import type { BatchSummary } from '../../../shared/invite'
 
 export interface FakeWorker extends WorkerRow {
   groupIds: string[]
@@ -34,6 +35,10 @@ export interface FakeState {
   locations: { id: string; name: string; parentId: string | null; type: string | null }[]
   /** The API key projects.test and projects.save accept. */
   goodKey: string
+  /** Projects the core refuses to remove: a batch of theirs is not settled. */
+  unsettledBatches: string[]
+  /** What invite.batches answers, per project. */
+  batches: Record<string, BatchSummary[]>
 }
 
 export interface FakeApi extends RosterApi {
@@ -91,6 +96,34 @@ export function makeProject(patch: Partial<Project> = {}): Project {
   }
 }
 
+/** A batch summary: by default one that stopped with 3 numbers still queued (HQ was unreachable). */
+export function makeBatch(id: number, patch: Partial<BatchSummary> = {}): BatchSummary {
+  return {
+    id,
+    projectId: 'p1',
+    createdAt: '2025-03-03T09:00:00.000Z',
+    appId: 'app-1',
+    appName: 'Community Health',
+    androidOnly: false,
+    requireEmail: false,
+    message: null,
+    state: 'stopped',
+    error: 'HQ could not be reached: the computer seems to be offline.',
+    total: 5,
+    counts: {
+      queued: 3,
+      sending: 0,
+      success: 2,
+      invalid_format: 0,
+      in_use: 0,
+      failed: 0,
+      unknown: 0,
+      registered: 0
+    },
+    ...patch
+  }
+}
+
 export function syncRun(projectId: string, patch: Partial<SyncRun> = {}): SyncRun {
   return {
     id: 1,
@@ -124,7 +157,9 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       { id: 'loc-nairobi', name: 'Nairobi', parentId: 'loc-kenya', type: 'county' },
       { id: 'loc-kibera', name: 'Kibera', parentId: 'loc-nairobi', type: 'ward' }
     ],
-    goodKey: init.goodKey ?? 'good-key'
+    goodKey: init.goodKey ?? 'good-key',
+    unsettledBatches: init.unsettledBatches ?? [],
+    batches: init.batches ?? {}
   }
   const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
   const calls: { method: ApiMethod; input: unknown }[] = []
@@ -202,7 +237,21 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
         : [...state.projects, saved]
       return saved
     },
+    'projects.update': ({ projectId, ...patch }) => {
+      const updated: Project = { ...project(projectId) }
+      if (patch.label !== undefined) updated.label = patch.label
+      if (patch.defaultCountry !== undefined) updated.defaultCountry = patch.defaultCountry
+      if (patch.appId !== undefined) updated.appId = patch.appId
+      state.projects = state.projects.map((p) => (p.id === projectId ? updated : p))
+      return updated
+    },
     'projects.remove': ({ projectId }) => {
+      if (state.unsettledBatches.includes(projectId)) {
+        throw new ApiError(
+          'busy',
+          'Batch 3 of this project still has numbers waiting to be sent or with an unknown outcome. Settle them in History before removing the project.'
+        )
+      }
       state.projects = state.projects.filter((p) => p.id !== projectId)
       return { ok: true as const }
     },
@@ -236,16 +285,21 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     'workers.query': (input) => {
       const rows = filtered(input)
       const sort = input.sort ?? 'name'
+      // Empty values sort last ('~' after every letter), as the core puts them.
       const key = (w: FakeWorker): string =>
-        sort === 'username'
-          ? w.username
-          : sort === 'phone'
-            ? (w.defaultPhone ?? '~')
-            : sort === 'location'
-              ? (w.locationName ?? '~')
-              : sort === 'status'
-                ? String(Number(w.archived))
-                : w.name
+        sort.startsWith('data:')
+          ? w.userData[sort.slice(5)] || '~'
+          : sort === 'groups'
+            ? [...w.groupNames].sort().join(', ') || '~'
+            : sort === 'username'
+              ? w.username
+              : sort === 'phone'
+                ? (w.defaultPhone ?? '~')
+                : sort === 'location'
+                  ? (w.locationName ?? '~')
+                  : sort === 'status'
+                    ? String(Number(w.archived))
+                    : w.name
       rows.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id))
       if (input.dir === 'desc') rows.reverse()
       const offset = input.offset ?? 0
@@ -308,7 +362,29 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       const csv = ['name,username', ...rows.map((w) => `${w.name},${w.username}`)].join('\n')
       return { filename: 'demo-project-workers.csv', csv, rows: rows.length }
     },
+    'apps.list': () => [{ id: 'app-1', name: 'Community Health' }],
+    'invite.lookup': () => ({ registered: [], invited: [] }),
+    'invite.batches': ({ projectId }) => state.batches[projectId] ?? [],
+    'invite.send': ({ batchId }) => {
+      for (const list of Object.values(state.batches)) {
+        for (const b of list) {
+          if (b.id !== batchId) continue
+          b.counts = { ...b.counts, success: b.counts.success + b.counts.queued, queued: 0 }
+          b.state = 'done'
+          b.error = null
+        }
+      }
+      return { ok: true as const }
+    },
+    'invite.batch': ({ batchId }) => {
+      const batch = Object.values(state.batches)
+        .flat()
+        .find((b) => b.id === batchId)
+      if (!batch) throw new ApiError('unknown-batch', `There is no invitation batch number ${batchId}.`)
+      return { batch, numbers: [] }
+    },
     'app.openExternal': () => ({ ok: true as const }),
+    'app.status': () => ({ connectivity: [], syncs: [] }),
     'app.info': () => ({ version: '0.1.0-test', transport: 'loopback' as const })
   }
 

@@ -28,7 +28,14 @@ const COUNTRY_OPTIONS = [...COMMON_COUNTRIES]
   .sort((a, b) => a.name.localeCompare(b.name))
 const OTHER = '__other__'
 
-export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) {
+export function ConnectScreen({
+  onOpenProject,
+  onOpenHistory
+}: {
+  onOpenProject: () => void
+  /** Opens History for a project (to settle the batches that keep it from being removed). */
+  onOpenHistory?: (projectId: string) => void
+}) {
   const api = useApi()
   const { projects, current, selectProject, reloadProjects } = useSession()
   const [editing, setEditing] = useState<Project | null>(null)
@@ -367,6 +374,7 @@ export function ConnectScreen({ onOpenProject }: { onOpenProject: () => void }) 
                   onOpenProject()
                 }}
                 onEdit={() => startEdit(project)}
+                onOpenHistory={onOpenHistory ? () => onOpenHistory(project.id) : undefined}
                 onRemoved={async () => {
                   if (editing?.id === project.id) startEdit(null)
                   await reloadProjects()
@@ -533,7 +541,8 @@ function SavedProject({
   isEditing,
   onOpen,
   onEdit,
-  onRemoved
+  onRemoved,
+  onOpenHistory
 }: {
   project: Project
   isCurrent: boolean
@@ -541,11 +550,12 @@ function SavedProject({
   onOpen: () => void
   onEdit: () => void
   onRemoved: () => Promise<void>
+  onOpenHistory: (() => void) | undefined
 }) {
   const api = useApi()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<{ code: string; message: string } | null>(null)
   const name = project.label || project.domain
   const good = project.lastGoodSync
 
@@ -556,8 +566,11 @@ function SavedProject({
       await api.call('projects.remove', { projectId: project.id })
       await onRemoved()
     } catch (e) {
-      setError(toApiError(e).message)
+      const apiError = toApiError(e)
+      setError({ code: apiError.code, message: apiError.message })
       setBusy(false)
+      // Refused: nothing was removed, so there is nothing left to confirm.
+      setConfirming(false)
     }
   }
 
@@ -582,14 +595,28 @@ function SavedProject({
             : 'Not synced yet'}
         </div>
         {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
+          <div className="callout callout-error project-error" role="alert">
+            <AlertIcon className="callout-icon" />
+            <div className="callout-body">
+              <span>
+                <strong>{name} was not removed.</strong> {error.message}
+              </span>
+              {error.code === 'busy' && onOpenHistory && (
+                <button type="button" className="btn btn-small" onClick={onOpenHistory}>
+                  Open its History
+                </button>
+              )}
+            </div>
+          </div>
         )}
       </div>
       {confirming ? (
-        <div className="project-actions confirm" role="group" aria-label={`Remove ${name}?`}>
-          <span className="confirm-text">Remove it and its offline roster?</span>
+        // Keyed apart so the red Remove button is not reused (mid-transition) as the plain Edit one.
+        <div key="confirm" className="project-actions confirm" role="group" aria-label={`Remove ${name}?`}>
+          <span className="confirm-text">
+            Remove it from this computer, with its offline roster and its invitation history? HQ keeps its
+            workers and invitations.
+          </span>
           <button
             type="button"
             className="btn btn-small btn-danger"
@@ -608,7 +635,7 @@ function SavedProject({
           </button>
         </div>
       ) : (
-        <div className="project-actions">
+        <div key="actions" className="project-actions">
           <button type="button" className="btn btn-small" onClick={onOpen} aria-label={`Open ${name}`}>
             Open
           </button>
@@ -618,7 +645,10 @@ function SavedProject({
           <button
             type="button"
             className="btn btn-small btn-ghost-danger"
-            onClick={() => setConfirming(true)}
+            onClick={() => {
+              setError(null)
+              setConfirming(true)
+            }}
             aria-label={`Remove ${name}`}
           >
             Remove

@@ -35,7 +35,14 @@ function optionsText(b: BatchSummary): string {
  * History: every batch sent from this computer, what HQ answered for each number, and who has
  * registered since (a later sync is the proof). Numbers can be exported or invited again.
  */
-export function HistoryScreen({ project }: { project: Project }) {
+export function HistoryScreen({
+  project,
+  focus = null
+}: {
+  project: Project
+  /** A batch to show (from the "waiting to be sent" banner); a new object each time it is asked for. */
+  focus?: { batchId: number } | null
+}) {
   const api = useApi()
   const batches = useQuery(`batches:${project.id}`, (a) =>
     a.call('invite.batches', { projectId: project.id })
@@ -85,6 +92,11 @@ export function HistoryScreen({ project }: { project: Project }) {
     setRegistered('all')
     setNotice(null)
   }
+
+  useEffect(() => {
+    if (focus) selectBatch(focus.batchId)
+    // Only a new request to show a batch moves the selection.
+  }, [focus])
 
   const numbers = useMemo(() => detail.data?.numbers ?? [], [detail.data])
   const checkedShown = numbers.filter((n) => checked.has(n.id)).length

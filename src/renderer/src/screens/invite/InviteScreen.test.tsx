@@ -1,5 +1,6 @@
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ApiError } from '../../../../shared/api'
 import type { Project } from '../../../../shared/domain'
 import { ApiProvider } from '../../api/context'
 import { createInlineClient } from '../../import/client'
@@ -49,19 +50,25 @@ beforeEach(() => {
 })
 afterEach(cleanup)
 
-function renderScreen(api: FakeInviteApi) {
+function renderScreen(api: FakeInviteApi, shown: Project = project) {
   return render(
     <ApiProvider api={api}>
-      <InviteScreen project={project} importClientFactory={() => createInlineClient()} />
+      <InviteScreen project={shown} importClientFactory={() => createInlineClient()} />
     </ApiProvider>
   )
 }
 
+const appChoice = () => screen.getByLabelText('App') as HTMLSelectElement
+
 async function pasteList(text = LIST) {
   fireEvent.change(screen.getByLabelText(/Paste cells/), { target: { value: text } })
   fireEvent.click(screen.getByRole('button', { name: 'Read pasted cells' }))
-  await waitFor(() => expect(screen.queryByText(/being checked/)).toBeNull())
   await screen.findByRole('grid')
+  // Every row has its verdict, and the counts and the plan (which follow the grid) caught up.
+  await waitFor(() => {
+    expect(screen.queryByText(/being checked/)).toBeNull()
+    expect(screen.queryByText('Wait until every row is checked.')).toBeNull()
+  })
 }
 
 function row(n: number): HTMLElement {
@@ -84,7 +91,7 @@ describe('Invite screen', () => {
     expect(cell(3, 'message').textContent).toMatch(/too short/)
     expect(row(5).dataset.status).toBe('error')
     expect(cell(5, 'message').textContent).toMatch(/same number as row 2/)
-    expect(cell(2, 'field:name').textContent).toBe('Amina')
+    expect(cell(2, 'field:Name').textContent).toBe('Amina')
     expect(screen.getByTestId('count-ready').textContent).toMatch(/2 ready/)
     expect(screen.getByTestId('count-error').textContent).toMatch(/2 errors/)
   })
@@ -199,7 +206,7 @@ describe('Invite screen', () => {
     await screen.findByTestId('send-results')
     const created = api.callsOf('invite.create')[0]!
     expect(created.rows.map((r) => r.e164)).toEqual(['+254712345678', '+254733000111'])
-    expect(created.rows[0]!.customUserData).toEqual({ name: 'Amina', village: 'Kisumu' })
+    expect(created.rows[0]!.customUserData).toEqual({ Name: 'Amina', Village: 'Kisumu' })
     expect(created.reinvite).toBe(false)
     expect(api.callsOf('invite.send')).toEqual([{ batchId: 1 }])
     await waitFor(() => expect(row(2).dataset.status).toBe('success'))
@@ -248,17 +255,82 @@ describe('Invite screen', () => {
     expect(api.callsOf('invite.send')[1]).toEqual({ batchId: 1, confirmOffline: true })
   })
 
-  it('remembers the app chosen for the project', async () => {
+  it('stores the app chosen in the project, so the next list (and the command line) use it', async () => {
     const api = createFakeInviteApi()
     const first = renderScreen(api)
     await pasteList()
-    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.change(screen.getByLabelText('App'), { target: { value: 'app-2' } })
+    await waitFor(() => expect(appChoice().value).toBe('app-1'))
+    fireEvent.change(appChoice(), { target: { value: 'app-2' } })
+    await waitFor(() => expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', appId: 'app-2' }]))
+    expect(api.projects[0]!.appId).toBe('app-2')
     first.unmount()
     forgetImports()
+    // Another computer, say: nothing remembered locally, the project says which app.
+    localStorage.clear()
+    renderScreen(api, api.projects[0]!)
+    await pasteList()
+    await waitFor(() => expect(appChoice().value).toBe('app-2'))
+  })
+
+  it('prefers the project’s app to the one this computer remembers', async () => {
+    const api = createFakeInviteApi({ project: { appId: 'app-2' } })
+    localStorage.setItem('roster.invite.app.p1', JSON.stringify('app-1'))
+    renderScreen(api, { ...project, appId: 'app-2' })
+    await pasteList()
+    await waitFor(() => expect(appChoice().value).toBe('app-2'))
+    expect(api.callsOf('projects.update')).toEqual([])
+  })
+
+  it('falls back to the app this computer remembers when the project has none', async () => {
+    const api = createFakeInviteApi()
+    localStorage.setItem('roster.invite.app.p1', JSON.stringify('app-2'))
     renderScreen(api)
     await pasteList()
-    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-2'))
+    await waitFor(() => expect(appChoice().value).toBe('app-2'))
+  })
+
+  it('stores the app HQ lists first in the project once a batch is sent to it', async () => {
+    const api = createFakeInviteApi()
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect(appChoice().value).toBe('app-1'))
+    expect(api.callsOf('projects.update')).toEqual([])
+    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
+    )
+    await screen.findByTestId('send-results')
+    expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', appId: 'app-1' }])
+  })
+
+  it('says so when the app cannot be stored in the project, and still uses it', async () => {
+    const api = createFakeInviteApi()
+    api.failNext('projects.update', new ApiError('not-found', 'There is no saved project with id p1.'))
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect(appChoice().value).toBe('app-1'))
+    fireEvent.change(appChoice(), { target: { value: 'app-2' } })
+    expect(await screen.findByText(/could not save this app in the project/)).toBeTruthy()
+    expect(appChoice().value).toBe('app-2')
+  })
+
+  it('does not ask to re-invite numbers whose earlier invitation failed or that HQ refused', async () => {
+    const api = createFakeInviteApi({
+      lookup: {
+        registered: [],
+        invited: [
+          { digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'failed' },
+          { digits: '254712345678', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'in_use' }
+        ]
+      }
+    })
+    renderScreen(api)
+    await pasteList()
+    await waitFor(() => expect(row(4).dataset.status).toBe('ready'))
+    expect(row(2).dataset.status).toBe('ready')
+    expect(cell(4, 'message').textContent).not.toMatch(/already invited/)
+    expect(screen.getByTestId('send-plan').textContent).toMatch(/2 numbers will be invited/)
+    expect(screen.queryByLabelText(/Invite again/)).toBeNull()
   })
 
   it('counts the message’s SMS, points at the character that forces Unicode, and blocks a message HQ would refuse', async () => {
@@ -308,9 +380,9 @@ describe('Invite screen', () => {
       clipboardData: { getData: () => '0722000111\tBaraka K\r\n0799000222\tNew person\r\n' }
     })
     await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
-    expect(cell(3, 'field:name').textContent).toBe('Baraka K')
+    expect(cell(3, 'field:Name').textContent).toBe('Baraka K')
     expect(cell(4, 'phone').textContent).toBe('0799000222')
-    expect(cell(4, 'field:name').textContent).toBe('New person')
+    expect(cell(4, 'field:Name').textContent).toBe('New person')
   })
 
   it('reads the clipboard as a new list when Ctrl+V is pressed on the empty screen', async () => {
@@ -330,7 +402,7 @@ describe('Invite screen', () => {
     fireEvent.change(screen.getByLabelText('Use column “Village” as'), { target: { value: 'skip' } })
     fireEvent.click(screen.getByRole('button', { name: 'Apply columns' }))
     await waitFor(() => expect(cell(2, 'field:full_name').textContent).toBe('Amina'))
-    expect(row(2).querySelector('[data-col="field:village"]')).toBeNull()
+    expect(row(2).querySelector('[data-col="field:Village"]')).toBeNull()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
     fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
     fireEvent.click(

@@ -18,6 +18,7 @@ export interface SendForm {
 export function SendOptions({
   apps,
   appsError,
+  appNote = null,
   form,
   onForm,
   choices,
@@ -31,6 +32,8 @@ export function SendOptions({
 }: {
   apps: Application[] | undefined
   appsError: string | null
+  /** Why the choice of app could not be saved in the project. */
+  appNote?: string | null
   form: SendForm
   onForm: (form: SendForm) => void
   choices: SendChoices
@@ -65,6 +68,11 @@ export function SendOptions({
           ))}
         </select>
         {appsError && <div className="field-error">{appsError}</div>}
+        {appNote && (
+          <div className="field-hint" role="status">
+            {appNote}
+          </div>
+        )}
         {apps?.length === 0 && !appsError && (
           <div className="field-hint">
             No apps known for this project yet: sync it on the Workers screen to fetch them.

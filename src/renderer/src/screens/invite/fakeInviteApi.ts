@@ -13,23 +13,29 @@ import {
   type ApiOutput,
   type RosterApi
 } from '../../../../shared/api'
+import type { Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, InviteLookup, NumberStatus } from '../../../../shared/invite'
+import { makeProject } from '../../test/fakeApi'
 
 export interface FakeInviteApi extends RosterApi {
   calls: { method: ApiMethod; input: unknown }[]
   callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
   batches: BatchSummary[]
   numbers: BatchNumber[]
+  /** The saved projects, as projects.update leaves them. */
+  projects: Project[]
   /** Digits HQ says are in use, and digits whose answer gets lost (unknown). */
   hq: { inUse: Set<string>; lost: Set<string>; offline: boolean }
   lookup: InviteLookup
   emit<E extends ApiEventName>(event: E, payload: ApiEvent<E>): void
+  /** Makes the next call to `method` fail with this error. */
+  failNext(method: ApiMethod, error: ApiError): void
 }
 
 const NOW = '2025-03-03T09:00:00.000Z'
 
 export function createFakeInviteApi(
-  opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[] } = {}
+  opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[]; project?: Partial<Project> } = {}
 ): FakeInviteApi {
   const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
   const calls: { method: ApiMethod; input: unknown }[] = []
@@ -42,6 +48,8 @@ export function createFakeInviteApi(
     { id: 'app-2', name: 'Nutrition Survey' }
   ]
   let nextNumberId = 1
+  const failures = new Map<ApiMethod, ApiError>()
+  const projects: Project[] = [makeProject(opts.project)]
 
   const emit = <E extends ApiEventName>(event: E, payload: ApiEvent<E>) => {
     for (const listener of listeners.get(event) ?? []) (listener as (p: ApiEvent<E>) => void)(payload)
@@ -166,6 +174,16 @@ export function createFakeInviteApi(
 
   const handlers: { [M in ApiMethod]?: (input: ApiInput<M>) => ApiOutput<M> } = {
     'apps.list': () => apps,
+    'projects.update': ({ projectId, ...patch }) => {
+      const index = projects.findIndex((p) => p.id === projectId)
+      if (index === -1) throw new ApiError('not-found', `There is no saved project with id ${projectId}.`)
+      const updated: Project = { ...projects[index]! }
+      if (patch.label !== undefined) updated.label = patch.label
+      if (patch.defaultCountry !== undefined) updated.defaultCountry = patch.defaultCountry
+      if (patch.appId !== undefined) updated.appId = patch.appId
+      projects[index] = updated
+      return updated
+    },
     'invite.lookup': ({ digits }) => {
       const wanted = new Set(digits)
       return {
@@ -234,9 +252,13 @@ export function createFakeInviteApi(
     calls,
     batches,
     numbers,
+    projects,
     hq,
     lookup,
     emit,
+    failNext(method, error) {
+      failures.set(method, error)
+    },
     callsOf<M extends ApiMethod>(method: M) {
       return calls.filter((c) => c.method === method).map((c) => c.input as ApiInput<M>)
     },
@@ -244,6 +266,11 @@ export function createFakeInviteApi(
       calls.push({ method, input })
       const parsedInput = apiContract[method].input.safeParse(input)
       if (!parsedInput.success) throw new ApiError('invalid-input', `${method}: ${parsedInput.error.message}`)
+      const failure = failures.get(method)
+      if (failure) {
+        failures.delete(method)
+        throw failure
+      }
       const handler = handlers[method] as ((i: ApiInput<M>) => ApiOutput<M>) | undefined
       if (!handler) throw new ApiError('not-implemented', `The fake API has no ${method}.`)
       const result = handler(parsedInput.data as ApiInput<M>)

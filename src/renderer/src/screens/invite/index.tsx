@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import type { Project } from '../../../../shared/domain'
 import type { InviteOptions } from '../../../../shared/invite'
 import { analyseMessage } from '../../../../shared/sms'
 import { useApi } from '../../api/context'
-import { useQuery } from '../../api/hooks'
+import { toApiError, useQuery } from '../../api/hooks'
 import type { ImportClient } from '../../import/client'
 import { useImport } from '../../import/useImport'
+import type { DroppedFile } from '../../shell/fileDrop'
 import { formatCount, plural } from '../../lib/format'
 import { isShortcut } from '../../lib/keys'
 import { AlertIcon, CloseIcon, DownloadIcon } from '../../shell/icons'
@@ -22,6 +23,9 @@ import { ToneIcon } from './status'
 import { useSend } from './useSend'
 import './invite.css'
 
+/** Drops already read: a drop is read once, even if the screen renders (or mounts) again. */
+const taken = new WeakSet<DroppedFile>()
+
 function today(): string {
   return new Date().toISOString().slice(0, 10)
 }
@@ -33,11 +37,17 @@ function today(): string {
  */
 export function InviteScreen({
   project,
-  importClientFactory
+  importClientFactory,
+  onProjectUpdated,
+  droppedFile
 }: {
   project: Project
   /** Tests run the import engine in-process. */
   importClientFactory?: () => ImportClient
+  /** The core saved a change to the project (the app chosen here): the session reloads it. */
+  onProjectUpdated?: (project: Project) => void
+  /** A file dropped anywhere on the window (on another screen, say), to read here. */
+  droppedFile?: DroppedFile | null
 }) {
   const api = useApi()
   const imp = useImport(api, project.id, project.defaultCountry, importClientFactory)
@@ -46,14 +56,15 @@ export function InviteScreen({
   const apps = useQuery(`apps:${project.id}`, (a) => a.call('apps.list', { projectId: project.id }))
 
   const [form, setForm] = useState<SendForm>(() => ({
-    appId: rememberedApp(project.id) ?? project.appId ?? '',
+    // The project's app is the truth (the CLI reads it too); this computer's memory is a fallback.
+    appId: project.appId ?? rememberedApp(project.id) ?? '',
     androidOnly: false,
     requireEmail: false,
     message: ''
   }))
+  const [appNote, setAppNote] = useState<string | null>(null)
   const [choices, setChoices] = useState<SendChoices>({ reinvite: false, nonMobile: false })
   const [confirming, setConfirming] = useState(false)
-  const [dragging, setDragging] = useState(false)
 
   // The remembered app may be gone from HQ; fall back to the first app HQ lists.
   const appList = apps.data
@@ -61,14 +72,40 @@ export function InviteScreen({
   if (appList && appList.length > 0 && !appKnown) {
     setForm({ ...form, appId: appList[0]!.id })
   }
+  // The app last stored in the project (or on its way there), so it is stored once per change.
+  const storedApp = useRef(project.appId)
+  const storeApp = (appId: string) => {
+    rememberApp(project.id, appId)
+    if (storedApp.current === appId) return
+    const before = storedApp.current
+    storedApp.current = appId
+    api.call('projects.update', { projectId: project.id, appId }).then(
+      (updated) => {
+        setAppNote(null)
+        onProjectUpdated?.(updated)
+      },
+      (error: unknown) => {
+        if (storedApp.current === appId) storedApp.current = before
+        setAppNote(
+          `Roster could not save this app in the project (${toApiError(error).message}). ` +
+            'It is used for this list, but not remembered for the next one.'
+        )
+      }
+    )
+  }
   const updateForm = (next: SendForm) => {
-    if (next.appId && next.appId !== form.appId) rememberApp(project.id, next.appId)
+    if (next.appId && next.appId !== form.appId) storeApp(next.appId)
     setForm(next)
   }
 
   // Each of these walks every row: keyed on rows and verdicts, not on the whole grid state, so
-  // moving the cursor or typing in a cell does not redo them.
-  const { rows, checks, outcomes } = grid
+  // moving the cursor or typing in a cell does not redo them. And deferred: with 100,000 rows
+  // they run in a render of their own, after the grid has drawn the new verdicts, rather than
+  // adding to the same long task.
+  const rows = useDeferredValue(grid.rows)
+  const checks = useDeferredValue(grid.checks)
+  const outcomes = useDeferredValue(grid.outcomes)
+  const catchingUp = rows !== grid.rows || checks !== grid.checks
   const plan = useMemo(() => planSend({ rows, checks }, choices), [rows, checks, choices])
   const counts = useMemo(() => countStatuses({ rows, checks }), [rows, checks])
   const messageErrors = useMemo(
@@ -81,7 +118,7 @@ export function InviteScreen({
   const blockers: string[] = []
   if (!form.appId || !appKnown) blockers.push('Choose the app to invite workers to.')
   if (messageErrors.length > 0) blockers.push('Fix the message first (see above).')
-  if (plan.pending > 0 || imp.busy) blockers.push('Wait until every row is checked.')
+  if (plan.pending > 0 || imp.busy || catchingUp) blockers.push('Wait until every row is checked.')
   else if (plan.rows.length === 0) blockers.push('No row is ready to invite.')
   if (grid.editing) blockers.push('Finish editing the cell (Enter) first.')
 
@@ -91,6 +128,8 @@ export function InviteScreen({
 
   const confirmSend = () => {
     setConfirming(false)
+    // An app picked for the coordinator (the first one HQ lists) becomes the project's once used.
+    storeApp(form.appId)
     const message = form.message.trim() === '' ? null : form.message
     const options: InviteOptions = {
       appId: form.appId,
@@ -98,7 +137,10 @@ export function InviteScreen({
       requireEmail: form.requireEmail,
       message
     }
-    void send.send(plan, options, choices.reinvite && plan.invitedBefore > 0)
+    // From the grid as it is now, not as last summed up for the screen.
+    const now = planSend(grid, choices)
+    if (now.pending > 0 || now.rows.length === 0) return
+    void send.send(now, options, choices.reinvite && now.invitedBefore > 0)
   }
 
   const newList = () => {
@@ -117,44 +159,12 @@ export function InviteScreen({
     [send, imp]
   )
 
-  // Drop a file anywhere on the window.
-  const dragDepth = useRef(0)
+  // A file dropped on the window (the shell listens on every screen) is read here, once.
   useEffect(() => {
-    const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files')
-    const onEnter = (e: DragEvent) => {
-      if (!hasFiles(e)) return
-      dragDepth.current++
-      setDragging(true)
-    }
-    const onOver = (e: DragEvent) => {
-      if (!hasFiles(e)) return
-      e.preventDefault()
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
-    }
-    const onLeave = (e: DragEvent) => {
-      if (!hasFiles(e)) return
-      dragDepth.current = Math.max(0, dragDepth.current - 1)
-      if (dragDepth.current === 0) setDragging(false)
-    }
-    const onDrop = (e: DragEvent) => {
-      dragDepth.current = 0
-      setDragging(false)
-      const file = e.dataTransfer?.files?.[0]
-      if (!file) return
-      e.preventDefault()
-      openFile(file)
-    }
-    window.addEventListener('dragenter', onEnter)
-    window.addEventListener('dragover', onOver)
-    window.addEventListener('dragleave', onLeave)
-    window.addEventListener('drop', onDrop)
-    return () => {
-      window.removeEventListener('dragenter', onEnter)
-      window.removeEventListener('dragover', onOver)
-      window.removeEventListener('dragleave', onLeave)
-      window.removeEventListener('drop', onDrop)
-    }
-  }, [openFile])
+    if (!droppedFile || taken.has(droppedFile)) return
+    taken.add(droppedFile)
+    openFile(droppedFile.file)
+  }, [droppedFile, openFile])
 
   // Ctrl+V on the empty screen reads the clipboard as a list; Ctrl+Enter opens the send dialog.
   useEffect(() => {
@@ -370,6 +380,7 @@ export function InviteScreen({
               <SendOptions
                 apps={apps.data}
                 appsError={apps.error ? apps.error.message : null}
+                appNote={appNote}
                 form={form}
                 onForm={updateForm}
                 choices={choices}
@@ -412,12 +423,6 @@ export function InviteScreen({
             appName={appList?.find((a) => a.id === form.appId)?.name ?? form.appId}
           />
         </ConfirmDialog>
-      )}
-
-      {dragging && (
-        <div className="idrop-overlay" aria-hidden="true">
-          <div>Drop the file to read its numbers</div>
-        </div>
       )}
     </section>
   )

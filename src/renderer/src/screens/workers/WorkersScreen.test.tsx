@@ -116,7 +116,41 @@ describe('the Workers screen', () => {
     await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('descending'))
     expect(api.callsOf('workers.query').at(-1)).toMatchObject({ sort: 'username', dir: 'desc' })
     expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('none')
-    expect(screen.getByRole('columnheader', { name: 'Groups' }).hasAttribute('aria-sort')).toBe(false)
+  })
+
+  it('sorts by the Groups column', async () => {
+    const { api, grid } = await openWorkers(20)
+    const header = screen.getByRole('columnheader', { name: 'Groups' })
+    expect(header.getAttribute('aria-sort')).toBe('none')
+    fireEvent.click(within(header).getByRole('button', { name: 'Groups' }))
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('ascending'))
+    expect(api.callsOf('workers.query').at(-1)).toMatchObject({ sort: 'groups', dir: 'asc' })
+    await waitFor(() => expect(cellTexts(bodyRows(grid)[0]!)[3]).toBe('Team North'))
+    fireEvent.click(within(header).getByRole('button', { name: 'Groups' }))
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('descending'))
+    await waitFor(() => expect(cellTexts(bodyRows(grid)[0]!)[3]).toBe('Team South'))
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('none')
+  })
+
+  it('sorts by a custom-field column the coordinator added, and back by name when it is removed', async () => {
+    const { api, grid } = await openWorkers(20)
+    fireEvent.click(screen.getByRole('button', { name: 'Columns' }))
+    fireEvent.click(screen.getByRole('checkbox', { name: 'role' }))
+    const header = within(grid).getByRole('columnheader', { name: 'role' })
+    expect(header.getAttribute('aria-sort')).toBe('none')
+    fireEvent.click(within(header).getByRole('button', { name: 'role' }))
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('ascending'))
+    expect(api.callsOf('workers.query').at(-1)).toMatchObject({ sort: 'data:role', dir: 'asc' })
+    await waitFor(() => expect(cellTexts(bodyRows(grid)[0]!).at(-1)).toBe('chw'))
+    fireEvent.click(within(header).getByRole('button', { name: 'role' }))
+    await waitFor(() => expect(header.getAttribute('aria-sort')).toBe('descending'))
+    await waitFor(() => expect(cellTexts(bodyRows(grid)[0]!).at(-1)).toBe('supervisor'))
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'role' }))
+    await waitFor(() =>
+      expect(api.callsOf('workers.query').at(-1)).toMatchObject({ sort: 'name', dir: 'asc' })
+    )
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('ascending')
   })
 
   it('opens the details of a clicked row, follows the arrow keys and closes with Escape', async () => {

@@ -60,7 +60,20 @@ export function WorkersScreen({ project }: { project: Project }) {
       fieldValue
     ]
   )
-  const query = useMemo<RowsQuery>(() => ({ ...filter, sort: sort.key, dir: sort.dir }), [filter, sort])
+  const columns = useMemo(() => {
+    const known = new Set(facets.data?.customFieldKeys ?? customColumns)
+    return [...BASE_COLUMNS, ...customColumns.filter((k) => known.has(k)).map(fieldColumn)]
+  }, [customColumns, facets.data])
+
+  // Sorting by a custom field whose column was taken away would order the rows by something
+  // no longer on screen: fall back to names.
+  const sortShown = columns.some((c) => c.sort === sort.key)
+  const sortKey = sortShown ? sort.key : 'name'
+  const sortDir = sortShown ? sort.dir : 'asc'
+  const query = useMemo<RowsQuery>(
+    () => ({ ...filter, sort: sortKey, dir: sortDir }),
+    [filter, sortKey, sortDir]
+  )
   const queryKey = JSON.stringify(query)
 
   const neverSynced = !project.lastGoodSync
@@ -68,11 +81,6 @@ export function WorkersScreen({ project }: { project: Project }) {
   const showEmptyState = neverSynced && (rosterSize === null || rosterSize === 0)
 
   const { rows, pending } = useWorkerRows(showEmptyState ? null : query, dataVersion)
-
-  const columns = useMemo(() => {
-    const known = new Set(facets.data?.customFieldKeys ?? customColumns)
-    return [...BASE_COLUMNS, ...customColumns.filter((k) => known.has(k)).map(fieldColumn)]
-  }, [customColumns, facets.data])
 
   const selectedIndex = selection?.key === queryKey ? selection.index : null
   const selectedRow = selectedIndex !== null ? rows?.rowAt(selectedIndex) : undefined
@@ -122,9 +130,7 @@ export function WorkersScreen({ project }: { project: Project }) {
   }
 
   const onSort = (key: SortKey) =>
-    setSort((prev) =>
-      prev.key === key ? { key, dir: prev.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }
-    )
+    setSort(key === sortKey ? { key, dir: sortDir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' })
 
   async function exportCsv() {
     setExporting(true)
@@ -269,8 +275,8 @@ export function WorkersScreen({ project }: { project: Project }) {
           <WorkerTable
             rows={rows}
             columns={columns}
-            sort={sort.key}
-            dir={sort.dir}
+            sort={sortKey}
+            dir={sortDir}
             onSort={onSort}
             selectedIndex={selectedIndex}
             onSelect={select}

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
-import type { WorkerRow } from '../../../../shared/domain'
+import type { WorkerRow, WorkerSortKey } from '../../../../shared/domain'
 import { formatPhone } from '../../lib/format'
 
-export type SortKey = 'name' | 'username' | 'phone' | 'location' | 'status'
+/** What the core sorts by: a standard column, or a custom field as `data:<key>`. */
+export type SortKey = WorkerSortKey
 
 export interface Column {
   id: string
@@ -64,6 +65,7 @@ export const BASE_COLUMNS: Column[] = [
     id: 'groups',
     label: 'Groups',
     width: 'minmax(150px, 1.1fr)',
+    sort: 'groups',
     render: (row) =>
       row.groupNames.length ? row.groupNames.join(', ') : <span className="cell-none">—</span>,
     title: (row) => row.groupNames.join(', ') || undefined
@@ -92,11 +94,17 @@ export const BASE_COLUMNS: Column[] = [
 
 export const FIELD_PREFIX = 'field:'
 
+/** The core's sort key for a custom field. */
+export function fieldSort(key: string): SortKey {
+  return `data:${key}`
+}
+
 export function fieldColumn(key: string): Column {
   return {
     id: `${FIELD_PREFIX}${key}`,
     label: key,
     width: 'minmax(130px, 1fr)',
+    sort: fieldSort(key),
     render: (row) => row.userData[key] ?? '',
     title: (row) => row.userData[key] || undefined
   }
