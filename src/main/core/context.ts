@@ -15,11 +15,21 @@ export interface CoreContext {
   openExternal: (url: string) => Promise<void>
   /** Syncs and sends in flight, by project or batch, so a second click cannot race the first. */
   running: Map<string, AbortController>
+  /**
+   * Claims a background task (a sync, a send) before any await, so a double click cannot start it
+   * twice. Null when it is already running. The claim ends when `running` loses the key.
+   */
+  claim(key: string): BackgroundTask | null
   project(projectId: string): ProjectRecord
   /** A client with the project's saved key; one per project, reused for keep-alive. */
   client(projectId: string): Promise<HqClient>
   /** Reports what the last HQ exchange said about the network (online, offline, asked to wait). */
   noteConnectivity(projectId: string, error?: unknown): void
+}
+
+export interface BackgroundTask {
+  /** The task's cancel switch and the project's client; a client that cannot be had releases the claim. */
+  withClient(projectId: string): Promise<{ controller: AbortController; client: HqClient }>
 }
 
 export function createContext(opts: {
@@ -38,10 +48,26 @@ export function createContext(opts: {
     return record
   }
 
+  const running = new Map<string, AbortController>()
   const ctx = {
     ...opts,
-    running: new Map<string, AbortController>(),
+    running,
     project,
+    claim(key: string): BackgroundTask | null {
+      if (running.has(key)) return null
+      const controller = new AbortController()
+      running.set(key, controller)
+      return {
+        withClient: async (projectId) => {
+          try {
+            return { controller, client: await ctx.client(projectId) }
+          } catch (error) {
+            running.delete(key)
+            throw error
+          }
+        }
+      }
+    },
     async client(projectId: string): Promise<HqClient> {
       const record = project(projectId)
       const key = await opts.secrets.get(projectId)

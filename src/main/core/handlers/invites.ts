@@ -34,16 +34,9 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
   const startSending = async (batchId: number): Promise<void> => {
     const projectId = projectOf(batchId)
     const key = `send:${batchId}`
-    if (ctx.running.has(key)) return
-    const controller = new AbortController()
-    ctx.running.set(key, controller)
-    let client
-    try {
-      client = await ctx.client(projectId)
-    } catch (error) {
-      ctx.running.delete(key)
-      throw error
-    }
+    const task = ctx.claim(key)
+    if (!task) return
+    const { controller, client } = await task.withClient(projectId)
     void sendBatch({
       db: ctx.db,
       batchId,

@@ -16,17 +16,9 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
     async 'sync.start'({ projectId }) {
       const project = ctx.project(projectId)
       const key = `sync:${projectId}`
-      if (ctx.running.has(key)) throw new ApiError('busy', `${project.label} is already syncing.`)
-      // Claimed before the first await, so a double click cannot start a second run.
-      const controller = new AbortController()
-      ctx.running.set(key, controller)
-      let client
-      try {
-        client = await ctx.client(projectId)
-      } catch (error) {
-        ctx.running.delete(key)
-        throw error
-      }
+      const task = ctx.claim(key)
+      if (!task) throw new ApiError('busy', `${project.label} is already syncing.`)
+      const { controller, client } = await task.withClient(projectId)
       return new Promise((resolve, reject) => {
         syncProject({
           db: ctx.db,
