@@ -92,6 +92,10 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
   timed('first window of 200, sorted by name, with total count', {})
   timed('window at offset 90,000 (scrolled to the end)', { offset: 90_000 })
   timed('sorted by location, descending', { sort: 'location', dir: 'desc' })
+  timed('sorted by first group', { sort: 'groups' })
+  const field = facets.customFieldKeys[0]!
+  timed(`sorted by a custom field (${field})`, { sort: `data:${field}` })
+  timed(`sorted by a custom field, window at offset 90,000`, { sort: `data:${field}`, offset: 90_000 })
   timed('search as you type: "a"', { text: 'a' })
   timed(`search a name: "${worker.first_name ?? 'amina'}"`, { text: worker.first_name ?? 'amina' })
   timed(`search a local-format phone: "${localPhone}"`, { text: localPhone })
