@@ -2,7 +2,7 @@
  * The Electron entry: app lifecycle only. Everything the app does lives in the core (src/main/core),
  * which runs the same under plain Node for the CLI and the tests.
  */
-import { app, BrowserWindow, net, protocol, shell } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, shell } from 'electron'
 import { mkdirSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -10,26 +10,57 @@ import { createCore, type Core } from '../core/core'
 import { defaultDataDir } from '../paths'
 import { CONTENT_SECURITY_POLICY } from '../transport/csp'
 import { bindIpc } from './ipc'
+import { fileLogger } from './log'
 import { installMenu } from './menu'
 import { SafeStorageSecretStore } from './safe-storage'
 import { createMainWindow, windowStateFile } from './window'
 
-const APP_ORIGIN = 'app://roster'
+const APP_HOST = 'roster'
+const APP_ORIGIN = `app://${APP_HOST}`
 const rendererDir = join(__dirname, '../renderer')
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 
+// Before anything else: the single-instance lock, the Chromium profile and safeStorage's key all
+// live in userData, which must be the folder the CLI uses too.
+const dataDir = defaultDataDir()
+mkdirSync(dataDir, { recursive: true })
+app.setPath('userData', dataDir)
+const log = fileLogger(dataDir)
+
 protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }
 ])
+
+function isTrustedUrl(url: string): boolean {
+  if (url.startsWith(`${APP_ORIGIN}/`)) return true
+  // A prefix match would also trust http://localhost:5173.evil.example.
+  return devUrl !== undefined && URL.canParse(url) && new URL(url).origin === new URL(devUrl).origin
+}
+
+/** Serves the built renderer at app://roster/ with the Content Security Policy as a header. */
+async function serveRenderer(request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+  } catch {
+    return new Response('Bad request', { status: 400 })
+  }
+  const file = normalize(join(rendererDir, pathname))
+  if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
+  const response = await net.fetch(pathToFileURL(file).toString())
+  const headers = new Headers(response.headers)
+  headers.set('content-security-policy', CONTENT_SECURITY_POLICY)
+  return new Response(response.body, { status: response.status, headers })
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   let win: BrowserWindow | null = null
   let core: Core | null = null
-  const log = (message: string): void => console.log(`[roster] ${message}`)
-  const isTrustedUrl = (url: string): boolean =>
-    url.startsWith(`${APP_ORIGIN}/`) || (devUrl !== undefined && url.startsWith(devUrl))
+  let closed = false
 
   app.on('second-instance', () => {
     if (win) {
@@ -38,24 +69,9 @@ if (!app.requestSingleInstanceLock()) {
     }
   })
 
-  app.whenReady().then(() => {
-    const dataDir = defaultDataDir()
-    mkdirSync(dataDir, { recursive: true })
-    app.setPath('userData', dataDir)
-
-    protocol.handle('app', async (request) => {
-      const { pathname } = new URL(request.url)
-      const file = normalize(
-        join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname))
-      )
-      if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
-      const response = await net.fetch(pathToFileURL(file).toString())
-      const headers = new Headers(response.headers)
-      headers.set('content-security-policy', CONTENT_SECURITY_POLICY)
-      return new Response(response.body, { status: response.status, headers })
-    })
-
-    core = createCore({
+  const start = (): void => {
+    protocol.handle('app', serveRenderer)
+    const started = createCore({
       dbPath: join(dataDir, 'roster.db'),
       secrets: new SafeStorageSecretStore(join(dataDir, 'keys.json'), log),
       openExternal: (url) => shell.openExternal(url),
@@ -63,7 +79,9 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       log
     })
-    core.events.subscribe((event, payload) => {
+    core = started
+    // Taskbar progress while a sync runs.
+    started.events.subscribe((event, payload) => {
       if (!win || win.isDestroyed()) return
       if (event === 'sync.progress') {
         const { done, total } = payload as { done: number; total: number | null }
@@ -77,14 +95,32 @@ if (!app.requestSingleInstanceLock()) {
       preload: join(__dirname, '../preload/index.cjs'),
       stateFile: windowStateFile(dataDir),
       startUrl: devUrl ?? `${APP_ORIGIN}/index.html`,
-      isTrustedUrl
+      isTrustedUrl,
+      log
     })
-    bindIpc({ handlers: core.handlers, events: core.events, window: () => win, isTrustedUrl, log })
+    bindIpc({ handlers: started.handlers, events: started.events, window: () => win, isTrustedUrl, log })
     win.on('closed', () => (win = null))
-  })
+  }
 
-  app.on('window-all-closed', () => {
-    void core?.close()
-    app.quit()
+  // A start that fails must say so and exit: a windowless process would hold the single-instance
+  // lock and make every later launch quit silently.
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error)
+      log(`could not start: ${message}`)
+      dialog.showErrorBox('Roster could not start', message)
+      app.exit(1)
+    })
+
+  app.on('window-all-closed', () => app.quit())
+
+  // Close the database (and any send in flight) before the process goes.
+  app.on('will-quit', (event) => {
+    if (closed || !core) return
+    event.preventDefault()
+    closed = true
+    core.close().finally(() => app.exit(0))
   })
 }

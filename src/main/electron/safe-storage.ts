@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { SecretStore } from '../core/secrets'
 
 interface StoredKey {
-  /** Base64 of safeStorage.encryptString. */
+  /** Base64 of safeStorage.encryptStringAsync. */
   cipher: string
   /** Which OS backend encrypted it, so a keyring change can be explained rather than guessed. */
   backend: string
@@ -11,8 +11,8 @@ interface StoredKey {
 
 /**
  * API keys encrypted with the OS keychain through safeStorage, in a JSON file beside the database.
- * A key that no longer decrypts (keyring changed, profile copied) reads as missing, so the app asks
- * for it again instead of failing.
+ * A key that no longer decrypts (keyring changed, profile copied) or a damaged file reads as
+ * missing, so the app asks for the key again instead of failing.
  */
 export class SafeStorageSecretStore implements SecretStore {
   constructor(
@@ -28,7 +28,11 @@ export class SafeStorageSecretStore implements SecretStore {
     const entry = this.read()[projectId]
     if (!entry) return null
     try {
-      return safeStorage.decryptString(Buffer.from(entry.cipher, 'base64'))
+      const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(
+        Buffer.from(entry.cipher, 'base64')
+      )
+      if (shouldReEncrypt) await this.set(projectId, result)
+      return result
     } catch {
       this.warn(
         `The saved API key for a project could not be decrypted (it was encrypted with ${entry.backend}); asking for it again.`
@@ -38,11 +42,12 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   async set(projectId: string, secret: string): Promise<void> {
-    if (!safeStorage.isEncryptionAvailable()) {
+    if (!(await safeStorage.isAsyncEncryptionAvailable())) {
       throw new Error('This computer offers no way to store the API key safely.')
     }
+    const cipher = (await safeStorage.encryptStringAsync(secret)).toString('base64')
     const all = this.read()
-    all[projectId] = { cipher: safeStorage.encryptString(secret).toString('base64'), backend: backend() }
+    all[projectId] = { cipher, backend: backend() }
     this.write(all)
   }
 
@@ -54,7 +59,12 @@ export class SafeStorageSecretStore implements SecretStore {
 
   private read(): Record<string, StoredKey> {
     if (!existsSync(this.file)) return {}
-    return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredKey>
+    try {
+      return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredKey>
+    } catch {
+      this.warn('The file of saved API keys is damaged; asking for the keys again.')
+      return {}
+    }
   }
 
   private write(all: Record<string, StoredKey>): void {

@@ -18,6 +18,7 @@ export function createMainWindow(opts: {
   stateFile: string
   startUrl: string
   isTrustedUrl: (url: string) => boolean
+  log: (message: string) => void
 }): BrowserWindow {
   const state = visible(readState(opts.stateFile))
   const win = new BrowserWindow({
@@ -43,9 +44,17 @@ export function createMainWindow(opts: {
     if (!opts.isTrustedUrl(url)) event.preventDefault()
   })
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  // Copying a phone number is the only permission the renderer needs; checks and requests agree.
   win.webContents.session.setPermissionRequestHandler((_wc, permission, callback) =>
     callback(permission === 'clipboard-sanitized-write')
   )
+  win.webContents.session.setPermissionCheckHandler(
+    (_wc, permission) => permission === 'clipboard-sanitized-write'
+  )
+  win.webContents.on('render-process-gone', (_event, details) => {
+    opts.log(`renderer gone (${details.reason}); reloading`)
+    if (details.reason !== 'clean-exit') win.reload()
+  })
   // Blob downloads (CSV export) ask where to save, like any desktop app.
   win.webContents.session.on('will-download', (_event, item) => {
     item.setSaveDialogOptions({ defaultPath: item.getFilename() })
@@ -53,18 +62,33 @@ export function createMainWindow(opts: {
 
   const save = (): void => saveState(opts.stateFile, win)
   win.on('close', save)
-  void win.loadURL(opts.startUrl)
+  win.loadURL(opts.startUrl).catch((error: unknown) => {
+    opts.log(`could not load the window: ${error instanceof Error ? error.message : String(error)}`)
+    win.show()
+  })
   return win
 }
 
 function readState(file: string): WindowState {
   try {
-    if (existsSync(file))
-      return { ...DEFAULT_STATE, ...(JSON.parse(readFileSync(file, 'utf8')) as WindowState) }
+    if (existsSync(file)) return sane(JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowState>)
   } catch {
     // A damaged state file only costs the remembered position.
   }
   return DEFAULT_STATE
+}
+
+/** Keeps only plausible numbers from a state file that may have been edited or damaged. */
+function sane(saved: Partial<WindowState>): WindowState {
+  const num = (v: unknown, min: number): number | undefined =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min ? Math.round(v) : undefined
+  return {
+    x: num(saved.x, -100_000),
+    y: num(saved.y, -100_000),
+    width: num(saved.width, 400) ?? DEFAULT_STATE.width,
+    height: num(saved.height, 300) ?? DEFAULT_STATE.height,
+    maximized: saved.maximized === true
+  }
 }
 
 /** Drops a remembered position that no longer lies on any display (a monitor was unplugged). */

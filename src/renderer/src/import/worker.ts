@@ -3,6 +3,7 @@
  * The import worker: parsing a 100,000-row file and reading every number with libphonenumber
  * takes seconds, which must not freeze the grid. One request at a time, in order.
  */
+import '../zod-config'
 import { ImportEngine } from './engine'
 import { splitResult, type FromWorker, type ToWorker } from './protocol'
 
