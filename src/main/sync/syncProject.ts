@@ -45,6 +45,8 @@ export interface SyncOptions {
   onProgress?: (event: SyncProgress) => void
   /** Called once the run is recorded, before anything is fetched. */
   onStart?: (runId: number) => void
+  /** Called with what made the sync fail (not on cancel): an HqError says whether HQ was reachable. */
+  onFailure?: (error: unknown) => void
   now?: () => Date
 }
 
@@ -243,6 +245,7 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     const message = cancelled
       ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
       : failureMessage(error)
+    if (!cancelled) options.onFailure?.(error)
     try {
       const counts = countWorkers(db, project.id)
       setRunCounts(db, runId, { workers: counts.active, archived: counts.archived })

@@ -19,6 +19,7 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
       const task = ctx.claim(key)
       if (!task) throw new ApiError('busy', `${project.label} is already syncing.`)
       const { controller, client } = await task.withClient(projectId)
+      let failure: unknown
       return new Promise((resolve, reject) => {
         syncProject({
           db: ctx.db,
@@ -26,12 +27,15 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
           client,
           signal: controller.signal,
           onStart: (runId) => resolve({ runId }),
-          onProgress: (progress) => ctx.events.emit('sync.progress', progress)
+          onProgress: (progress) => ctx.events.emit('sync.progress', progress),
+          onFailure: (error) => {
+            failure = error
+          }
         })
           .then((run) => {
             // Follow-up: invited numbers that now belong to a worker count as registered.
             if (run.outcome === 'ok') markRegistered(ctx.db, projectId)
-            ctx.noteConnectivity(projectId, run.outcome === 'failed' ? lastError(run.error) : undefined)
+            if (run.outcome !== 'cancelled') ctx.noteConnectivity(projectId, failure)
             ctx.events.emit('sync.finished', run)
           })
           .catch((error: unknown) => reject(error))
@@ -47,9 +51,4 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
       return listRuns(ctx.db, projectId)
     }
   }
-}
-
-/** A failed run keeps only its message; "cannot reach" in it means the network is down. */
-function lastError(message: string | null): { kind: string } | undefined {
-  return message && /cannot reach|timed out|offline/i.test(message) ? { kind: 'network' } : undefined
 }
