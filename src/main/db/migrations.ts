@@ -43,6 +43,34 @@ const SENDER_START_SCHEMA = /* sql */ `
 ALTER TABLE invite_requests ADD COLUMN sender_started_at INTEGER;
 `
 
+/**
+ * A custom field sort as index walks (see fieldSortRids in workerQueries). worker_fields carries
+ * the worker's id (the sort's tie breaker) and archived flag, copied like the other child tables
+ * carry theirs; a partial index holds the workers that have a value in sort order, and
+ * workers_id_s the workers of a status in id order, for those without one.
+ */
+const FIELD_SORT_SCHEMA = /* sql */ `
+ALTER TABLE worker_fields ADD COLUMN worker_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE worker_fields ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+UPDATE worker_fields SET (worker_id, archived) = (SELECT id, archived FROM workers WHERE rid = worker_rid);
+CREATE INDEX worker_fields_sort ON worker_fields (project, key, sort_value, worker_id, archived)
+  WHERE sort_value IS NOT NULL;
+CREATE INDEX workers_id_s ON workers (project, archived, id);
+`
+
+/**
+ * New indexes in a database that has statistics (PRAGMA optimize after a sync) get theirs now:
+ * the planner takes an index without statistics for a very selective one, and would read a
+ * name sort through workers_id_s and sort every row. optimize alone would not fill them, as the
+ * tables were analysed before.
+ */
+function analyseNewIndexes(db: Parameters<Migration['up']>[0], tables: readonly string[]): void {
+  const analysed = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'`)
+    .get()
+  if (analysed) for (const table of tables) db.exec(`ANALYZE ${table}`)
+}
+
 /** Steps added after the first release of the core and the outbox, in the order they shipped. */
 export const laterMigrations: readonly Migration[] = [
   {
@@ -52,7 +80,14 @@ export const laterMigrations: readonly Migration[] = [
       backfillSortKeys(db)
     }
   },
-  { name: 'invite: start time of the sending process', up: (db) => db.exec(SENDER_START_SCHEMA) }
+  { name: 'invite: start time of the sending process', up: (db) => db.exec(SENDER_START_SCHEMA) },
+  {
+    name: 'custom field sort indexes',
+    up: (db) => {
+      db.exec(FIELD_SORT_SCHEMA)
+      analyseNewIndexes(db, ['workers', 'worker_fields'])
+    }
+  }
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

@@ -68,15 +68,25 @@ describe('opening the database', () => {
   it('fills the group and custom field sort keys of a roster written before they existed', () => {
     const project = fixtureProject(t.db)
     let db = t.db
-    const before = (sort: string) =>
-      queryWorkers(db, { projectId: project.id, sort, limit: 100 }).rows.map((r) => r.id)
-    const expected = { groups: before('groups'), village: before('data:village') }
-    // The database as the release before these steps left it (schema version 2).
+    const before = (sort: string, status: 'active' | 'archived' | 'all' = 'active') =>
+      queryWorkers(db, { projectId: project.id, sort, status, limit: 100 }).rows.map((r) => r.id)
+    const expected = {
+      groups: before('groups'),
+      village: before('data:village'),
+      cadre: before('data:cadre', 'all'),
+      archivedCadre: before('data:cadre', 'archived')
+    }
+    // The database as the release before these steps left it (schema version 2), with the
+    // statistics a sync leaves.
     db.exec(`
       DROP INDEX workers_groups_s; DROP INDEX workers_groups;
+      DROP INDEX worker_fields_sort; DROP INDEX workers_id_s;
       ALTER TABLE workers DROP COLUMN sort_groups;
       ALTER TABLE worker_fields DROP COLUMN sort_value;
+      ALTER TABLE worker_fields DROP COLUMN worker_id;
+      ALTER TABLE worker_fields DROP COLUMN archived;
       ALTER TABLE invite_requests DROP COLUMN sender_started_at;
+      ANALYZE;
     `)
     db.pragma('user_version = 2')
     db.close()
@@ -85,7 +95,17 @@ describe('opening the database', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(migrations.length)
       expect(before('groups')).toEqual(expected.groups)
       expect(before('data:village')).toEqual(expected.village)
+      expect(before('data:cadre', 'all')).toEqual(expected.cadre)
+      expect(before('data:cadre', 'archived')).toEqual(expected.archivedCadre)
       expect(expected.groups.slice(-2)).toEqual(['w-baraka-2', 'w-zawadi'])
+      expect(expected.archivedCadre).toEqual(['w-mary'])
+      // An index without statistics next to ones with them misleads the query planner.
+      const analysed = db
+        .prepare(
+          `SELECT idx FROM sqlite_stat1 WHERE idx IN ('worker_fields_sort', 'workers_id_s') ORDER BY idx`
+        )
+        .all()
+      expect(analysed).toEqual([{ idx: 'worker_fields_sort' }, { idx: 'workers_id_s' }])
     } finally {
       db.close()
     }

@@ -261,6 +261,62 @@ describe('sorting', () => {
     }
   })
 
+  it('pages a custom field sort alike from either end, with ties and empty values, both ways', () => {
+    const write = { projectId: project.id, generation: 1, country: 'KE' }
+    writeWorkers(t.db, { ...write, archived: false }, [
+      { id: 'w-t1', username: 't1@x', user_data: { village: 'Nyali' } },
+      { id: 'w-a-nyali', username: 'a@x', user_data: { village: 'NYALI' } },
+      { id: 'w-empty', username: 'empty@x', user_data: { village: '' } }
+    ])
+    writeWorkers(t.db, { ...write, archived: true }, [
+      { id: 'w-arch', username: 'arch@x', phone_numbers: ['254700999888'], user_data: { village: 'nyali' } }
+    ])
+    // Equal folded values in id order, then the workers without a value (none or empty) in id order.
+    const ascending = [
+      'w-aicha', // Kibera Soweto
+      'w-john', // Likoni
+      'w-a-nyali', // NYALI
+      'w-arch', // nyali (archived)
+      'w-baraka-2', // Nyali
+      'w-t1', // Nyali
+      'w-oystein', // Westlands
+      'w-baraka-1', // no village
+      'w-empty', // empty village
+      'w-mary', // no village (archived)
+      'w-zawadi' // no village
+    ]
+    expect(ids({ sort: 'data:village', status: 'all' })).toEqual(ascending)
+    for (const status of ['all', 'active', 'archived'] as const) {
+      for (const filter of [{}, { hasPhone: true }, { text: 'mwangi' }, { locationId: 'kenya' }]) {
+        // Which workers match comes from the name sort; their order from the list above.
+        const matching = new Set(ids({ ...filter, status }))
+        for (const dir of ['asc', 'desc'] as const) {
+          const whole = ascending.filter((id) => matching.has(id))
+          if (dir === 'desc') whole.reverse()
+          for (const limit of [1, 2, 3]) {
+            for (let offset = 0; offset <= whole.length; offset++) {
+              const query = { ...filter, status, sort: 'data:village', dir, offset, limit }
+              const page = queryWorkers(t.db, { projectId: project.id, ...query })
+              expect({ query, ids: page.rows.map((r) => r.id), total: page.total }).toEqual({
+                query,
+                ids: whole.slice(offset, offset + limit),
+                total: whole.length
+              })
+            }
+          }
+        }
+      }
+    }
+  })
+
+  it('moves a worker archived in HQ to the archived list of a custom field sort', () => {
+    const john = ACTIVE.find((w) => w.id === 'w-john')!
+    writeWorkers(t.db, { projectId: project.id, generation: 2, country: 'KE', archived: true }, [john])
+    expect(ids({ sort: 'data:village' })).not.toContain('w-john')
+    expect(ids({ sort: 'data:village', status: 'archived' })).toEqual(['w-john', 'w-mary'])
+    expect(ids({ sort: 'data:cadre', status: 'archived', dir: 'desc' })).toEqual(['w-mary', 'w-john'])
+  })
+
   it('sorts by status, active first', () => {
     const all = ids({ sort: 'status', status: 'all' })
     expect(all[all.length - 1]).toBe('w-mary')

@@ -33,26 +33,46 @@ interface Sql {
  */
 type ChildForm = 'in' | 'exists'
 
-/** The SQL for a filter. Every condition narrows by indexed columns or an id set. */
-function filterSql(filter: ParsedFilter, project: ProjectRecord, form: ChildForm = 'in'): Sql {
-  const where = ['w.project = ?']
+/**
+ * The row a filter tests: a worker, or one of its custom fields (which carries the worker's
+ * project and status, so the workers table is only read for what the field lacks).
+ */
+interface Target {
+  rid: string
+  project: string
+  archived: string
+}
+const WORKER: Target = { rid: 'w.rid', project: 'w.project', archived: 'w.archived' }
+const FIELD: Target = { rid: 'f.worker_rid', project: 'f.project', archived: 'f.archived' }
+
+/**
+ * The SQL for a filter. Every condition narrows by indexed columns or an id set. The phone
+ * condition reads the workers table (w) whatever the target.
+ */
+function filterSql(
+  filter: ParsedFilter,
+  project: ProjectRecord,
+  form: ChildForm = 'in',
+  target: Target = WORKER
+): Sql {
+  const where = [`${target.project} = ?`]
   const params: unknown[] = [project.pk]
   // Child tables carry the worker's archived flag, so their id sets are narrowed by status too.
   let childStatus = ''
   if (filter.status === 'active') {
-    where.push('w.archived = 0')
+    where.push(`${target.archived} = 0`)
     childStatus = ' AND archived = 0'
   } else if (filter.status === 'archived') {
-    where.push('w.archived = 1')
+    where.push(`${target.archived} = 1`)
     childStatus = ' AND archived = 1'
   }
   const child = (table: string, column: string, value: string): void => {
     if (form === 'exists') {
-      where.push(`EXISTS (SELECT 1 FROM ${table} c WHERE c.worker_rid = w.rid AND c.${column} = ?)`)
+      where.push(`EXISTS (SELECT 1 FROM ${table} c WHERE c.worker_rid = ${target.rid} AND c.${column} = ?)`)
       params.push(value)
     } else {
       where.push(
-        `w.rid IN (SELECT worker_rid FROM ${table} WHERE project = ? AND ${column} = ?${childStatus})`
+        `${target.rid} IN (SELECT worker_rid FROM ${table} WHERE project = ? AND ${column} = ?${childStatus})`
       )
       params.push(project.pk, value)
     }
@@ -60,7 +80,7 @@ function filterSql(filter: ParsedFilter, project: ProjectRecord, form: ChildForm
 
   const match = filter.text ? ftsQuery(filter.text, project.domain) : null
   if (match) {
-    where.push('w.rid IN (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?)')
+    where.push(`${target.rid} IN (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?)`)
     params.push(match)
   }
   if (filter.groupId !== undefined) child('worker_groups', 'group_id', filter.groupId)
@@ -69,10 +89,23 @@ function filterSql(filter: ParsedFilter, project: ProjectRecord, form: ChildForm
   if (filter.hasPhone === true) where.push('w.sort_phone IS NOT NULL')
   else if (filter.hasPhone === false) where.push('w.sort_phone IS NULL')
   if (filter.field) {
-    where.push('w.rid IN (SELECT worker_rid FROM worker_fields WHERE project = ? AND key = ? AND value = ?)')
+    where.push(
+      `${target.rid} IN (SELECT worker_rid FROM worker_fields WHERE project = ? AND key = ? AND value = ?)`
+    )
     params.push(project.pk, filter.field.key, filter.field.value)
   }
   return { where: where.join(' AND '), params }
+}
+
+/** Whether a filter narrows the workers of its status any further. */
+function narrows(filter: ParsedFilter, project: ProjectRecord): boolean {
+  return (
+    Boolean(filter.text && ftsQuery(filter.text, project.domain)) ||
+    filter.groupId !== undefined ||
+    filter.locationId !== undefined ||
+    filter.hasPhone !== undefined ||
+    filter.field !== undefined
+  )
 }
 
 /**
@@ -129,7 +162,9 @@ interface OrderSql {
  * A total order: the sort key, then the worker id, all in one direction so an index serves it.
  * Groups and custom fields put the workers without a value after the others (in ascending
  * order): the (key IS NULL) term matches the expression indexes on sort_groups. A custom field
- * is read from worker_fields' folded value (one primary-key probe per row, no JSON).
+ * is read from worker_fields' folded value (one primary-key probe per row, no JSON); that
+ * sorts every row, which suits iterating them all. A window is read by fieldSortRids instead,
+ * in the same order.
  */
 function orderSql(sort: Sort, dir: Dir): OrderSql {
   const d = dir === 'desc' ? 'DESC' : 'ASC'
@@ -197,26 +232,167 @@ function requireProject(db: Db, projectId: string): ProjectRecord {
 /**
  * One window of the filtered, sorted roster and the total it is part of. The window is picked
  * from an index (rids only), then its rows are read by rid, so a deep offset costs an index walk.
+ * The counts and the window are read in one transaction: a sync writing meanwhile cannot make
+ * them disagree.
  */
 export function queryWorkers(db: Db, input: WorkerQuery): WorkerPage {
   const query = WorkerQuerySchema.parse(input)
-  const project = requireProject(db, query.projectId)
-  const total = countMatches(db, query, project)
-  if (total === 0 || query.offset >= total) return { total, offset: query.offset, rows: [] }
-  // A broad group or location matches most rows: probing each row of the sort walk beats
-  // building an id set of tens of thousands.
-  const broad =
-    (query.groupId !== undefined || query.locationId !== undefined) &&
-    total * 4 > statusTotal(db, project, query.status)
-  const filter = filterSql(query, project, broad ? 'exists' : 'in')
+  return db.transaction((): WorkerPage => {
+    const project = requireProject(db, query.projectId)
+    const total = countMatches(db, query, project)
+    if (total === 0 || query.offset >= total) return { total, offset: query.offset, rows: [] }
+    // A broad group or location matches most rows: probing each row of the sort walk beats
+    // building an id set of tens of thousands.
+    const broad =
+      (query.groupId !== undefined || query.locationId !== undefined) &&
+      total * 4 > statusTotal(db, project, query.status)
+    const form: ChildForm = broad ? 'exists' : 'in'
+    const rids = query.sort.startsWith('data:')
+      ? fieldSortRids(db, query, project, total, form)
+      : sortRids(db, query, project, form)
+    return { total, offset: query.offset, rows: rowsByRid(db, rids) }
+  })()
+}
+
+function sortRids(db: Db, query: ParsedQuery, project: ProjectRecord, form: ChildForm): number[] {
+  const filter = filterSql(query, project, form)
   const order = orderSql(query.sort, query.dir)
-  const rids = stmt<unknown[], { rid: number }>(
+  return stmt<unknown[], { rid: number }>(
     db,
     `SELECT w.rid FROM workers w ${order.join} WHERE ${filter.where} ORDER BY ${order.order} LIMIT ? OFFSET ?`
   )
     .all(...order.params, ...filter.params, query.limit, query.offset)
     .map((r) => r.rid)
-  return { total, offset: query.offset, rows: rowsByRid(db, rids) }
+}
+
+/** Reads rows [offset, offset + limit) of one run of the sorted roster, in either direction. */
+type ReadRun = (dir: Dir, offset: number, limit: number) => number[]
+
+/**
+ * The two runs of a custom field sort, each an index walk (one query would read the field of
+ * every matching worker and sort them all): the workers with a value, in the order of the
+ * worker_fields_sort index (folded value, then id), and the workers without one (no such field,
+ * or an empty value) in id order.
+ */
+interface FieldRuns {
+  readValued: ReadRun
+  readEmpty: ReadRun
+  /** How many workers a filter (this query's or another) matches that have a value. */
+  countValued(filter: ParsedQuery): number
+}
+
+function fieldRuns(db: Db, query: ParsedQuery, project: ProjectRecord, form: ChildForm): FieldRuns {
+  const key = query.sort.slice('data:'.length)
+  const valued = valuedFrom(query, project, key, form)
+  const filter = filterSql(query, project, form)
+  return {
+    readValued: (dir, offset, limit) =>
+      stmt<unknown[], { rid: number }>(
+        db,
+        `SELECT f.worker_rid AS rid FROM ${valued.from}
+          ORDER BY f.sort_value ${sqlDir(dir)}, f.worker_id ${sqlDir(dir)} LIMIT ? OFFSET ?`
+      )
+        .all(...valued.params, limit, offset)
+        .map((r) => r.rid),
+    readEmpty: (dir, offset, limit) =>
+      stmt<unknown[], { rid: number }>(
+        db,
+        `SELECT w.rid FROM workers w WHERE ${filter.where} AND NOT EXISTS (
+           SELECT 1 FROM worker_fields f WHERE f.worker_rid = w.rid AND f.key = ? AND f.sort_value IS NOT NULL)
+          ORDER BY w.id ${sqlDir(dir)} LIMIT ? OFFSET ?`
+      )
+        .all(...filter.params, key, limit, offset)
+        .map((r) => r.rid),
+    countValued: (other) => {
+      const counted = valuedFrom(other, project, key, 'in')
+      return stmt<unknown[], { n: number }>(db, `SELECT COUNT(*) AS n FROM ${counted.from}`).get(
+        ...counted.params
+      )!.n
+    }
+  }
+}
+
+/**
+ * A window of a custom field sort. Ascending reads the valued run, then the run without values;
+ * descending reads both backwards, the run without values first.
+ */
+function fieldSortRids(
+  db: Db,
+  query: ParsedQuery,
+  project: ProjectRecord,
+  total: number,
+  form: ChildForm
+): number[] {
+  const runs = fieldRuns(db, query, project, form)
+  const { dir, offset, limit } = query
+  const [readFirst, readSecond] =
+    dir === 'asc' ? [runs.readValued, runs.readEmpty] : [runs.readEmpty, runs.readValued]
+  const firstRun = (valued: number, of: number): number => (dir === 'asc' ? valued : of - valued)
+  const statusOnly: ParsedQuery = {
+    ...query,
+    text: undefined,
+    groupId: undefined,
+    locationId: undefined,
+    hasPhone: undefined,
+    field: undefined
+  }
+  // Where the first run ends decides which runs a window needs. With the status as the only
+  // filter the index counts the valued run in a moment (and a window near the end is then read
+  // from the end). Another filter makes that count a probe of every match: a window that likely
+  // lies in the first run (by the share of the status's workers with a value) is read without
+  // it, and when it comes back short its length tells where the run ends.
+  let size: number | undefined
+  if (!narrows(query, project)) {
+    size = firstRun(runs.countValued(statusOnly), total)
+  } else if (offset > 0) {
+    const all = statusTotal(db, project, query.status)
+    const likely = (firstRun(runs.countValued(statusOnly), all) / all) * total
+    if (offset + limit > likely) size = firstRun(runs.countValued(query), total)
+  }
+  let rids: number[]
+  if (size === undefined) {
+    rids = readFirst(dir, offset, limit)
+    if (rids.length === limit) return rids
+    size = rids.length > 0 ? offset + rids.length : firstRun(runs.countValued(query), total)
+  } else {
+    rids = runWindow(readFirst, dir, size, offset, limit)
+  }
+  const rest = limit - rids.length
+  if (rest <= 0) return rids
+  return [...rids, ...runWindow(readSecond, dir, total - size, Math.max(0, offset - size), rest)]
+}
+
+/**
+ * Rows [offset, offset + limit) of a run of `size` rows, walked from whichever end is nearer:
+ * the order is total (the id breaks every tie), so the far end's rows read backwards are the
+ * same rows.
+ */
+function runWindow(read: ReadRun, dir: Dir, size: number, offset: number, limit: number): number[] {
+  const count = Math.min(limit, size - offset)
+  if (count <= 0) return []
+  const after = size - offset - count
+  if (after >= offset) return read(dir, offset, count)
+  return read(dir === 'desc' ? 'asc' : 'desc', after, count).reverse()
+}
+
+const sqlDir = (dir: Dir): string => (dir === 'desc' ? 'DESC' : 'ASC')
+
+/**
+ * The workers with a value for `key` among those a filter matches (FROM and WHERE), read from
+ * the field rows; the workers table is joined only for the phone condition.
+ */
+function valuedFrom(
+  query: ParsedQuery,
+  project: ProjectRecord,
+  key: string,
+  form: ChildForm
+): { from: string; params: unknown[] } {
+  const filter = filterSql(query, project, form, FIELD)
+  const join = query.hasPhone === undefined ? '' : ' JOIN workers w ON w.rid = f.worker_rid'
+  return {
+    from: `worker_fields f${join} WHERE f.key = ? AND f.sort_value IS NOT NULL AND ${filter.where}`,
+    params: [key, ...filter.params]
+  }
 }
 
 function rowsByRid(db: Db, rids: number[]): WorkerRow[] {

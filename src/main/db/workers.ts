@@ -117,10 +117,11 @@ function writeChildren(
   }
   const field = stmt(
     db,
-    `INSERT INTO worker_fields (worker_rid, key, project, value, sort_value) VALUES (?, ?, ?, ?, ?)`
+    `INSERT INTO worker_fields (worker_rid, key, project, value, sort_value, worker_id, archived)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`
   )
   for (const [key, value] of worker.fields) {
-    field.run(rid, key, project.pk, value, value === '' ? null : fold(value))
+    field.run(rid, key, project.pk, value, value === '' ? null : fold(value), worker.id, worker.archived)
   }
   const f = worker.fts
   stmt(

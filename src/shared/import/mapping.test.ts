@@ -75,7 +75,20 @@ describe('custom data keys', () => {
     expect(slugifyKey('', 2)).toBe('column_c')
     expect(slugifyKey('!!!', 27)).toBe('column_ab')
     expect(slugifyKey(`Name ${'x'.repeat(200)}`)).toHaveLength(64)
-    for (const key of ['numero_d_equipe', 'health_facility_chv', '2nd_village', 'region', 'field_2024']) {
+    expect(slugifyKey('name')).toBe('worker_name')
+    expect(slugifyKey(' type ')).toBe('worker_type')
+    expect(slugifyKey('Owner ID')).toBe('worker_owner_id')
+    expect(slugifyKey('User type:')).toBe('worker_user_type')
+    expect(slugifyKey('commtrack-supply-point')).toBe('worker_commtrack-supply-point')
+    for (const key of [
+      'numero_d_equipe',
+      'health_facility_chv',
+      '2nd_village',
+      'region',
+      'field_2024',
+      'worker_owner_id',
+      'worker_commtrack-supply-point'
+    ]) {
       expect(isValidUserDataKey(key)).toBe(true)
     }
   })
@@ -98,6 +111,27 @@ describe('custom data keys', () => {
     expect(userDataKeyProblem('')).toBe('give the field a name')
     expect(userDataKeyProblem('a'.repeat(128))).toBe('use at most 127 characters')
     expect(userDataKeyProblem('District')).toBeUndefined()
+  })
+
+  it('rejects the names HQ keeps for itself as written, and suggests another', () => {
+    for (const key of [
+      'name',
+      'type',
+      'owner_id',
+      'external_id',
+      'hq_user_id',
+      'user_type',
+      'commtrack-supply-point'
+    ]) {
+      expect(userDataKeyProblem(key)).toBe(
+        `CommCare HQ uses "${key}" for its own data; choose another name, such as "worker_${key}"`
+      )
+      expect(userDataKeyProblem(`worker_${key}`)).toBeUndefined()
+    }
+    // HQ compares field names exactly.
+    for (const key of ['Name', 'TYPE', 'Owner_ID', 'name_1', 'username']) {
+      expect(userDataKeyProblem(key), key).toBeUndefined()
+    }
   })
 })
 
@@ -167,10 +201,25 @@ describe('defaultMapping', () => {
 
   it('keeps keys unique when titles repeat, ignoring case as HQ does', () => {
     const mapping = defaultMapping(
-      ['Name', 'Phone', 'Name', 'name', 'Name_2'],
+      ['Name', 'Phone', 'Name', 'NAME', 'Name_2'],
       [['a', '0712345678', 'b', 'c', 'd']]
     )
-    expect(mapping.fields.map((f) => f.key)).toEqual(['Name', 'Name_2', 'name_3', 'Name_2_2'])
+    expect(mapping.fields.map((f) => f.key)).toEqual(['Name', 'Name_2', 'NAME_3', 'Name_2_2'])
+  })
+
+  it('sends a column titled with a name HQ keeps for itself under a key it accepts', () => {
+    const mapping = defaultMapping(
+      ['name', 'Phone', 'type', 'External ID', 'Name', 'worker_name'],
+      [['Amina', '0712345678', 'CHV', 'KE-1', 'Amina M.', 'x']]
+    )
+    expect(mapping.fields).toEqual([
+      { index: 0, header: 'name', key: 'worker_name', skip: false },
+      { index: 2, header: 'type', key: 'worker_type', skip: false },
+      { index: 3, header: 'External ID', key: 'worker_external_id', skip: false },
+      { index: 4, header: 'Name', key: 'Name', skip: false },
+      { index: 5, header: 'worker_name', key: 'worker_name_2', skip: false }
+    ])
+    for (const field of mapping.fields) expect(userDataKeyProblem(field.key), field.key).toBeUndefined()
   })
 })
 

@@ -70,13 +70,31 @@ export function guessPhoneColumn(headers: readonly string[], rows: readonly (rea
 
 // HQ's rule for a custom field's key ("slug"): a Django slug (ASCII letters, digits, "_" and
 // "-"), not digits alone, at most 127 characters (its column size), not starting with "xml"
-// (reserved in XML names). Keys are case-sensitive: "District" and "district" are different
-// fields. A key may start with a digit ("2nd_language"): HQ's JSON keeps it, only its XML
-// output drops it, and Roster reads JSON.
+// (reserved in XML names), not one of HQ's own names (below). Keys are case-sensitive:
+// "District" and "district" are different fields. A key may start with a digit
+// ("2nd_language"): HQ's JSON keeps it, only its XML output drops it, and Roster reads JSON.
 const KEY_CHARACTERS = /^[A-Za-z0-9_-]+$/
 const MAX_KEY_LENGTH = 127
 // Short enough to read in the mapping screen; a title longer than this is a sentence, not a key.
 const MAX_SLUG_LENGTH = 64
+
+/**
+ * Names HQ kept for itself before it gave its keys the commcare prefix, refused as field names
+ * exactly as written ("Name" is fine): HQ copies a worker's user data into the worker's user
+ * case, where these are the case's own name, type, owner and ids (custom_data_fields'
+ * SYSTEM_FIELDS and validate_reserved_words).
+ */
+const HQ_OWN_NAMES: ReadonlySet<string> = new Set([
+  'name',
+  'type',
+  'owner_id',
+  'external_id',
+  'hq_user_id',
+  'user_type',
+  'commtrack-supply-point'
+])
+/** What a column titled with one of HQ's own names is sent as: "name" -> "worker_name". */
+const OWN_NAME_PREFIX = 'worker_'
 
 /** HQ keeps commcare_* keys for itself (commcare_project, commcare_location_id, ...). */
 export function isReservedKey(key: string): boolean {
@@ -87,6 +105,9 @@ export function isReservedKey(key: string): boolean {
 export function userDataKeyProblem(key: string): string | undefined {
   if (key === '') return 'give the field a name'
   if (isReservedKey(key)) return 'names starting with commcare_ are reserved by CommCare HQ'
+  if (HQ_OWN_NAMES.has(key)) {
+    return `CommCare HQ uses "${key}" for its own data; choose another name, such as "${OWN_NAME_PREFIX}${key}"`
+  }
   if (!KEY_CHARACTERS.test(key)) return 'use only plain letters (no accents), digits, _ and -'
   if (!/\D/.test(key)) return 'a name cannot be only digits'
   if (/^xml/i.test(key)) return 'names cannot start with "xml"'
@@ -100,23 +121,28 @@ export function isValidUserDataKey(key: string): boolean {
 
 /**
  * The custom data key for a column title. A title that already is a valid key is kept exactly
- * ("District", "village", "2nd_language"), because HQ's keys are case-sensitive and the project's
- * fields may be named that way. Any other title is slugified: "Numéro d'équipe" ->
- * "numero_d_equipe"; digits alone or a leading "xml" get "field_" in front; no title at all
- * gives "column_c".
+ * ("District", "village", "2nd_language", "Name"), because HQ's keys are case-sensitive and the
+ * project's fields may be named that way. Any other title is slugified: "Numéro d'équipe" ->
+ * "numero_d_equipe"; digits alone or a leading "xml" get "field_" in front; a name HQ keeps for
+ * itself gets "worker_" in front ("name" -> "worker_name", "Owner ID" -> "worker_owner_id");
+ * no title at all gives "column_c".
  */
 export function slugifyKey(header: string, index = 0): string {
   const title = header.trim()
   if (isValidUserDataKey(title)) return title
+  if (HQ_OWN_NAMES.has(title)) return `${OWN_NAME_PREFIX}${title}`
   let key = foldHeader(title).replace(/ /g, '_').slice(0, MAX_SLUG_LENGTH).replace(/_$/, '')
   if (key === '') return `column_${columnLetter(index).toLowerCase()}`
   if (!/\D/.test(key) || /^xml/.test(key)) key = `field_${key}`
+  if (HQ_OWN_NAMES.has(key)) key = `${OWN_NAME_PREFIX}${key}`
   return key
 }
 
 /**
- * The phone column plus one custom-data field per other column, keyed by its title (see slugifyKey).
- * Columns are skipped by default when empty, untitled (no header row), or named like HQ's own keys.
+ * The phone column plus one custom-data field per other column, keyed by its title (see slugifyKey:
+ * a title HQ keeps for itself, such as "name", is sent as "worker_name"). Columns are skipped by
+ * default when empty, untitled (no header row), or named like HQ's commcare_ keys (HQ's own data,
+ * as in an export of its roster).
  */
 export function defaultMapping(
   headers: readonly string[],
