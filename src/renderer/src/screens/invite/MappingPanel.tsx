@@ -1,8 +1,7 @@
 import { useState } from 'react'
 import {
-  isReservedKey,
-  isValidUserDataKey,
   slugifyKey,
+  userDataKeyProblem,
   type ColumnMapping,
   type FieldMapping
 } from '../../../../shared/import/mapping'
@@ -58,8 +57,8 @@ export function withKey(mapping: ColumnMapping, info: SourceInfo, index: number,
 export function keyProblem(mapping: ColumnMapping, index: number): string | null {
   const field = mapping.fields.find((f) => f.index === index)
   if (!field || field.skip || mapping.phone === index) return null
-  if (isReservedKey(field.key)) return 'Names starting with commcare_ belong to CommCare HQ.'
-  if (!isValidUserDataKey(field.key)) return 'Use letters, digits and _ only, starting with a letter.'
+  const problem = userDataKeyProblem(field.key)
+  if (problem) return `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
   const same = mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone && f.key === field.key)
   if (same.length > 1) return 'Another column has this name.'
   return null
