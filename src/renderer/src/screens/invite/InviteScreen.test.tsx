@@ -420,7 +420,7 @@ describe('Invite screen', () => {
     fireEvent.change(screen.getByLabelText('Custom data name for “Name”'), {
       target: { value: 'commcare_location_id' }
     })
-    expect(screen.getByText(/belong to CommCare HQ/)).toBeTruthy()
+    expect(screen.getByText(/reserved by CommCare HQ/)).toBeTruthy()
     expect((screen.getByRole('button', { name: 'Apply columns' }) as HTMLButtonElement).disabled).toBe(true)
   })
 
