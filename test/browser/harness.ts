@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import type { ApiInput, ApiMethod, ApiOutput } from '../../src/shared/api'
 import { createCore, type Core } from '../../src/main/core/core'
 import { dispatch } from '../../src/main/core/dispatch'
@@ -39,6 +39,8 @@ export interface App {
   api<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>
   /** Saves the simulator's project with the right key and returns its id. */
   connect(): Promise<string>
+  /** Runs a sync through the core, as the Sync button does, and waits until it finished well. */
+  syncNow(projectId: string, timeoutMs?: number): Promise<void>
   /** Saves a full-page PNG under test-results/ and returns its path. */
   screenshot(name: string): Promise<string>
   /** External links the app asked to open (the loopback core records them instead of opening). */
@@ -120,6 +122,17 @@ export async function startApp(
       })
       return project.id
     },
+    async syncNow(projectId, timeoutMs = 60_000) {
+      const { runId } = await api('sync.start', { projectId })
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const run = (await api('sync.runs', { projectId })).find((r) => r.id === runId)
+        if (run?.outcome === 'ok') return
+        if (run && run.outcome !== 'running') throw new Error(`the sync ended ${run.outcome}: ${run.error}`)
+        if (Date.now() > deadline) throw new Error('the sync did not finish in time')
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    },
     async screenshot(name) {
       mkdirSync(RESULTS_DIR, { recursive: true })
       const path = join(RESULTS_DIR, `${name}.png`)
@@ -134,5 +147,17 @@ export async function startApp(
       await sim.close()
       rmSync(dataDir, { recursive: true, force: true })
     }
+  }
+}
+
+/** Waits until a locator's text matches and returns it (Playwright's own expect is not used here). */
+export async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout
+  let last = ''
+  for (;;) {
+    last = (await locator.textContent().catch(() => '')) ?? ''
+    if (pattern.test(last)) return last
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${pattern}; the text was "${last}"`)
+    await new Promise((r) => setTimeout(r, 100))
   }
 }

@@ -1,22 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Locator } from 'playwright-core'
-import { startApp, type App } from './harness'
-
-/** Waits until a locator's text matches (Playwright's own expect is not used with vitest). */
-async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
-  let last = ''
-  await expect
-    .poll(
-      async () => {
-        last = (await locator.textContent().catch(() => '')) ?? ''
-        return pattern.test(last)
-      },
-      { timeout, interval: 100 }
-    )
-    .toBe(true)
-  return last
-}
+import { startApp, waitForText, type App } from './harness'
 
 async function waitForAttr(locator: Locator, name: string, value: string, timeout = 30_000): Promise<void> {
   await expect
@@ -47,15 +32,7 @@ describe('inviting workers from a file', () => {
     app = await startApp({ users: 120 })
     projectId = await app.connect()
     // The apps and the roster (for "already registered") come from a sync.
-    const { runId } = await app.api('sync.start', { projectId })
-    const deadline = Date.now() + 60_000
-    let outcome: string | undefined
-    while (outcome !== 'ok' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200))
-      outcome = (await app.api('sync.runs', { projectId })).find((r) => r.id === runId)?.outcome
-      if (outcome === 'failed') throw new Error('the sync before the test failed')
-    }
-    expect(outcome).toBe('ok')
+    await app.syncNow(projectId)
     registered = app.sim
       .activeWorkers()
       .flatMap((w) => w.phone_numbers.map((p) => p.replace('+', '')))

@@ -1,21 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Locator } from 'playwright-core'
-import { startApp, type App } from './harness'
-
-/** Waits until a locator's text matches (Playwright's own expect is not used with vitest). */
-async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
-  let last = ''
-  await expect
-    .poll(
-      async () => {
-        last = (await locator.textContent().catch(() => '')) ?? ''
-        return pattern.test(last)
-      },
-      { timeout, interval: 100 }
-    )
-    .toBe(true)
-  return last
-}
+import { startApp, waitForText, type App } from './harness'
 
 describe('the window around the screens', () => {
   let app: App
@@ -26,15 +10,7 @@ describe('the window around the screens', () => {
   beforeAll(async () => {
     app = await startApp({ users: 80 })
     projectId = await app.connect()
-    const { runId } = await app.api('sync.start', { projectId })
-    const deadline = Date.now() + 60_000
-    let outcome: string | undefined
-    while (outcome !== 'ok' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200))
-      outcome = (await app.api('sync.runs', { projectId })).find((r) => r.id === runId)?.outcome
-      if (outcome === 'failed') throw new Error('the sync before the test failed')
-    }
-    expect(outcome).toBe('ok')
+    await app.syncNow(projectId)
     await app.page.reload()
     await app.page.getByRole('grid', { name: 'Workers' }).waitFor()
   })

@@ -1,27 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Locator } from 'playwright-core'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import type { HqWorker } from '../hq-sim/types'
-import { startApp, type App } from './harness'
+import { startApp, waitForText, type App } from './harness'
 
 const USERS = 5000
-
-/** Waits until a locator's text matches (Playwright's own expect is not used with vitest). */
-async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
-  let last = ''
-  await expect
-    .poll(
-      async () => {
-        last = (await locator.textContent().catch(() => '')) ?? ''
-        return pattern.test(last)
-      },
-      { timeout, interval: 100 }
-    )
-    .toBe(true)
-  return last
-}
 
 const fmt = (n: number) => n.toLocaleString('en-US')
 
