@@ -119,6 +119,18 @@ describe('the core behind the API table', () => {
     sim = await startSim({ users: 1 }) // for afterEach
   })
 
+  it('reports HQ as unreachable when a sync fails for want of a network', async () => {
+    const { id } = await save()
+    await sim.close()
+    const offline = next('connectivity', (c) => c.projectId === id)
+    const run = await sync(id)
+    expect(run.outcome).toBe('failed')
+    expect(await offline).toMatchObject({ state: 'offline' })
+    const previous = (await call('projects.list', {}))[0]!
+    expect(previous.lastGoodSync).toBeNull()
+    sim = await startSim({ users: 1 }) // for afterEach
+  }, 60_000) // the client backs off and retries before it gives up
+
   it('refuses a second sync of the same project while one runs', async () => {
     const { id } = await save()
     const finished = next('sync.finished')
