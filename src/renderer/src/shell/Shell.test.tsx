@@ -1,5 +1,5 @@
-import { act, cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { App } from '../App'
 import { forgetImports } from '../import/useImport'
 import { createFakeApi, makeBatch, makeProject, makeWorker, syncRun, type FakeApi } from '../test/fakeApi'
@@ -7,10 +7,6 @@ import { installDomStubs, renderWithApi } from '../test/dom'
 
 const synced = syncRun('p1', { endedAt: new Date().toISOString() })
 
-beforeAll(() => {
-  // The machine is shared: give slow runs time rather than fail them.
-  configure({ asyncUtilTimeout: 5000 })
-})
 beforeEach(() => {
   localStorage.clear()
   forgetImports()

@@ -1,4 +1,4 @@
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Project } from '../../../../shared/domain'
 import { ApiProvider } from '../../api/context'
@@ -19,7 +19,6 @@ const project: Project = {
 }
 
 beforeAll(() => {
-  configure({ asyncUtilTimeout: 5000 })
   for (const prop of ['clientHeight', 'clientWidth'] as const) {
     Object.defineProperty(HTMLElement.prototype, prop, {
       configurable: true,

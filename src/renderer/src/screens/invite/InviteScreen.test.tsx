@@ -1,4 +1,4 @@
-import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../../../shared/api'
 import type { Project } from '../../../../shared/domain'
@@ -30,8 +30,6 @@ const LIST = [
 ].join('\n')
 
 beforeAll(() => {
-  // The machine is shared: give slow runs time rather than fail them.
-  configure({ asyncUtilTimeout: 5000 })
   // jsdom lays nothing out: give the grid's scroll box a size so the virtualiser draws rows.
   for (const prop of ['clientHeight', 'clientWidth'] as const) {
     Object.defineProperty(HTMLElement.prototype, prop, {
