@@ -2,21 +2,11 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Project } from '../../../../shared/domain'
 import { ApiProvider } from '../../api/context'
+import { makeProject } from '../../test/fakeApi'
 import { createFakeInviteApi, type FakeInviteApi } from '../invite/fakeInviteApi'
 import { HistoryScreen } from './index'
 
-const project: Project = {
-  id: 'p1',
-  server: 'https://www.commcarehq.org',
-  domain: 'demo-project',
-  username: 'coordinator@example.org',
-  label: 'demo-project',
-  defaultCountry: 'KE',
-  appId: null,
-  hasKey: true,
-  lastGoodSync: null,
-  lastSync: null
-}
+const project: Project = makeProject()
 
 beforeAll(() => {
   for (const prop of ['clientHeight', 'clientWidth'] as const) {

@@ -5,21 +5,11 @@ import type { Project } from '../../../../shared/domain'
 import { ApiProvider } from '../../api/context'
 import { createInlineClient } from '../../import/client'
 import { forgetImports } from '../../import/useImport'
+import { makeProject } from '../../test/fakeApi'
 import { createFakeInviteApi, type FakeInviteApi } from './fakeInviteApi'
 import { InviteScreen } from './index'
 
-const project: Project = {
-  id: 'p1',
-  server: 'https://www.commcarehq.org',
-  domain: 'demo-project',
-  username: 'coordinator@example.org',
-  label: 'demo-project',
-  defaultCountry: 'KE',
-  appId: null,
-  hasKey: true,
-  lastGoodSync: null,
-  lastSync: null
-}
+const project: Project = makeProject()
 
 const LIST = [
   'Phone\tName\tVillage',
