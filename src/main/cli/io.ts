@@ -41,3 +41,29 @@ export class Failure extends Error {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/**
+ * The start every command shares: parse the arguments, print the usage line on a usage error
+ * (exit 2) or the help text on --help (exit 0). Returns the options, or the exit code to stop with.
+ */
+export function parseOrExit<T>(
+  command: string,
+  usage: string,
+  help: string,
+  io: CliIo,
+  parse: () => T | 'help'
+): T | { exit: number } {
+  let options: T | 'help'
+  try {
+    options = parse()
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.stderr(`roster ${command}: ${error.message}\n${usage}\n`)
+    return { exit: EXIT.usage }
+  }
+  if (options === 'help') {
+    io.stdout(help)
+    return { exit: EXIT.ok }
+  }
+  return options
+}

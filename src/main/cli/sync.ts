@@ -11,7 +11,7 @@ import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { markRegistered } from '../invite'
 import { syncProject } from '../sync'
-import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, serverUrl } from './project'
 
 export const SYNC_USAGE =
@@ -90,18 +90,8 @@ function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
 }
 
 export async function runSync(args: string[], io: CliIo): Promise<number> {
-  let options: SyncArgs | 'help'
-  try {
-    options = parseSyncArgs(args, io)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    io.stderr(`roster sync: ${error.message}\n${SYNC_USAGE}\n`)
-    return EXIT.usage
-  }
-  if (options === 'help') {
-    io.stdout(HELP)
-    return EXIT.ok
-  }
+  const options = parseOrExit('sync', SYNC_USAGE, HELP, io, () => parseSyncArgs(args, io))
+  if ('exit' in options) return options.exit
 
   let db: Db
   try {

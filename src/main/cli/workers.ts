@@ -11,7 +11,7 @@ import { listLocations } from '../db/locations'
 import type { Db } from '../db/open'
 import { iterateWorkers, queryWorkers } from '../db/workerQueries'
 import { usernameLocalPart } from '../db/workerDerive'
-import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
 
 export const WORKERS_USAGE =
@@ -170,18 +170,8 @@ function table(rows: WorkerRow[], withStatus: boolean): string {
 }
 
 export async function runWorkers(args: string[], io: CliIo): Promise<number> {
-  let options: WorkersArgs | 'help'
-  try {
-    options = parseWorkersArgs(args, io)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    io.stderr(`roster workers: ${error.message}\n${WORKERS_USAGE}\n`)
-    return EXIT.usage
-  }
-  if (options === 'help') {
-    io.stdout(HELP)
-    return EXIT.ok
-  }
+  const options = parseOrExit('workers', WORKERS_USAGE, HELP, io, () => parseWorkersArgs(args, io))
+  if ('exit' in options) return options.exit
   let db: Db
   try {
     ;({ db } = openRosterDb(options.db, io, { mustExist: true }))
