@@ -48,8 +48,8 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const name = `${worker.first_name} ${worker.last_name}`
     await search().fill(name)
     await waitForText(count(), new RegExp(`^[\\d,]+ of ${fmt(active.length)} active workers`))
-    const rows = grid().getByRole('row').filter({ hasText: name })
-    expect(await rows.count()).toBeGreaterThan(0)
+    // The count and the rows come from separate answers: wait for the row, not just the count.
+    await grid().getByRole('row').filter({ hasText: name }).first().waitFor({ timeout: 30_000 })
   })
 
   it('finds a worker by a phone number typed the local way', async () => {

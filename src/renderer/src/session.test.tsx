@@ -8,6 +8,7 @@ function Probe() {
   const { current, sync, startSync, cancelSync, dataVersion } = useSession()
   return (
     <div>
+      <span data-testid="project">{current?.id ?? 'loading'}</span>
       <span data-testid="state">
         {sync.running ? 'running' : 'idle'}|{sync.progress?.done ?? '-'}|{dataVersion}|
         {current?.lastSync?.outcome ?? 'none'}|{sync.startError ?? ''}
@@ -30,6 +31,8 @@ function renderSession(api = createFakeApi({ projects: [makeProject()] }), pollM
 }
 
 const state = () => screen.getByTestId('state').textContent
+/** Before the projects arrive there is no current project, and "start" does nothing. */
+const projectLoaded = () => waitFor(() => expect(screen.getByTestId('project').textContent).toBe('p1'))
 
 beforeEach(() => localStorage.clear())
 afterEach(cleanup)
@@ -37,6 +40,7 @@ afterEach(cleanup)
 describe('the session', () => {
   it('follows a sync from start to finish through events', async () => {
     const api = renderSession()
+    await projectLoaded()
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('running|-|0|none|'))
@@ -60,6 +64,7 @@ describe('the session', () => {
 
   it('notices a sync ended even when its event was lost', async () => {
     const api = renderSession(undefined, 30)
+    await projectLoaded()
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('running|-|0|running|'))
@@ -80,6 +85,7 @@ describe('the session', () => {
     const { ApiError } = await import('../../shared/api')
     api.failNext('sync.start', new ApiError('no-key', 'No API key is saved for demo-project.'))
     renderSession(api)
+    await projectLoaded()
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('idle|-|0|none|No API key is saved for demo-project.'))
