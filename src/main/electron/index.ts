@@ -14,6 +14,7 @@ import { fileLogger } from './log'
 import { installMenu } from './menu'
 import { SafeStorageSecretStore } from './safe-storage'
 import { createMainWindow, windowStateFile } from './window'
+import icon from '../../../resources/icon.png?asset'
 
 const APP_HOST = 'roster'
 const APP_ORIGIN = `app://${APP_HOST}`
@@ -96,7 +97,8 @@ if (!app.requestSingleInstanceLock()) {
       stateFile: windowStateFile(dataDir),
       startUrl: devUrl ?? `${APP_ORIGIN}/index.html`,
       isTrustedUrl,
-      log
+      log,
+      icon: process.platform === 'linux' ? icon : undefined
     })
     bindIpc({ handlers: started.handlers, events: started.events, window: () => win, isTrustedUrl, log })
     win.on('closed', () => (win = null))

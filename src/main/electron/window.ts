@@ -19,6 +19,8 @@ export function createMainWindow(opts: {
   startUrl: string
   isTrustedUrl: (url: string) => boolean
   log: (message: string) => void
+  /** Linux shows this in the task bar; Windows and macOS take the packaged executable's icon. */
+  icon?: string
 }): BrowserWindow {
   const state = visible(readState(opts.stateFile))
   const win = new BrowserWindow({
@@ -27,6 +29,7 @@ export function createMainWindow(opts: {
     minHeight: 600,
     show: false,
     title: 'Roster',
+    ...(opts.icon ? { icon: opts.icon } : {}),
     backgroundColor: '#f6f7f9',
     webPreferences: {
       preload: opts.preload,
