@@ -230,6 +230,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     removeWorkers: (ids) => state.removeWorkers(ids),
     updateWorker: (id, patch) => state.updateWorker(id, patch),
     archiveWorker: (id) => state.archiveWorker(id),
+    unarchiveWorker: (id) => state.unarchiveWorker(id),
     registerInvited: (count) => state.registerInvited(count),
     setPlan: (plan) => {
       if (plan.smsPrivilege !== undefined) state.plan.smsPrivilege = plan.smsPrivilege

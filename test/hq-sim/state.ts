@@ -149,6 +149,12 @@ export class SimState {
     this.touch()
   }
 
+  unarchiveWorker(id: string): void {
+    this.requireWorker(id)
+    this.data.archivedIds.delete(id)
+    this.touch()
+  }
+
   // Any number held by a worker of the project, active or archived (HQ's PhoneNumber table).
   numbersInUse(): Set<string> {
     const inUse = new Set<string>()

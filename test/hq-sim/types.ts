@@ -183,6 +183,7 @@ export interface Sim {
   removeWorkers(ids: string[]): void
   updateWorker(id: string, patch: Partial<HqWorker>): void
   archiveWorker(id: string): void
+  unarchiveWorker(id: string): void
   registerInvited(count?: number): HqWorker[]
   setPlan(opts: { smsPrivilege?: boolean; registrationEnabled?: boolean }): void
   revokeKey(username: string): void

@@ -86,6 +86,29 @@ describe('a full sync', () => {
       queryWorkers(b.db, { projectId: b.project.id, text: '0700 000 123' }).rows.map((r) => r.id)
     ).toEqual([changed])
   })
+
+  it('keeps a worker un-archived in HQ between the active and the archived list, as active', async () => {
+    const b = await start({ users: 800, seed: 13 })
+    await sync(b)
+    const returning = b.sim.archivedWorkers()[0]!.id
+    const deleted = b.sim.activeWorkers()[3]!.id
+    b.sim.removeWorkers([deleted])
+    let unarchived = false
+    const run = await sync(b, {
+      onProgress: (event) => {
+        // The active list has been read; the archived one is next.
+        if (event.phase === 'archived' && !unarchived) {
+          b.sim.unarchiveWorker(returning)
+          unarchived = true
+        }
+      }
+    })
+    expect(unarchived).toBe(true)
+    expect(run).toMatchObject({ outcome: 'ok', removed: 1, updated: 1 })
+    expect(getWorker(b.db, b.project.id, returning)?.archived).toBe(false)
+    expect(getWorker(b.db, b.project.id, deleted)).toBeNull()
+    expectMirror(b.db, b.project, b.sim)
+  })
 })
 
 describe('faults HQ can throw at a sync', () => {

@@ -206,14 +206,16 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     let keep: number[]
     try {
       keep = await readBothLists(options, start, progress, now)
-      if (start.resumes) await confirmRemovals(options, keep)
+      await confirmRemovals(options, start, keep, now)
     } catch (error) {
       if (!(error instanceof ResumeMismatch)) throw error
       // HQ's lists changed since the interrupted run: its pages cannot be trusted, and workers
       // it marked may be gone. Read both lists again, whole, under new markers.
       const generations = freshGenerations(db, project.id)
+      const fresh = { runId, generations, resumes: null }
       restartRun(db, runId, generations)
-      keep = await readBothLists(options, { runId, generations, resumes: null }, progress, now)
+      keep = await readBothLists(options, fresh, progress, now)
+      await confirmRemovals(options, fresh, keep, now)
     }
 
     throwIfAborted(signal)
@@ -387,20 +389,48 @@ async function readWorkerList(
   return generations.length === 1 || lastAddsUp() ? [last] : generations
 }
 
-/** At most this many removals of a resumed sync are confirmed one by one; more, and it reads again. */
+/** At most this many removals are confirmed one by one; more is a bulk deletion in HQ. */
 const MAX_CONFIRMED_REMOVALS = 50
 
 /**
+ * Asks HQ about each worker the sweep would remove, when there are few, before anyone is.
+ *
  * After a resumed read the counts can balance by accident: a worker deleted in HQ since the
  * interrupted run still carries its marker, and the worker its deletion shifted past the
- * skipped pages is missing. Before anyone is removed, ask HQ about each of them: if one still
- * exists the skipped pages were stale, and the lists are read again whole.
+ * skipped pages is missing. If one of them still exists the skipped pages were stale, and the
+ * lists are read again whole (ResumeMismatch; with more candidates than are checked, too).
+ *
+ * After a whole read, a worker un-archived in HQ after the active list was read and before the
+ * archived one was is in neither list. It still exists, and was active when the later list was
+ * read: it is written as active and kept.
  */
-async function confirmRemovals(options: SyncOptions, keep: readonly number[]): Promise<void> {
-  const candidates = sweepCandidates(options.db, options.project.id, keep, MAX_CONFIRMED_REMOVALS + 1)
-  if (candidates.length > MAX_CONFIRMED_REMOVALS) throw new ResumeMismatch()
+async function confirmRemovals(
+  options: SyncOptions,
+  start: RunStart,
+  keep: readonly number[],
+  now: () => Date
+): Promise<void> {
+  const { db, project, client, signal } = options
+  const candidates = sweepCandidates(db, project.id, keep, MAX_CONFIRMED_REMOVALS + 1)
+  if (candidates.length > MAX_CONFIRMED_REMOVALS) {
+    if (start.resumes) throw new ResumeMismatch()
+    return
+  }
   for (const id of candidates) {
-    if ((await options.client.getWorker(id, options.signal)) !== null) throw new ResumeMismatch()
+    throwIfAborted(signal)
+    const worker = await client.getWorker(id, signal)
+    if (worker === null) continue
+    if (start.resumes) throw new ResumeMismatch()
+    // The active list's marker (readBothLists puts it first), which the sweep keeps.
+    const generation = keep[0]!
+    db.transaction(() => {
+      const written = writeWorkers(
+        db,
+        { projectId: project.id, generation, archived: false, country: project.defaultCountry, now: now() },
+        [worker]
+      )
+      addRunCounts(db, start.runId, written)
+    })()
   }
 }
 
