@@ -3,12 +3,20 @@
  * in a child process, against the HQ simulator and a throwaway database.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  firstSyncSummary,
+  hqArgs,
+  HISTORY_JSON_KEYS,
+  INVITE_JSON_KEYS,
+  KE_UTF8_REPEATED_ROW,
+  SYNC_JSON_KEYS,
+  useCliSandbox,
+  WORKER_JSON_KEYS
+} from '../../src/main/cli/testing'
 import { kenyanNumbers } from '../../src/main/invite/testing'
-import { startSim, type Sim } from '../hq-sim'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'out/main/cli.js')
@@ -20,19 +28,17 @@ interface Run {
   stderr: string
 }
 
-let sim: Sim
-let dir: string
-let db: string
+const sandbox = useCliSandbox({ sim: { users: 150, seed: 7 }, per: 'file' })
 /** Started before the other tests: the client retries a refused connection for a few seconds. */
 let unreachable: Promise<Run>
 
-/** Newest modification time of the product's sources (tests excluded). */
+/** Newest modification time of the product's sources (tests and their helpers excluded). */
 function newestSource(folder: string): number {
   let newest = 0
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name)
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
-    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+    else if (/\.tsx?$/.test(entry.name) && !/(\.test\.tsx?|^testing\.ts)$/.test(entry.name)) {
       newest = Math.max(newest, statSync(path).mtimeMs)
     }
   }
@@ -55,9 +61,9 @@ function roster(args: string[], env: Record<string, string> = {}): Promise<Run> 
   const { ROSTER_API_KEY: _ignored, ...inherited } = process.env
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: dir,
+      cwd: sandbox.dir,
       // The default database must never be a real one.
-      env: { ...inherited, ROSTER_DATA_DIR: join(dir, 'default'), ...env },
+      env: { ...inherited, ROSTER_DATA_DIR: join(sandbox.dir, 'default'), ...env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
@@ -69,13 +75,10 @@ function roster(args: string[], env: Record<string, string> = {}): Promise<Run> 
   })
 }
 
-const withKey = (): Record<string, string> => ({ ROSTER_API_KEY: sim.credentials.apiKey })
+const withKey = (): Record<string, string> => ({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
 
-beforeAll(async () => {
+beforeAll(() => {
   ensureBuilt()
-  dir = mkdtempSync(join(tmpdir(), 'roster-shell-'))
-  db = join(dir, 'roster.db')
-  sim = await startSim({ users: 150, seed: 7 })
   unreachable = roster(
     [
       'sync',
@@ -86,88 +89,43 @@ beforeAll(async () => {
       '--username',
       'u',
       '--db',
-      join(dir, 'x.db')
+      join(sandbox.dir, 'x.db')
     ],
     { ROSTER_API_KEY: 'k' }
   )
 })
+// Runs before the sandbox is removed: vitest runs the last registered afterAll first.
 afterAll(async () => {
   await unreachable
-  await sim?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 describe('roster from a shell', () => {
   it('syncs with the key from ROSTER_API_KEY and prints the JSON summary', async () => {
-    const run = await roster(
-      [
-        'sync',
-        '--server',
-        sim.url,
-        '--domain',
-        sim.domain,
-        '--username',
-        sim.credentials.username,
-        '--db',
-        db,
-        '--json'
-      ],
-      withKey()
-    )
+    const run = await roster(['sync', ...hqArgs(sandbox.sim, '--db', sandbox.dbPath, '--json')], withKey())
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     const summary = JSON.parse(run.stdout) as Record<string, number>
-    expect(Object.keys(summary)).toEqual([
-      'workers',
-      'archived',
-      'groups',
-      'locations',
-      'added',
-      'updated',
-      'removed',
-      'duration_ms'
-    ])
-    expect(summary).toMatchObject({
-      workers: sim.activeWorkers().length,
-      archived: sim.archivedWorkers().length,
-      groups: sim.data.groups.length,
-      locations: sim.data.locations.length,
-      added: 150,
-      updated: 0,
-      removed: 0
-    })
-    expect(run.stdout).not.toContain(sim.credentials.apiKey)
+    expect(Object.keys(summary)).toEqual(SYNC_JSON_KEYS)
+    expect(summary).toMatchObject(firstSyncSummary(sandbox.sim, 150))
+    expect(run.stdout).not.toContain(sandbox.sim.credentials.apiKey)
   })
 
   it('finds a worker by name as JSON with HQ’s field names and the archived flag', async () => {
-    const worker = sim.archivedWorkers()[0]!
-    const run = await roster(['workers', worker.username, '--all', '--json', '--db', db])
+    const worker = sandbox.sim.archivedWorkers()[0]!
+    const run = await roster(['workers', worker.username, '--all', '--json', '--db', sandbox.dbPath])
     expect(run.code).toBe(0)
     const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
     const row = rows.find((r) => r.id === worker.id)!
-    expect(Object.keys(row)).toEqual([
-      'id',
-      'username',
-      'first_name',
-      'last_name',
-      'default_phone_number',
-      'email',
-      'phone_numbers',
-      'groups',
-      'locations',
-      'primary_location',
-      'user_data',
-      'archived'
-    ])
+    expect(Object.keys(row)).toEqual(WORKER_JSON_KEYS)
     const { type: _type, resource_uri: _uri, eulas: _eulas, ...fields } = worker
     expect(row).toEqual({ ...fields, archived: true })
   })
 
   it('finds a worker by a phone number typed the local way and prints a table', async () => {
-    const worker = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
+    const worker = sandbox.sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
     const phone = worker.phone_numbers.find((p) => p.startsWith('254'))!
     const national = `0${phone.slice(3, 6)} ${phone.slice(6)}`
-    const run = await roster(['workers', national, '--db', db])
+    const run = await roster(['workers', national, '--db', sandbox.dbPath])
     expect(run.code).toBe(0)
     expect(run.stdout.split('\n')[0]).toMatch(/^NAME\s+USERNAME\s+PHONE\s+LOCATION\s+GROUPS$/)
     expect(run.stdout).toContain(worker.username.replace(/@.*$/, ''))
@@ -196,38 +154,27 @@ describe('roster from a shell', () => {
       [15, 'error'],
       [16, 'ready']
     ])
-    expect(rows[5]).toEqual({
-      row: 7,
-      input: '+254 712 345 678',
-      status: 'error',
-      e164: '+254712345678',
-      message: 'same number as row 2'
-    })
+    expect(rows[5]).toEqual(KE_UTF8_REPEATED_ROW)
   })
 
   it('invites from a file with the key from the environment and prints the JSON outcome', async () => {
     const numbers = kenyanNumbers(3, 83_000_000)
-    const file = join(dir, 'invite.csv')
-    writeFileSync(
-      file,
+    const file = sandbox.write(
+      'invite.csv',
       ['Name,Phone,District', ...numbers.map((n, i) => `Person ${i + 1},${n},Kisumu`)].join('\n') + '\n'
     )
-    const appId = sim.data.applications[0]!.id
-    const run = await roster(['invite', file, '--app-id', appId, '--yes', '--json', '--db', db], withKey())
+    const appId = sandbox.sim.data.applications[0]!.id
+    const run = await roster(
+      ['invite', file, '--app-id', appId, '--yes', '--json', '--db', sandbox.dbPath],
+      withKey()
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     const out = JSON.parse(run.stdout) as Record<string, unknown>
-    expect(Object.keys(out)).toEqual([
-      'batch_id',
-      'success_numbers',
-      'invalid_format_numbers',
-      'numbers_in_use',
-      'failed',
-      'unknown'
-    ])
+    expect(Object.keys(out)).toEqual(INVITE_JSON_KEYS)
     expect(out).toMatchObject({ invalid_format_numbers: [], numbers_in_use: [], failed: [], unknown: [] })
     expect((out.success_numbers as string[]).sort()).toEqual(numbers)
-    expect(sim.invitations.get(numbers[0]!.slice(1))).toMatchObject({
+    expect(sandbox.sim.invitations.get(numbers[0]!.slice(1))).toMatchObject({
       appId,
       // Titles that are valid keys are kept as written: HQ's field keys are case-sensitive.
       customUserData: { Name: 'Person 1', District: 'Kisumu' }
@@ -235,29 +182,16 @@ describe('roster from a shell', () => {
   })
 
   it('lists the batch in the history as JSON', async () => {
-    const run = await roster(['history', '--json', '--db', db])
+    const run = await roster(['history', '--json', '--db', sandbox.dbPath])
     expect(run.code).toBe(0)
     const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
     expect(rows).toHaveLength(1)
-    expect(Object.keys(rows[0]!)).toEqual([
-      'batch_id',
-      'created_at',
-      'app_id',
-      'android_only',
-      'require_email',
-      'state',
-      'total',
-      'success',
-      'invalid_format',
-      'in_use',
-      'failed',
-      'unknown',
-      'registered'
-    ])
+    expect(Object.keys(rows[0]!)).toEqual(HISTORY_JSON_KEYS)
     expect(rows[0]).toMatchObject({ state: 'done', total: 3, success: 3, failed: 0, unknown: 0 })
   })
 
   it('exits 2 with a one-line reason for mistakes on the command line', async () => {
+    const db = sandbox.dbPath
     const cases: [string[], RegExp][] = [
       [['workers', '--limit', '0', '--db', db], /^roster workers: --limit needs a whole number/],
       [
@@ -268,7 +202,10 @@ describe('roster from a shell', () => {
         ['validate', join(FIXTURES, 'ke-utf8.csv'), '--country', 'KE', '--domain', 'nope', '--db', db],
         /^roster validate: no project 'nope'/
       ],
-      [['sync', '--server', sim.url, '--domain', sim.domain, '--username', 'u'], /^roster sync: no API key/],
+      [
+        ['sync', '--server', sandbox.sim.url, '--domain', sandbox.sim.domain, '--username', 'u'],
+        /^roster sync: no API key/
+      ],
       [['frobnicate'], /^roster: unknown command 'frobnicate'$/]
     ]
     for (const [args, reason] of cases) {
@@ -291,10 +228,10 @@ describe('roster from a shell', () => {
   })
 
   it('exits 1 when there is no roster to search yet', async () => {
-    const run = await roster(['workers', '--db', join(dir, 'none.db')])
+    const run = await roster(['workers', '--db', join(sandbox.dir, 'none.db')])
     expect(run.code).toBe(1)
     expect(run.stderr).toBe(
-      `roster workers: there is no roster at ${join(dir, 'none.db')} yet; run roster sync first\n`
+      `roster workers: there is no roster at ${join(sandbox.dir, 'none.db')} yet; run roster sync first\n`
     )
   })
 })

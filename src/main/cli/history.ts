@@ -2,12 +2,11 @@
  * `roster history`: the invitation batches in the database, newest first, with their counts.
  * Exit codes: 0 listed (even if empty), 1 failure, 2 usage.
  */
-import { parseArgs } from 'node:util'
 import type { BatchSummary } from '../../shared/invite'
 import type { Db } from '../db/open'
 import { listProjects, type ProjectRecord } from '../db/projects'
 import { listBatches, recoverOnStartup } from '../invite'
-import { messageOf, type CliIo } from './io'
+import { messageOf, parseCommandLine, parseOrExit, type CliIo } from './io'
 import { matchProjects, openRosterDb } from './project'
 
 export const HISTORY_USAGE = 'usage: roster history [--domain D] [--json] [--db PATH]'
@@ -30,26 +29,23 @@ export interface HistoryJsonRow {
 }
 
 export async function runHistory(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${HISTORY_USAGE}\n`)
-    return 0
-  }
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        domain: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        db: { type: 'string' }
-      }
-    }))
-  } catch (error) {
-    io.stderr(`roster history: ${(error as Error).message}\n${HISTORY_USAGE}\n`)
-    return 2
-  }
+  // --help wins over any mistake in the other arguments.
+  const help = args.includes('--help') || args.includes('-h')
+  const values = parseOrExit('history', HISTORY_USAGE, `${HISTORY_USAGE}\n`, io, () =>
+    help
+      ? 'help'
+      : parseCommandLine({
+          args,
+          allowPositionals: false,
+          strict: true,
+          options: {
+            domain: { type: 'string' },
+            json: { type: 'boolean', default: false },
+            db: { type: 'string' }
+          }
+        }).values
+  )
+  if ('exit' in values) return values.exit
 
   let db: Db | undefined
   try {

@@ -1,69 +1,35 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startSim, type Sim } from '../../../test/hq-sim'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/open'
 import { createProject } from '../db/projects'
 import { getBatch, listBatches } from '../invite'
 import { kenyanNumbers } from '../invite/testing'
 import { runHistory, type HistoryJsonRow } from './history'
-import { runInvite, type InviteIo, type InviteJson } from './invite'
+import { runInvite, type InviteJson } from './invite'
+import { hqArgs, HISTORY_JSON_KEYS, INVITE_JSON_KEYS, useCliSandbox } from './testing'
 
-let sim: Sim
-let dir: string
-let dbPath: string
-
-beforeEach(async () => {
-  sim = await startSim({ users: 30 })
-  dir = mkdtempSync(join(tmpdir(), 'roster-cli-invite-'))
-  dbPath = join(dir, 'roster.db')
-})
-afterEach(async () => {
-  await sim.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const sandbox = useCliSandbox({ sim: { users: 30 } })
+const { run } = sandbox
 
 function csv(name: string, phones: string[]): string {
-  const path = join(dir, name)
-  writeFileSync(path, ['name,phone', ...phones.map((p, i) => `Person ${i + 1},${p}`)].join('\n') + '\n')
-  return path
+  return sandbox.write(
+    name,
+    ['name,phone', ...phones.map((p, i) => `Person ${i + 1},${p}`)].join('\n') + '\n'
+  )
 }
 
-async function run(
-  command: typeof runInvite | typeof runHistory,
-  args: string[],
-  extra: Partial<InviteIo> = {}
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await command(args, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    isTTY: false,
-    env: {},
-    defaultDbPath: dbPath,
-    ...extra
-  })
-  return { code, stdout, stderr }
-}
+const appId = (): string => sandbox.sim.data.applications[0]!.id
 
 function connection(): string[] {
-  return [
-    '--server',
-    sim.url,
-    '--domain',
-    sim.domain,
-    '--username',
-    sim.credentials.username,
-    '--app-id',
-    sim.data.applications[0]!.id
-  ]
+  return hqArgs(sandbox.sim, '--app-id', appId())
 }
+
+/** --api-key with the simulator's key. */
+const apiKey = (): string[] => ['--api-key', sandbox.sim.credentials.apiKey]
 
 describe('roster invite', () => {
   it('validates, sends and prints each number’s outcome as JSON', async () => {
-    const inUse = sim.data.workers
+    const inUse = sandbox.sim.data.workers
       .flatMap((w) => w.phone_numbers)
       .map((p) => `+${p.replace(/\D/g, '')}`)
       .find((p) => p.startsWith('+2547'))!
@@ -71,56 +37,41 @@ describe('roster invite', () => {
     const fresh = kenyanNumbers(40, 55_000_000)
     const file = csv('list.csv', [...fresh, inUse])
     const { code, stdout, stderr } = await run(runInvite, [file, ...connection(), '--yes', '--json'], {
-      env: { ROSTER_API_KEY: sim.credentials.apiKey }
+      env: { ROSTER_API_KEY: sandbox.sim.credentials.apiKey }
     })
     expect(stderr).toBe('')
     expect(code).toBe(0)
     const out = JSON.parse(stdout) as InviteJson
-    expect(Object.keys(out)).toEqual([
-      'batch_id',
-      'success_numbers',
-      'invalid_format_numbers',
-      'numbers_in_use',
-      'failed',
-      'unknown'
-    ])
+    expect(Object.keys(out)).toEqual(INVITE_JSON_KEYS)
     expect(out.success_numbers.sort()).toEqual([...fresh].sort())
     expect(out.numbers_in_use).toEqual([inUse])
     expect(out).toMatchObject({ invalid_format_numbers: [], failed: [], unknown: [] })
-    expect(fresh.every((n) => sim.invitations.has(n.slice(1)))).toBe(true)
+    expect(fresh.every((n) => sandbox.sim.invitations.has(n.slice(1)))).toBe(true)
     // The key never lands in the output.
-    expect(stdout + stderr).not.toContain(sim.credentials.apiKey)
+    expect(stdout + stderr).not.toContain(sandbox.sim.credentials.apiKey)
   })
 
   it('sends the file’s other columns as each number’s custom user data', async () => {
     const [a, b] = kenyanNumbers(2, 61_000_000)
-    const file = join(dir, 'teams.csv')
-    writeFileSync(
-      file,
+    const file = sandbox.write(
+      'teams.csv',
       [
         'Name,Phone,Village,Numéro d’équipe,commcare_location_id,Notes',
         `Amina Wanjiru,${a},Kisumu,7,loc-1,`,
         `Brian Otieno,${b},,12,loc-2,`
       ].join('\n') + '\n'
     )
-    const { code, stderr } = await run(runInvite, [
-      file,
-      ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
-      '--yes',
-      '--json'
-    ])
+    const { code, stderr } = await run(runInvite, [file, ...connection(), ...apiKey(), '--yes', '--json'])
     expect(stderr).toBe('')
     expect(code).toBe(0)
     // Keys as the import screen makes them: a title that is a valid key stays as written, others
     // are slugified; HQ's own commcare_* keys and empty columns are left out.
-    expect(sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
+    expect(sandbox.sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
       Name: 'Amina Wanjiru',
       Village: 'Kisumu',
       numero_d_equipe: '7'
     })
-    expect(sim.invitations.get(b!.slice(1))!.customUserData).toEqual({
+    expect(sandbox.sim.invitations.get(b!.slice(1))!.customUserData).toEqual({
       Name: 'Brian Otieno',
       numero_d_equipe: '12'
     })
@@ -128,18 +79,11 @@ describe('roster invite', () => {
 
   it('keeps a column title that is a valid key as written: HQ’s field keys are case-sensitive', async () => {
     const [a] = kenyanNumbers(1, 63_000_000)
-    const file = join(dir, 'districts.csv')
-    writeFileSync(file, `Phone,District,health_facility\n${a},Kisumu East,Ahero\n`)
-    const { code, stderr } = await run(runInvite, [
-      file,
-      ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
-      '--yes'
-    ])
+    const file = sandbox.write('districts.csv', `Phone,District,health_facility\n${a},Kisumu East,Ahero\n`)
+    const { code, stderr } = await run(runInvite, [file, ...connection(), ...apiKey(), '--yes'])
     expect(stderr).toBe('')
     expect(code).toBe(0)
-    expect(sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
+    expect(sandbox.sim.invitations.get(a!.slice(1))!.customUserData).toEqual({
       District: 'Kisumu East',
       health_facility: 'Ahero'
     })
@@ -147,25 +91,23 @@ describe('roster invite', () => {
 
   it('keeps the guessed phone column as custom user data when --column picks another', async () => {
     const [work, home] = kenyanNumbers(2, 62_000_000)
-    const file = join(dir, 'two.csv')
-    writeFileSync(file, `Phone,Home phone\n${work},${home}\n`)
+    const file = sandbox.write('two.csv', `Phone,Home phone\n${work},${home}\n`)
     const { code } = await run(runInvite, [
       file,
       ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
+      ...apiKey(),
       '--column',
       'Home phone',
       '--yes'
     ])
     expect(code).toBe(0)
-    expect([...sim.invitations.keys()]).toEqual([home!.slice(1)])
-    expect(sim.invitations.get(home!.slice(1))!.customUserData).toEqual({ Phone: work })
+    expect([...sandbox.sim.invitations.keys()]).toEqual([home!.slice(1)])
+    expect(sandbox.sim.invitations.get(home!.slice(1))!.customUserData).toEqual({ Phone: work })
   })
 
   it('is a usage error to name an unknown country or an ambiguous project', async () => {
     const file = csv('list.csv', kenyanNumbers(1))
-    const key = ['--api-key', sim.credentials.apiKey, '--yes']
+    const key = [...apiKey(), '--yes']
     const country = await run(runInvite, [file, ...connection(), ...key, '--country', 'XX'])
     expect(country.code).toBe(2)
     expect(country.stderr.split('\n')[0]).toBe(
@@ -180,8 +122,8 @@ describe('roster invite', () => {
 
     // Two projects saved: invite needs to be told which.
     expect((await run(runInvite, [file, ...connection(), ...key])).code).toBe(0)
-    const db = openDatabase(dbPath)
-    createProject(db, { server: sim.url, domain: 'other-project', username: 'me@example.org' })
+    const db = openDatabase(sandbox.dbPath)
+    createProject(db, { server: sandbox.sim.url, domain: 'other-project', username: 'me@example.org' })
     db.close()
     const ambiguous = await run(runInvite, [file, '--app-id', 'app', ...key])
     expect(ambiguous.code).toBe(2)
@@ -191,22 +133,20 @@ describe('roster invite', () => {
   })
 
   it('reads numbers written the national way in the saved project’s country when --country is not given', async () => {
-    const db = openDatabase(dbPath)
+    const db = openDatabase(sandbox.dbPath)
     createProject(db, {
-      server: sim.url,
-      domain: sim.domain,
-      username: sim.credentials.username,
+      server: sandbox.sim.url,
+      domain: sandbox.sim.domain,
+      username: sandbox.sim.credentials.username,
       defaultCountry: 'SN'
     })
     db.close()
-    const file = join(dir, 'senegal.csv')
-    writeFileSync(file, 'Phone\n77 123 45 67\n+254700000042\n')
+    const file = sandbox.write('senegal.csv', 'Phone\n77 123 45 67\n+254700000042\n')
     const { code, stdout, stderr } = await run(runInvite, [
       file,
       '--app-id',
-      sim.data.applications[0]!.id,
-      '--api-key',
-      sim.credentials.apiKey,
+      appId(),
+      ...apiKey(),
       '--yes',
       '--json'
     ])
@@ -216,19 +156,17 @@ describe('roster invite', () => {
       '+254700000042'
     ])
     expect(stderr).toContain('read as SN numbers')
-    expect(sim.invitations.has('221771234567')).toBe(true)
+    expect(sandbox.sim.invitations.has('221771234567')).toBe(true)
 
     // --country still wins over the project's country.
-    const kenyan = join(dir, 'kenya.csv')
-    writeFileSync(kenyan, 'Phone\n0712 000 042\n')
+    const kenyan = sandbox.write('kenya.csv', 'Phone\n0712 000 042\n')
     const forced = await run(runInvite, [
       kenyan,
       '--country',
       'KE',
       '--app-id',
-      sim.data.applications[0]!.id,
-      '--api-key',
-      sim.credentials.apiKey,
+      appId(),
+      ...apiKey(),
       '--yes',
       '--json'
     ])
@@ -239,21 +177,16 @@ describe('roster invite', () => {
 
   it('refuses to send without --yes when it cannot ask', async () => {
     const file = csv('list.csv', kenyanNumbers(2))
-    const { code, stderr } = await run(runInvite, [
-      file,
-      ...connection(),
-      '--api-key',
-      sim.credentials.apiKey
-    ])
+    const { code, stderr } = await run(runInvite, [file, ...connection(), ...apiKey()])
     expect(code).toBe(2)
     expect(stderr).toContain('add --yes to send without asking')
-    expect(sim.requests.length).toBe(0)
+    expect(sandbox.sim.requests.length).toBe(0)
   })
 
   it('asks on a terminal and sends nothing when the answer is no', async () => {
     const file = csv('list.csv', kenyanNumbers(3))
     const questions: string[] = []
-    const no = await run(runInvite, [file, ...connection(), '--api-key', sim.credentials.apiKey], {
+    const no = await run(runInvite, [file, ...connection(), ...apiKey()], {
       isTTY: true,
       confirm: async (q) => {
         questions.push(q)
@@ -262,28 +195,28 @@ describe('roster invite', () => {
     })
     expect(no.code).toBe(1)
     expect(questions[0]).toContain('Send 3 SMS invitations for project demo-project')
-    expect(sim.invitations.size).toBe(0)
+    expect(sandbox.sim.invitations.size).toBe(0)
 
-    const yes = await run(runInvite, [file, ...connection(), '--api-key', sim.credentials.apiKey], {
+    const yes = await run(runInvite, [file, ...connection(), ...apiKey()], {
       isTTY: true,
       confirm: async () => true
     })
     expect(yes.code).toBe(0)
     expect(yes.stdout).toContain('3 invited')
     expect(yes.stderr).toContain('Sending: 3/3')
-    expect(sim.invitations.size).toBe(3)
+    expect(sandbox.sim.invitations.size).toBe(3)
   })
 
   it('refuses a file with errors unless --skip-errors, then sends only the good rows', async () => {
     const good = kenyanNumbers(3, 77_000_000)
     const file = csv('list.csv', [good[0]!, 'not a number', good[1]!, good[0]!, good[2]!])
-    const args = [file, ...connection(), '--api-key', sim.credentials.apiKey, '--yes', '--json']
+    const args = [file, ...connection(), ...apiKey(), '--yes', '--json']
     const refused = await run(runInvite, args)
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('row 3: not a number')
     expect(refused.stderr).toContain('same number as row 2')
     expect(refused.stderr).toContain('--skip-errors')
-    expect(sim.requests.length).toBe(0)
+    expect(sandbox.sim.requests.length).toBe(0)
 
     const skipped = await run(runInvite, [...args, '--skip-errors'])
     expect(skipped.code).toBe(0)
@@ -295,8 +228,7 @@ describe('roster invite', () => {
     const { code, stderr } = await run(runInvite, [
       file,
       ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
+      ...apiKey(),
       '--yes',
       '--android-only',
       '--message',
@@ -311,8 +243,7 @@ describe('roster invite', () => {
     const { code } = await run(runInvite, [
       file,
       ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
+      ...apiKey(),
       '--yes',
       '--android-only',
       '--require-email',
@@ -320,15 +251,15 @@ describe('roster invite', () => {
       'Jisajili hapa: {}'
     ])
     expect(code).toBe(0)
-    const inv = sim.invitations.get(kenyanNumbers(1)[0]!.slice(1))!
+    const inv = sandbox.sim.invitations.get(kenyanNumbers(1)[0]!.slice(1))!
     expect(inv).toMatchObject({ androidOnly: true, requireEmail: true, message: 'Jisajili hapa: {}' })
-    expect(sim.sms.some((m) => m.text.startsWith('Jisajili hapa: http'))).toBe(true)
+    expect(sandbox.sim.sms.some((m) => m.text.startsWith('Jisajili hapa: http'))).toBe(true)
   })
 
   it('refuses numbers invited before unless --reinvite', async () => {
     const numbers = kenyanNumbers(2)
     const file = csv('list.csv', numbers)
-    const args = [file, ...connection(), '--api-key', sim.credentials.apiKey, '--yes', '--json']
+    const args = [file, ...connection(), ...apiKey(), '--yes', '--json']
     expect((await run(runInvite, args)).code).toBe(0)
     const again = await run(runInvite, args)
     expect(again.code).toBe(1)
@@ -337,18 +268,17 @@ describe('roster invite', () => {
     const forced = await run(runInvite, [...args, '--reinvite'])
     expect(forced.code).toBe(0)
     expect((JSON.parse(forced.stdout) as InviteJson).success_numbers).toHaveLength(2)
-    expect(sim.invitationHistory).toHaveLength(4)
+    expect(sandbox.sim.invitationHistory).toHaveLength(4)
   })
 
   it('exits 1 with HQ’s reason and reports every number as failed when registration is off', async () => {
-    sim.setPlan({ registrationEnabled: false })
+    sandbox.sim.setPlan({ registrationEnabled: false })
     const numbers = kenyanNumbers(3)
     const file = csv('list.csv', numbers)
     const { code, stdout, stderr } = await run(runInvite, [
       file,
       ...connection(),
-      '--api-key',
-      sim.credentials.apiKey,
+      ...apiKey(),
       '--yes',
       '--json'
     ])
@@ -356,7 +286,7 @@ describe('roster invite', () => {
     expect(stderr).toContain('Messaging > General Settings')
     const out = JSON.parse(stdout) as InviteJson
     expect(out.failed.sort()).toEqual([...numbers].sort())
-    const db = openDatabase(dbPath)
+    const db = openDatabase(sandbox.dbPath)
     const [batch] = listBatches(db, getBatch(db, out.batch_id).batch.projectId)
     expect(batch).toMatchObject({ state: 'done', counts: { failed: 3, queued: 0 } })
     db.close()
@@ -368,7 +298,7 @@ describe('roster invite', () => {
     expect(noKey.code).toBe(2)
     expect(noKey.stderr).toContain('ROSTER_API_KEY')
     const noFile = await run(runInvite, [
-      join(dir, 'missing.csv'),
+      join(sandbox.dir, 'missing.csv'),
       ...connection(),
       '--api-key',
       'k',
@@ -381,7 +311,7 @@ describe('roster invite', () => {
 
 describe('roster history', () => {
   it('lists batches newest first with their counts, as JSON and as a table', async () => {
-    const key = ['--api-key', sim.credentials.apiKey, '--yes', '--json']
+    const key = [...apiKey(), '--yes', '--json']
     await run(runInvite, [csv('a.csv', kenyanNumbers(3)), ...connection(), ...key])
     await run(runInvite, [csv('b.csv', kenyanNumbers(2, 500)), ...connection(), '--require-email', ...key])
 
@@ -389,27 +319,13 @@ describe('roster history', () => {
     expect(json.code).toBe(0)
     const rows = JSON.parse(json.stdout) as HistoryJsonRow[]
     expect(rows).toHaveLength(2)
-    expect(Object.keys(rows[0]!)).toEqual([
-      'batch_id',
-      'created_at',
-      'app_id',
-      'android_only',
-      'require_email',
-      'state',
-      'total',
-      'success',
-      'invalid_format',
-      'in_use',
-      'failed',
-      'unknown',
-      'registered'
-    ])
+    expect(Object.keys(rows[0]!)).toEqual(HISTORY_JSON_KEYS)
     expect(rows.map((r) => [r.total, r.success, r.require_email, r.state])).toEqual([
       [2, 2, true, 'done'],
       [3, 3, false, 'done']
     ])
 
-    const table = await run(runHistory, ['--domain', sim.domain])
+    const table = await run(runHistory, ['--domain', sandbox.sim.domain])
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(/^Batch\s+Created/)
     expect(table.stdout.trim().split('\n')).toHaveLength(3)

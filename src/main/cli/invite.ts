@@ -4,9 +4,8 @@
  * Exit codes: 0 sent (numbers HQ says are in use still count as sent), 1 failure, 2 usage.
  */
 import { createInterface } from 'node:readline/promises'
-import { parseArgs } from 'node:util'
 import { invitableRows, isNonMobile, type ValidatedRow } from '../../shared/import'
-import { toCountryCode, type CountryCode } from '../../shared/phone'
+import { toCountryCode } from '../../shared/phone'
 import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
 import type { Db } from '../db/open'
 import type { ProjectRecord } from '../db/projects'
@@ -23,7 +22,7 @@ import {
 } from '../invite'
 import { Failure, messageOf, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
-import { checkFile, type FileCheck } from './validate'
+import { checkFile, parseFileArgs, type ValidateOptions } from './validate'
 
 export const INVITE_USAGE =
   'usage: roster invite FILE --app-id ID [--country CC] [--android-only] [--require-email] [--message TEXT]\n' +
@@ -47,80 +46,48 @@ export interface InviteJson {
   unknown: string[]
 }
 
-interface InviteArgs {
-  file: string
+/** validate's options and invite's own. */
+interface InviteArgs extends ValidateOptions {
   appId?: string
-  country?: CountryCode
   androidOnly: boolean
   requireEmail: boolean
   message?: string
   server?: string
-  domain?: string
   username?: string
   apiKey?: string
   skipErrors: boolean
   reinvite: boolean
   yes: boolean
-  json: boolean
-  db?: string
-  sheet?: string
-  column?: string
 }
 
+/** invite's own options; FILE, --country, --domain, --json, --db, --sheet and --column are validate's. */
+const INVITE_OPTIONS = {
+  'app-id': { type: 'string' },
+  'android-only': { type: 'boolean', default: false },
+  'require-email': { type: 'boolean', default: false },
+  message: { type: 'string' },
+  server: { type: 'string' },
+  username: { type: 'string' },
+  'api-key': { type: 'string' },
+  'skip-errors': { type: 'boolean', default: false },
+  reinvite: { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false }
+} as const
+
 function parse(args: string[]): InviteArgs {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'app-id': { type: 'string' },
-        country: { type: 'string' },
-        'android-only': { type: 'boolean', default: false },
-        'require-email': { type: 'boolean', default: false },
-        message: { type: 'string' },
-        server: { type: 'string' },
-        domain: { type: 'string' },
-        username: { type: 'string' },
-        'api-key': { type: 'string' },
-        'skip-errors': { type: 'boolean', default: false },
-        reinvite: { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        json: { type: 'boolean', default: false },
-        db: { type: 'string' },
-        sheet: { type: 'string' },
-        column: { type: 'string' }
-      }
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
-  const { values: v, positionals } = parsed
-  if (positionals.length === 0) throw new UsageError('name the file with the phone numbers')
-  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.length})`)
-  const country = toCountryCode(v.country)
-  if (v.country !== undefined && country === undefined) {
-    throw new UsageError(`unknown country "${v.country}"; use a two-letter code such as KE`)
-  }
+  const { options, values: v } = parseFileArgs(args, INVITE_OPTIONS, 'name the file with the phone numbers')
   return {
-    file: positionals[0]!,
+    ...options,
     ...(v['app-id'] !== undefined ? { appId: v['app-id'] } : {}),
-    ...(country !== undefined ? { country } : {}),
     androidOnly: v['android-only'] ?? false,
     requireEmail: v['require-email'] ?? false,
     ...(v.message !== undefined ? { message: v.message } : {}),
     ...(v.server !== undefined ? { server: v.server } : {}),
-    ...(v.domain !== undefined ? { domain: v.domain } : {}),
     ...(v.username !== undefined ? { username: v.username } : {}),
     ...(v['api-key'] !== undefined ? { apiKey: v['api-key'] } : {}),
     skipErrors: v['skip-errors'] ?? false,
     reinvite: v.reinvite ?? false,
-    yes: v.yes ?? false,
-    json: v.json ?? false,
-    ...(v.db !== undefined ? { db: v.db } : {}),
-    ...(v.sheet !== undefined ? { sheet: v.sheet } : {}),
-    ...(v.column !== undefined ? { column: v.column } : {})
+    yes: v.yes ?? false
   }
 }
 
@@ -255,7 +222,7 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
 async function rowsToInvite(
   db: Db,
   project: ProjectRecord,
-  options: InviteArgs & FileCheck,
+  options: InviteArgs,
   io: CliIo
 ): Promise<{ row: number; e164: string; customUserData: Record<string, string> }[]> {
   const lookup = validationLookup(db, project.id)

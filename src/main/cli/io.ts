@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
 /** What a CLI command may touch: its output streams, the environment and where the database lives. */
 export interface CliIo {
   stdout(s: string): void
@@ -40,6 +42,15 @@ export class Failure extends Error {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** node:util's parseArgs, with its complaint (unknown option, missing value) as a UsageError. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    throw new UsageError(messageOf(error))
+  }
 }
 
 /**

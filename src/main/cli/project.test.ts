@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -7,19 +6,18 @@ import { openDatabase, type Db } from '../db/open'
 import { createProject, listProjects } from '../db/projects'
 import { createBatch } from '../invite'
 import { dispatchCli } from './dispatch'
-import { Failure, UsageError, type CliIo } from './io'
+import { Failure, UsageError } from './io'
 import { openRosterDb, resolveProject } from './project'
+import { useCliSandbox } from './testing'
 
-let dir: string
+const sandbox = useCliSandbox()
 let db: Db
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'roster-cli-project-'))
   db = openDatabase(':memory:')
 })
 afterEach(() => {
   db.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 function errorOf(fn: () => unknown): Error {
@@ -104,11 +102,13 @@ describe('resolveProject', () => {
 
 describe('openRosterDb', () => {
   it('opens --db, or the default path, creating the file unless it must exist', () => {
-    const io = { defaultDbPath: join(dir, 'default.db') }
-    const missing = errorOf(() => openRosterDb(join(dir, 'typo.db'), io, { mustExist: true }))
+    const io = { defaultDbPath: join(sandbox.dir, 'default.db') }
+    const missing = errorOf(() => openRosterDb(join(sandbox.dir, 'typo.db'), io, { mustExist: true }))
     expect(missing).toBeInstanceOf(Failure)
-    expect(missing.message).toBe(`there is no roster at ${join(dir, 'typo.db')} yet; run roster sync first`)
-    expect(existsSync(join(dir, 'typo.db'))).toBe(false)
+    expect(missing.message).toBe(
+      `there is no roster at ${join(sandbox.dir, 'typo.db')} yet; run roster sync first`
+    )
+    expect(existsSync(join(sandbox.dir, 'typo.db'))).toBe(false)
 
     const opened = openRosterDb(undefined, io)
     expect(opened.path).toBe(io.defaultDbPath)
@@ -117,7 +117,7 @@ describe('openRosterDb', () => {
   })
 
   it('says which file it could not open', () => {
-    const notDb = join(dir, 'notes.db')
+    const notDb = join(sandbox.dir, 'notes.db')
     writeFileSync(notDb, 'this is not a database, just some text that is long enough to have a header')
     const error = errorOf(() => openRosterDb(notDb, { defaultDbPath: 'x' }))
     expect(error).toBeInstanceOf(Failure)
@@ -128,21 +128,10 @@ describe('openRosterDb', () => {
 describe('roster validate --db/--domain through the dispatcher', () => {
   const fixture = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/import/ke-utf8.csv')
 
-  async function run(args: string[]) {
-    let stdout = ''
-    let stderr = ''
-    const io: CliIo = {
-      stdout: (s) => (stdout += s),
-      stderr: (s) => (stderr += s),
-      isTTY: false,
-      env: {},
-      defaultDbPath: join(dir, 'roster.db')
-    }
-    return { code: await dispatchCli(args, io), stdout, stderr }
-  }
+  const run = (args: string[]) => sandbox.run(dispatchCli, args)
 
   it('checks numbers against the invitations of the project --domain names', async () => {
-    const path = join(dir, 'roster.db')
+    const path = sandbox.dbPath
     const store = openDatabase(path)
     const project = createProject(store, { ...nairobi, domain: 'demo' })
     createProject(store, { ...nairobi, domain: 'other' })
@@ -167,15 +156,14 @@ describe('roster validate --db/--domain through the dispatcher', () => {
   })
 
   it('reads national numbers in the saved project’s country when --country is not given', async () => {
-    const senegal = join(dir, 'senegal.csv')
-    writeFileSync(senegal, 'Phone\n77 123 45 67\n+254712345678\n')
+    const senegal = sandbox.write('senegal.csv', 'Phone\n77 123 45 67\n+254712345678\n')
     // Without a saved project nothing says which country "77 123 45 67" is from.
     const unknown = await run(['validate', senegal, '--json'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/row 2 is not in international form .*--country/)
-    expect(existsSync(join(dir, 'roster.db'))).toBe(false)
+    expect(existsSync(sandbox.dbPath)).toBe(false)
 
-    const path = join(dir, 'roster.db')
+    const path = sandbox.dbPath
     const store = openDatabase(path)
     createProject(store, { ...nairobi, domain: 'dakar', defaultCountry: 'SN' })
     store.close()
@@ -205,7 +193,7 @@ describe('roster validate --db/--domain through the dispatcher', () => {
   })
 
   it('fails without creating a database when --db names none', async () => {
-    const typo = join(dir, 'typo.db')
+    const typo = join(sandbox.dir, 'typo.db')
     const { code, stderr } = await run(['validate', fixture, '--country', 'KE', '--db', typo])
     expect(code).toBe(1)
     expect(stderr).toBe(`there is no roster at ${typo} yet; run roster sync first\n`)

@@ -1,95 +1,59 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startSim, type Sim } from '../../../test/hq-sim'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/open'
 import { listProjects } from '../db/projects'
 import { queryWorkers } from '../db/workerQueries'
 import { kenyanNumbers } from '../invite/testing'
 import { runHistory, type HistoryJsonRow } from './history'
 import { runInvite } from './invite'
-import type { CliIo } from './io'
 import { runSync } from './sync'
+import { captureIo, firstSyncSummary, hqArgs, SYNC_JSON_KEYS, useCliSandbox } from './testing'
 
-let sim: Sim
-let dir: string
+const sandbox = useCliSandbox({ sim: { users: 800, seed: 21 } })
 
-beforeEach(async () => {
-  sim = await startSim({ users: 800, seed: 21 })
-  dir = mkdtempSync(join(tmpdir(), 'roster-cli-'))
-})
-afterEach(async () => {
-  await sim.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+// The default database sits in a folder that does not exist yet.
+const io = (env: NodeJS.ProcessEnv = {}, isTTY = false) =>
+  captureIo({ env, isTTY, defaultDbPath: join(sandbox.dir, 'default', 'roster.db') })
 
-function io(env: NodeJS.ProcessEnv = {}, isTTY = false) {
-  const out: string[] = []
-  const err: string[] = []
-  const cli: CliIo = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTTY,
-    env,
-    defaultDbPath: join(dir, 'default', 'roster.db')
-  }
-  return { cli, out: () => out.join(''), err: () => err.join('') }
-}
-
-const args = (...extra: string[]) => [
-  '--server',
-  sim.url,
-  '--domain',
-  sim.domain,
-  '--username',
-  sim.credentials.username,
-  ...extra
-]
+const args = (...extra: string[]) => hqArgs(sandbox.sim, ...extra)
 
 describe('roster sync', () => {
   it('syncs into a new database, creates the project and prints the JSON summary', async () => {
-    const db = join(dir, 'roster.db')
-    const t = io({ ROSTER_API_KEY: sim.credentials.apiKey })
+    const db = join(sandbox.dir, 'roster.db')
+    const t = io({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
     expect(await runSync(args('--db', db, '--json'), t.cli)).toBe(0)
     const summary = JSON.parse(t.out())
-    expect(Object.keys(summary).sort()).toEqual(
-      ['added', 'archived', 'duration_ms', 'groups', 'locations', 'removed', 'updated', 'workers'].sort()
-    )
-    expect(summary).toMatchObject({
-      workers: sim.activeWorkers().length,
-      archived: sim.archivedWorkers().length,
-      groups: sim.data.groups.length,
-      locations: sim.data.locations.length,
-      added: 800,
-      updated: 0,
-      removed: 0
-    })
+    expect(Object.keys(summary).sort()).toEqual([...SYNC_JSON_KEYS].sort())
+    expect(summary).toMatchObject(firstSyncSummary(sandbox.sim, 800))
     expect(summary.duration_ms).toBeGreaterThan(0)
     expect(t.err()).toBe('')
 
     const store = openDatabase(db)
     const [project] = listProjects(store)
-    expect(project).toMatchObject({ server: sim.url, domain: sim.domain, username: sim.credentials.username })
+    expect(project).toMatchObject({
+      server: sandbox.sim.url,
+      domain: sandbox.sim.domain,
+      username: sandbox.sim.credentials.username
+    })
     expect(queryWorkers(store, { projectId: project!.id, status: 'all' }).total).toBe(800)
     store.close()
   })
 
   it('takes the key from --api-key, uses the default database, and says what changed', async () => {
     const first = io()
-    expect(await runSync(args('--api-key', sim.credentials.apiKey), first.cli)).toBe(0)
+    expect(await runSync(args('--api-key', sandbox.sim.credentials.apiKey), first.cli)).toBe(0)
     expect(first.out()).toMatch(
       /^Synced demo-project: \d+ active and \d+ archived workers, \d+ groups, \d+ locations; 800 added, 0 updated, 0 removed \(\d+\.\d s\)\.\n$/
     )
-    sim.addWorkers(2)
+    sandbox.sim.addWorkers(2)
     const again = io()
-    expect(await runSync(args('--api-key', sim.credentials.apiKey, '--json'), again.cli)).toBe(0)
+    expect(await runSync(args('--api-key', sandbox.sim.credentials.apiKey, '--json'), again.cli)).toBe(0)
     expect(JSON.parse(again.out())).toMatchObject({ added: 2, removed: 0 })
   })
 
   it('draws progress on a terminal’s stderr and clears it', async () => {
-    const t = io({ ROSTER_API_KEY: sim.credentials.apiKey }, true)
-    expect(await runSync(args('--db', join(dir, 'r.db')), t.cli)).toBe(0)
+    const t = io({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey }, true)
+    expect(await runSync(args('--db', join(sandbox.dir, 'r.db')), t.cli)).toBe(0)
     expect(t.err()).toContain('\r\x1b[K')
     expect(t.err()).toContain('active workers')
     expect(t.err().endsWith('\r\x1b[K')).toBe(true)
@@ -97,7 +61,7 @@ describe('roster sync', () => {
 
   it('is a usage error without a key, a required option, or with an unknown option', async () => {
     const noKey = io()
-    expect(await runSync(args('--db', join(dir, 'r.db')), noKey.cli)).toBe(2)
+    expect(await runSync(args('--db', join(sandbox.dir, 'r.db')), noKey.cli)).toBe(2)
     expect(noKey.err()).toMatch(/ROSTER_API_KEY/)
     expect(noKey.err()).toMatch(/usage: roster sync/)
 
@@ -110,13 +74,13 @@ describe('roster sync', () => {
 
     const badDomain = io({ ROSTER_API_KEY: 'k' })
     expect(
-      await runSync(['--server', sim.url, '--domain', 'no spaces', '--username', 'u'], badDomain.cli)
+      await runSync(['--server', sandbox.sim.url, '--domain', 'no spaces', '--username', 'u'], badDomain.cli)
     ).toBe(2)
   })
 
   it('fails with one line naming the problem when HQ refuses the key, and never shows the key', async () => {
     const t = io({ ROSTER_API_KEY: 'not-the-key' })
-    expect(await runSync(args('--db', join(dir, 'r.db')), t.cli)).toBe(1)
+    expect(await runSync(args('--db', join(sandbox.dir, 'r.db')), t.cli)).toBe(1)
     expect(t.err()).toMatch(/^roster sync: HQ did not accept the API key.*\n$/)
     expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
     expect(t.err()).not.toContain('not-the-key')
@@ -124,15 +88,14 @@ describe('roster sync', () => {
   })
 
   it('marks invitations as registered once the invited people appear in the roster', async () => {
-    const db = join(dir, 'roster.db')
-    const env = { ROSTER_API_KEY: sim.credentials.apiKey }
+    const db = join(sandbox.dir, 'roster.db')
+    const env = { ROSTER_API_KEY: sandbox.sim.credentials.apiKey }
     expect(await runSync(args('--db', db), io(env).cli)).toBe(0)
-    const list = join(dir, 'invite.csv')
-    writeFileSync(list, ['phone', ...kenyanNumbers(5, 64_000_000)].join('\n') + '\n')
+    const list = sandbox.write('invite.csv', ['phone', ...kenyanNumbers(5, 64_000_000)].join('\n') + '\n')
     const invited = io(env)
-    const inviteArgs = [list, ...args('--db', db, '--app-id', sim.data.applications[0]!.id, '--yes')]
+    const inviteArgs = [list, ...args('--db', db, '--app-id', sandbox.sim.data.applications[0]!.id, '--yes')]
     expect(await runInvite(inviteArgs, invited.cli), invited.err()).toBe(0)
-    expect(sim.registerInvited(3)).toHaveLength(3)
+    expect(sandbox.sim.registerInvited(3)).toHaveLength(3)
 
     expect(await runSync(args('--db', db), io(env).cli)).toBe(0)
     const history = io()
@@ -142,10 +105,10 @@ describe('roster sync', () => {
   })
 
   it('warns on stderr but succeeds when HQ refuses one of the name lists', async () => {
-    sim.setFaults('403:path=locations')
-    const t = io({ ROSTER_API_KEY: sim.credentials.apiKey })
-    expect(await runSync(args('--db', join(dir, 'r.db'), '--json'), t.cli)).toBe(0)
-    expect(JSON.parse(t.out())).toMatchObject({ workers: sim.activeWorkers().length, locations: 0 })
+    sandbox.sim.setFaults('403:path=locations')
+    const t = io({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
+    expect(await runSync(args('--db', join(sandbox.dir, 'r.db'), '--json'), t.cli)).toBe(0)
+    expect(JSON.parse(t.out())).toMatchObject({ workers: sandbox.sim.activeWorkers().length, locations: 0 })
     expect(t.err()).toMatch(/^roster sync: Warning: .*may not read the locations .*\(403\)/)
     expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
   })

@@ -3,7 +3,6 @@
  * the local database, the same sync the app runs. Exit codes: 0 ok, 1 the sync failed (one line
  * on stderr says why), 2 usage.
  */
-import { parseArgs } from 'node:util'
 import { ProjectInputSchema, type SyncProgress, type SyncRun } from '../../shared/domain'
 import { toCountryCode } from '../../shared/phone'
 import type { Db } from '../db/open'
@@ -11,7 +10,7 @@ import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { markRegistered } from '../invite'
 import { syncProject } from '../sync'
-import { EXIT, Failure, messageOf, parseOrExit, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, serverUrl } from './project'
 
 export const SYNC_USAGE =
@@ -47,26 +46,21 @@ interface SyncArgs {
 }
 
 function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args,
-      options: {
-        server: { type: 'string' },
-        domain: { type: 'string' },
-        username: { type: 'string' },
-        'api-key': { type: 'string' },
-        country: { type: 'string' },
-        db: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false }
-      },
-      allowPositionals: false,
-      strict: true
-    }))
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const { values } = parseCommandLine({
+    args,
+    options: {
+      server: { type: 'string' },
+      domain: { type: 'string' },
+      username: { type: 'string' },
+      'api-key': { type: 'string' },
+      country: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    },
+    allowPositionals: false,
+    strict: true
+  })
   if (values.help) return 'help'
   const missing = (['server', 'domain', 'username'] as const).filter((name) => !values[name]?.trim())
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`)

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
-import { parseArgs } from 'node:util'
+import type { parseArgs, ParseArgsConfig } from 'node:util'
 import {
   columnLetter,
   defaultMapping,
@@ -24,7 +24,7 @@ import {
   type ValidationContext
 } from '../../shared/import'
 import { repairInput, toCountryCode, type CountryCode } from '../../shared/phone'
-import { Failure, messageOf, UsageError } from './io'
+import { Failure, messageOf, parseCommandLine, UsageError } from './io'
 
 /** What the database layer provides: numbers already registered or invited in the project. */
 export interface ValidateLookup {
@@ -89,42 +89,78 @@ export interface CheckedFile {
   rows: ValidatedRow[]
 }
 
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>
+
+/** The options of every command that checks a phone list (validate, invite), for parseArgs. */
+const FILE_OPTIONS = {
+  country: { type: 'string' },
+  domain: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  db: { type: 'string' },
+  sheet: { type: 'string' },
+  column: { type: 'string' }
+} as const satisfies OptionsConfig
+
+/** What parseFileArgs returns: the shared options, and the values of the command's own too. */
+export interface FileArgs<O extends OptionsConfig> {
+  options: ValidateOptions
+  values: ReturnType<
+    typeof parseArgs<{
+      args: string[]
+      allowPositionals: true
+      strict: true
+      options: typeof FILE_OPTIONS & O
+    }>
+  >['values']
+}
+
+/**
+ * Reads FILE and the options `validate` and `invite` share, plus the command's `own`, so both
+ * accept and refuse the same arguments with the same words. `noFile` says what the file is for.
+ * Throws UsageError; returns the shared options and every parsed value for the command's own.
+ */
+export function parseFileArgs<O extends OptionsConfig>(args: string[], own: O, noFile: string): FileArgs<O> {
+  const { values, positionals } = parseCommandLine({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...FILE_OPTIONS, ...own }
+  })
+  if (positionals.length === 0) throw new UsageError(noFile)
+  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.length})`)
+  const shared = values as {
+    country?: string
+    domain?: string
+    json?: boolean
+    db?: string
+    sheet?: string
+    column?: string
+  }
+  const country = toCountryCode(shared.country)
+  if (shared.country !== undefined && country === undefined) {
+    throw new UsageError(`unknown country "${shared.country}"; use a two-letter code such as KE`)
+  }
+  const options: ValidateOptions = {
+    file: positionals[0]!,
+    json: shared.json ?? false,
+    ...(country !== undefined ? { country } : {}),
+    ...(shared.domain !== undefined ? { domain: shared.domain } : {}),
+    ...(shared.db !== undefined ? { db: shared.db } : {}),
+    ...(shared.sheet !== undefined ? { sheet: shared.sheet } : {}),
+    ...(shared.column !== undefined ? { column: shared.column } : {})
+  }
+  return { options, values }
+}
+
 export function parseValidateArgs(
   args: string[]
 ): { ok: true; options: ValidateOptions } | { ok: false; error: string } {
-  let parsed
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        country: { type: 'string' },
-        domain: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        db: { type: 'string' },
-        sheet: { type: 'string' },
-        column: { type: 'string' }
-      }
-    })
+    return { ok: true, options: parseFileArgs(args, {}, 'name the file to check').options }
   } catch (e) {
-    return { ok: false, error: (e as Error).message }
+    if (e instanceof UsageError) return { ok: false, error: e.message }
+    throw e
   }
-  const { values, positionals } = parsed
-  if (positionals.length === 0) return { ok: false, error: 'name the file to check' }
-  if (positionals.length > 1) return { ok: false, error: `one file at a time (got ${positionals.length})` }
-  const options: ValidateOptions = { file: positionals[0] as string, json: values.json ?? false }
-  if (values.country !== undefined) {
-    const country = toCountryCode(values.country)
-    if (!country)
-      return { ok: false, error: `unknown country "${values.country}"; use a two-letter code such as KE` }
-    options.country = country
-  }
-  if (values.domain !== undefined) options.domain = values.domain
-  if (values.db !== undefined) options.db = values.db
-  if (values.sheet !== undefined) options.sheet = values.sheet
-  if (values.column !== undefined) options.column = values.column
-  return { ok: true, options }
 }
 
 export async function runValidate(args: string[], io: ValidateIo): Promise<number> {

@@ -1,44 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSim, type HqWorker, type Sim } from '../../../test/hq-sim'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { HqWorker } from '../../../test/hq-sim'
 import { openDatabase } from '../db/open'
 import { createProject } from '../db/projects'
-import type { CliIo } from './io'
 import { runSync } from './sync'
+import { captureIo, hqArgs, useCliSandbox, WORKER_JSON_KEYS } from './testing'
 import { runWorkers } from './workers'
 
-let sim: Sim
-let dir: string
-let db: string
+// One synced roster for the whole file, in test order: the project-choice test adds a second project.
+const sandbox = useCliSandbox({ sim: { users: 600, seed: 31 }, per: 'file' })
 
 beforeAll(async () => {
-  sim = await startSim({ users: 600, seed: 31 })
-  dir = mkdtempSync(join(tmpdir(), 'roster-cli-'))
-  db = join(dir, 'roster.db')
   const code = await runSync(
-    ['--server', sim.url, '--domain', sim.domain, '--username', sim.credentials.username, '--db', db],
-    io({ ROSTER_API_KEY: sim.credentials.apiKey }).cli
+    hqArgs(sandbox.sim, '--db', sandbox.dbPath),
+    io({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey }).cli
   )
   expect(code).toBe(0)
 })
-afterAll(async () => {
-  await sim.close()
-  rmSync(dir, { recursive: true, force: true })
-})
 
 function io(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = []
-  const err: string[] = []
-  const cli: CliIo = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    isTTY: false,
-    env,
-    defaultDbPath: db
-  }
-  return { cli, out: () => out.join(''), err: () => err.join('') }
+  return captureIo({ env, defaultDbPath: sandbox.dbPath })
 }
 
 async function json(...args: string[]): Promise<Array<Record<string, unknown>>> {
@@ -55,7 +36,7 @@ function subtree(id: string): Set<string> {
   let grew = true
   while (grew) {
     grew = false
-    for (const l of sim.data.locations) {
+    for (const l of sandbox.sim.data.locations) {
       if (!ids.has(l.location_id) && ids.has(l.parent_location_id)) {
         ids.add(l.location_id)
         grew = true
@@ -69,30 +50,15 @@ describe('roster workers', () => {
   it('prints workers with HQ’s field names as JSON, as HQ has them', async () => {
     const rows = await json()
     expect(idsOf(rows)).toEqual(
-      sim
+      sandbox.sim
         .activeWorkers()
         .map((w) => w.id)
         .sort()
     )
-    const byId = new Map(sim.activeWorkers().map((w) => [w.id, w]))
+    const byId = new Map(sandbox.sim.activeWorkers().map((w) => [w.id, w]))
     for (const row of rows.slice(0, 50)) {
       const hq = byId.get(String(row.id))!
-      expect(Object.keys(row).sort()).toEqual(
-        [
-          'archived',
-          'default_phone_number',
-          'email',
-          'first_name',
-          'groups',
-          'id',
-          'last_name',
-          'locations',
-          'phone_numbers',
-          'primary_location',
-          'user_data',
-          'username'
-        ].sort()
-      )
+      expect(Object.keys(row).sort()).toEqual([...WORKER_JSON_KEYS].sort())
       const { type: _type, resource_uri: _uri, eulas: _eulas, ...fields } = hq
       expect(row).toEqual({ ...fields, archived: false })
     }
@@ -104,14 +70,16 @@ describe('roster workers', () => {
     const lines = t.out().trimEnd().split('\n')
     expect(lines[0]).toMatch(/^NAME\s+USERNAME\s+PHONE\s+LOCATION\s+GROUPS$/)
     expect(lines).toHaveLength(51)
-    expect(t.err()).toMatch(new RegExp(`^50 of ${sim.activeWorkers().length} active workers in demo-project`))
+    expect(t.err()).toMatch(
+      new RegExp(`^50 of ${sandbox.sim.activeWorkers().length} active workers in demo-project`)
+    )
     const seven = io()
     expect(await runWorkers(['--limit', '7', '--json'], seven.cli)).toBe(0)
     expect(JSON.parse(seven.out())).toHaveLength(7)
   })
 
   it('says on stderr when --json shows fewer workers than match, keeping stdout the bare array', async () => {
-    const total = sim.activeWorkers().length
+    const total = sandbox.sim.activeWorkers().length
     expect(total).toBeGreaterThan(50)
     const cut = io()
     expect(await runWorkers(['--json'], cut.cli)).toBe(0)
@@ -126,7 +94,9 @@ describe('roster workers', () => {
   })
 
   it('finds a worker by a phone number typed the national way', async () => {
-    const withPhone = sim.activeWorkers().find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
+    const withPhone = sandbox.sim
+      .activeWorkers()
+      .find((w) => w.phone_numbers.some((p) => p.startsWith('254')))!
     const phone = withPhone.phone_numbers.find((p) => p.startsWith('254'))!
     const national = `0${phone.slice(3, 6)} ${phone.slice(6)}`
     const rows = await json(national)
@@ -139,26 +109,28 @@ describe('roster workers', () => {
   })
 
   it('filters by group id or name', async () => {
-    const group = sim.data.groups.find((g) => sim.activeWorkers().some((w) => w.groups.includes(g.id)))!
-    const expected = sim
+    const group = sandbox.sim.data.groups.find((g) =>
+      sandbox.sim.activeWorkers().some((w) => w.groups.includes(g.id))
+    )!
+    const expected = sandbox.sim
       .activeWorkers()
       .filter((w) => w.groups.includes(group.id))
       .map((w) => w.id)
       .sort()
     expect(idsOf(await json('--group', group.id))).toEqual(expected)
-    const sameName = sim.data.groups.filter((g) => g.name.toLowerCase() === group.name.toLowerCase())
+    const sameName = sandbox.sim.data.groups.filter((g) => g.name.toLowerCase() === group.name.toLowerCase())
     if (sameName.length === 1)
       expect(idsOf(await json('--group', group.name.toUpperCase()))).toEqual(expected)
   })
 
   it('filters by location name including the locations under it', async () => {
-    const parent = sim.data.locations.find(
+    const parent = sandbox.sim.data.locations.find(
       (l) =>
-        sim.data.locations.some((c) => c.parent_location_id === l.location_id) &&
-        sim.data.locations.filter((o) => o.name === l.name).length === 1
+        sandbox.sim.data.locations.some((c) => c.parent_location_id === l.location_id) &&
+        sandbox.sim.data.locations.filter((o) => o.name === l.name).length === 1
     )!
     const ids = subtree(parent.location_id)
-    const expected = sim
+    const expected = sandbox.sim
       .activeWorkers()
       .filter((w: HqWorker) => w.locations.some((l) => ids.has(l)))
       .map((w) => w.id)
@@ -170,14 +142,14 @@ describe('roster workers', () => {
 
   it('lists archived workers, or all of them', async () => {
     expect(idsOf(await json('--archived'))).toEqual(
-      sim
+      sandbox.sim
         .archivedWorkers()
         .map((w) => w.id)
         .sort()
     )
     const all = await json('--all')
     expect(all).toHaveLength(600)
-    expect(all.filter((r) => r.archived)).toHaveLength(sim.archivedWorkers().length)
+    expect(all.filter((r) => r.archived)).toHaveLength(sandbox.sim.archivedWorkers().length)
   })
 
   it('says so when nothing matches', async () => {
@@ -203,7 +175,7 @@ describe('roster workers', () => {
   })
 
   it('asks which project when the database holds several, naming them', async () => {
-    const store = openDatabase(db)
+    const store = openDatabase(sandbox.dbPath)
     createProject(store, {
       server: 'https://www.commcarehq.org',
       domain: 'zz-other',
@@ -223,7 +195,7 @@ describe('roster workers', () => {
 
   it('fails when there is no roster yet', async () => {
     const t = io()
-    expect(await runWorkers(['--db', join(dir, 'missing.db')], t.cli)).toBe(1)
+    expect(await runWorkers(['--db', join(sandbox.dir, 'missing.db')], t.cli)).toBe(1)
     expect(t.err()).toMatch(/run roster sync first/)
   })
 })

@@ -3,7 +3,6 @@
  * matches), 1 failure (no database, nothing synced), 2 usage (bad option, unknown project,
  * group or location).
  */
-import { parseArgs } from 'node:util'
 import type { WorkerFilter, WorkerRow } from '../../shared/domain'
 import { fold } from '../db/fold'
 import { listGroups } from '../db/groups'
@@ -11,7 +10,7 @@ import { listLocations } from '../db/locations'
 import type { Db } from '../db/open'
 import { iterateWorkers, queryWorkers } from '../db/workerQueries'
 import { usernameLocalPart } from '../db/workerDerive'
-import { EXIT, Failure, messageOf, parseOrExit, UsageError, type CliIo } from './io'
+import { EXIT, Failure, messageOf, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
 
 export const WORKERS_USAGE =
@@ -48,29 +47,23 @@ interface WorkersArgs {
 }
 
 function parseWorkersArgs(args: string[], io: CliIo): WorkersArgs | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        domain: { type: 'string' },
-        server: { type: 'string' },
-        group: { type: 'string' },
-        location: { type: 'string' },
-        archived: { type: 'boolean', default: false },
-        all: { type: 'boolean', default: false },
-        limit: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        db: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false }
-      },
-      allowPositionals: true,
-      strict: true
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
-  const { values, positionals } = parsed
+  const { values, positionals } = parseCommandLine({
+    args,
+    options: {
+      domain: { type: 'string' },
+      server: { type: 'string' },
+      group: { type: 'string' },
+      location: { type: 'string' },
+      archived: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
+    },
+    allowPositionals: true,
+    strict: true
+  })
   if (values.help) return 'help'
   if (values.archived && values.all) throw new UsageError('use either --archived or --all, not both')
   let limit = DEFAULT_LIMIT
