@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
+import { countedTotal, countsFrom, type BatchCounts, type StatusTally } from '../../shared/batchCounts'
 import type {
-  BatchCountsSchema,
   BatchNumber,
   BatchStateSchema,
   BatchSummary,
@@ -11,7 +11,7 @@ import type {
 import { listApplications } from '../db/applications'
 import { InviteError, plural } from './errors'
 
-export type BatchCounts = z.infer<typeof BatchCountsSchema>
+export type { BatchCounts }
 export type BatchState = z.infer<typeof BatchStateSchema>
 
 interface BatchRow {
@@ -42,31 +42,6 @@ export interface NumberRow {
   registered_at: string | null
 }
 
-export function emptyCounts(): BatchCounts {
-  return {
-    queued: 0,
-    sending: 0,
-    success: 0,
-    invalid_format: 0,
-    in_use: 0,
-    failed: 0,
-    unknown: 0,
-    registered: 0
-  }
-}
-
-function total(counts: BatchCounts): number {
-  return (
-    counts.queued +
-    counts.sending +
-    counts.success +
-    counts.invalid_format +
-    counts.in_use +
-    counts.failed +
-    counts.unknown
-  )
-}
-
 const BATCH_COLUMNS = /* sql */ `
   b.id, b.project_id, b.created_at, b.app_id, NULL AS app_name, b.android_only, b.require_email,
   b.message, b.reinvite, b.state, b.error`
@@ -92,18 +67,13 @@ export function batchRow(db: Database.Database, batchId: number): BatchRow {
 }
 
 export function batchCounts(db: Database.Database, batchId: number): BatchCounts {
-  const counts = emptyCounts()
-  const rows = db
+  const tallies = db
     .prepare(
       `SELECT status, COUNT(*) AS n, COUNT(registered_worker_id) AS registered
        FROM invite_numbers WHERE batch_id = ? GROUP BY status`
     )
-    .all(batchId) as { status: NumberStatus; n: number; registered: number }[]
-  for (const r of rows) {
-    counts[r.status] = r.n
-    counts.registered += r.registered
-  }
-  return counts
+    .all(batchId) as StatusTally[]
+  return countsFrom(tallies)
 }
 
 function toSummary(row: BatchRow, counts: BatchCounts): BatchSummary {
@@ -118,7 +88,7 @@ function toSummary(row: BatchRow, counts: BatchCounts): BatchSummary {
     message: row.message,
     state: row.state,
     error: row.error,
-    total: total(counts),
+    total: countedTotal(counts),
     counts
   }
 }
@@ -132,7 +102,7 @@ export function batchProgress(db: Database.Database, batchId: number): InvitePro
     { state: BatchState } | undefined
   if (!row) throw new InviteError('unknown-batch', `There is no invitation batch number ${batchId}.`)
   const counts = batchCounts(db, batchId)
-  return { batchId, state: row.state, counts, total: total(counts) }
+  return { batchId, state: row.state, counts, total: countedTotal(counts) }
 }
 
 /** Every batch of a project, newest first, with its counts. */
@@ -145,20 +115,15 @@ export function listBatches(db: Database.Database, projectId: string): BatchSumm
     .all(projectId) as BatchRow[]
   const names = appNames(db, projectId)
   for (const r of rows) r.app_name = names.get(r.app_id) ?? null
-  const byBatch = new Map<number, BatchCounts>(rows.map((r) => [r.id, emptyCounts()]))
-  const countRows = db
+  const byBatch = new Map<number, StatusTally[]>(rows.map((r) => [r.id, []]))
+  const tallies = db
     .prepare(
       `SELECT batch_id, status, COUNT(*) AS n, COUNT(registered_worker_id) AS registered
        FROM invite_numbers WHERE project_id = ? GROUP BY batch_id, status`
     )
-    .all(projectId) as { batch_id: number; status: NumberStatus; n: number; registered: number }[]
-  for (const r of countRows) {
-    const counts = byBatch.get(r.batch_id)
-    if (!counts) continue
-    counts[r.status] = r.n
-    counts.registered += r.registered
-  }
-  return rows.map((r) => toSummary(r, byBatch.get(r.id)!))
+    .all(projectId) as (StatusTally & { batch_id: number })[]
+  for (const t of tallies) byBatch.get(t.batch_id)?.push(t)
+  return rows.map((r) => toSummary(r, countsFrom(byBatch.get(r.id)!)))
 }
 
 export function toBatchNumber(row: NumberRow): BatchNumber {

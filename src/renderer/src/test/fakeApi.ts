@@ -3,16 +3,8 @@
  * the screens to be exercised without a database. Every answer is checked against the contract,
  * so a screen that works against this fake sends the core what it expects.
  */
-import {
-  ApiError,
-  apiContract,
-  type ApiEvent,
-  type ApiEventName,
-  type ApiInput,
-  type ApiMethod,
-  type ApiOutput,
-  type RosterApi
-} from '../../../shared/api'
+import { ApiError, type ApiInput } from '../../../shared/api'
+import { emptyCounts } from '../../../shared/batchCounts'
 import type {
   ConnectionTest,
   Facets,
@@ -22,6 +14,7 @@ import type {
   WorkerRow
 } from '../../../shared/domain'
 import type { BatchSummary } from '../../../shared/invite'
+import { createFakeCore, type FakeCore, type FakeHandlers } from './fakeCore'
 
 export interface FakeWorker extends WorkerRow {
   groupIds: string[]
@@ -41,12 +34,8 @@ export interface FakeState {
   batches: Record<string, BatchSummary[]>
 }
 
-export interface FakeApi extends RosterApi {
+export interface FakeApi extends FakeCore {
   state: FakeState
-  calls: { method: ApiMethod; input: unknown }[]
-  emit<E extends ApiEventName>(event: E, payload: ApiEvent<E>): void
-  /** Makes the next call to `method` fail with this error. */
-  failNext(method: ApiMethod, error: ApiError): void
   /** Ends the run sync.start began; `silent` records it without the sync.finished event (a lost event). */
   finishSync(
     projectId: string,
@@ -54,7 +43,6 @@ export interface FakeApi extends RosterApi {
     error?: string | null,
     silent?: boolean
   ): SyncRun
-  callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
 }
 
 export function makeWorker(i: number, patch: Partial<FakeWorker> = {}): FakeWorker {
@@ -110,16 +98,7 @@ export function makeBatch(id: number, patch: Partial<BatchSummary> = {}): BatchS
     state: 'stopped',
     error: 'HQ could not be reached: the computer seems to be offline.',
     total: 5,
-    counts: {
-      queued: 3,
-      sending: 0,
-      success: 2,
-      invalid_format: 0,
-      in_use: 0,
-      failed: 0,
-      unknown: 0,
-      registered: 0
-    },
+    counts: { ...emptyCounts(), queued: 3, success: 2 },
     ...patch
   }
 }
@@ -161,15 +140,8 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     unsettledBatches: init.unsettledBatches ?? [],
     batches: init.batches ?? {}
   }
-  const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
-  const calls: { method: ApiMethod; input: unknown }[] = []
-  const failures = new Map<ApiMethod, ApiError>()
   let nextRunId = 100
   const running = new Map<string, SyncRun>()
-
-  const emit = <E extends ApiEventName>(event: E, payload: ApiEvent<E>) => {
-    for (const listener of listeners.get(event) ?? []) (listener as (p: ApiEvent<E>) => void)(payload)
-  }
 
   const under = (locationId: string): Set<string> => {
     const ids = new Set([locationId])
@@ -214,7 +186,7 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     return found
   }
 
-  const handlers: { [M in ApiMethod]?: (input: ApiInput<M>) => ApiOutput<M> } = {
+  const handlers: FakeHandlers = {
     'projects.list': () => state.projects,
     'projects.save': (input) => {
       if (input.apiKey !== undefined && input.apiKey !== state.goodKey) {
@@ -388,13 +360,10 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     'app.info': () => ({ version: '0.1.0-test', transport: 'loopback' as const })
   }
 
+  const core = createFakeCore(handlers)
   const api: FakeApi = {
+    ...core,
     state,
-    calls,
-    emit,
-    failNext(method, error) {
-      failures.set(method, error)
-    },
     finishSync(projectId, outcome = 'ok', error = null, silent = false) {
       const run = running.get(projectId) ?? syncRun(projectId, { id: nextRunId++ })
       running.delete(projectId)
@@ -412,33 +381,8 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
           ? { ...p, lastSync: done, lastGoodSync: outcome === 'ok' ? done : p.lastGoodSync }
           : p
       )
-      if (!silent) emit('sync.finished', done)
+      if (!silent) core.emit('sync.finished', done)
       return done
-    },
-    callsOf<M extends ApiMethod>(method: M) {
-      return calls.filter((c) => c.method === method).map((c) => c.input as ApiInput<M>)
-    },
-    async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-      calls.push({ method, input })
-      // Same check the core's transport makes, so the renderer cannot send what the core would refuse.
-      const parsed = apiContract[method].input.safeParse(input)
-      if (!parsed.success) throw new ApiError('invalid-input', `${method}: ${parsed.error.message}`)
-      await Promise.resolve()
-      const failure = failures.get(method)
-      if (failure) {
-        failures.delete(method)
-        throw failure
-      }
-      const handler = handlers[method] as ((i: ApiInput<M>) => ApiOutput<M>) | undefined
-      if (!handler) throw new ApiError('unknown-method', `The fake API has no ${method}`)
-      const result = handler(parsed.data as ApiInput<M>)
-      return apiContract[method].output.parse(result) as ApiOutput<M>
-    },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set()
-      listeners.set(event, set)
-      set.add(listener as (payload: never) => void)
-      return () => set.delete(listener as (payload: never) => void)
     }
   }
   return api

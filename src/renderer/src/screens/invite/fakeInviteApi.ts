@@ -3,23 +3,14 @@
  * numbers, and a pretend HQ that answers each number by a rule. Answers are checked against the
  * API contract, so the screens are tested against the shapes the core really sends.
  */
-import {
-  ApiError,
-  apiContract,
-  type ApiEvent,
-  type ApiEventName,
-  type ApiInput,
-  type ApiMethod,
-  type ApiOutput,
-  type RosterApi
-} from '../../../../shared/api'
+import { ApiError, type ApiInput } from '../../../../shared/api'
+import { countedTotal, countsFrom, emptyCounts } from '../../../../shared/batchCounts'
 import type { Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, InviteLookup, NumberStatus } from '../../../../shared/invite'
 import { makeProject } from '../../test/fakeApi'
+import { createFakeCore, type FakeCore, type FakeHandlers } from '../../test/fakeCore'
 
-export interface FakeInviteApi extends RosterApi {
-  calls: { method: ApiMethod; input: unknown }[]
-  callsOf<M extends ApiMethod>(method: M): ApiInput<M>[]
+export interface FakeInviteApi extends FakeCore {
   batches: BatchSummary[]
   numbers: BatchNumber[]
   /** The saved projects, as projects.update leaves them. */
@@ -27,9 +18,6 @@ export interface FakeInviteApi extends RosterApi {
   /** Digits HQ says are in use, and digits whose answer gets lost (unknown). */
   hq: { inUse: Set<string>; lost: Set<string>; offline: boolean }
   lookup: InviteLookup
-  emit<E extends ApiEventName>(event: E, payload: ApiEvent<E>): void
-  /** Makes the next call to `method` fail with this error. */
-  failNext(method: ApiMethod, error: ApiError): void
 }
 
 const NOW = '2025-03-03T09:00:00.000Z'
@@ -37,8 +25,6 @@ const NOW = '2025-03-03T09:00:00.000Z'
 export function createFakeInviteApi(
   opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[]; project?: Partial<Project> } = {}
 ): FakeInviteApi {
-  const listeners = new Map<ApiEventName, Set<(payload: never) => void>>()
-  const calls: { method: ApiMethod; input: unknown }[] = []
   const batches: BatchSummary[] = []
   const numbers: BatchNumber[] = []
   const hq = { inUse: new Set<string>(), lost: new Set<string>(), offline: false }
@@ -48,31 +34,16 @@ export function createFakeInviteApi(
     { id: 'app-2', name: 'Nutrition Survey' }
   ]
   let nextNumberId = 1
-  const failures = new Map<ApiMethod, ApiError>()
   const projects: Project[] = [makeProject(opts.project)]
 
-  const emit = <E extends ApiEventName>(event: E, payload: ApiEvent<E>) => {
-    for (const listener of listeners.get(event) ?? []) (listener as (p: ApiEvent<E>) => void)(payload)
-  }
-
   const recount = (batch: BatchSummary) => {
-    const counts = {
-      queued: 0,
-      sending: 0,
-      success: 0,
-      invalid_format: 0,
-      in_use: 0,
-      failed: 0,
-      unknown: 0,
-      registered: 0
-    }
-    const mine = numbers.filter((n) => n.batchId === batch.id)
-    for (const n of mine) {
-      counts[n.status]++
-      if (n.registeredWorkerId) counts.registered++
-    }
+    const counts = countsFrom(
+      numbers
+        .filter((n) => n.batchId === batch.id)
+        .map((n) => ({ status: n.status, n: 1, registered: n.registeredWorkerId ? 1 : 0 }))
+    )
     batch.counts = counts
-    batch.total = mine.length
+    batch.total = countedTotal(counts)
     batch.state =
       counts.unknown > 0
         ? 'needs-attention'
@@ -104,16 +75,7 @@ export function createFakeInviteApi(
       state: 'queued',
       error: null,
       total: 0,
-      counts: {
-        queued: 0,
-        sending: 0,
-        success: 0,
-        invalid_format: 0,
-        in_use: 0,
-        failed: 0,
-        unknown: 0,
-        registered: 0
-      }
+      counts: emptyCounts()
     }
     void reinvite
     batches.unshift(batch)
@@ -136,16 +98,20 @@ export function createFakeInviteApi(
     return id
   }
 
+  /** The progress event the sender would send, a moment after the send. */
+  const announce = (batch: BatchSummary) => {
+    setTimeout(() => {
+      const { id: batchId, state, counts, total } = batch
+      core.emit('invite.progress', { batchId, state, counts, total })
+    }, 0)
+  }
+
   const sendBatch = (batchId: number) => {
     const batch = batchOf(batchId)
     if (hq.offline) {
       batch.error = 'HQ could not be reached: the computer seems to be offline.'
       recount(batch)
-      setTimeout(
-        () =>
-          emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }),
-        0
-      )
+      announce(batch)
       return
     }
     batch.error = null
@@ -165,14 +131,10 @@ export function createFakeInviteApi(
             : null
     }
     recount(batch)
-    setTimeout(
-      () =>
-        emit('invite.progress', { batchId, state: batch.state, counts: batch.counts, total: batch.total }),
-      0
-    )
+    announce(batch)
   }
 
-  const handlers: { [M in ApiMethod]?: (input: ApiInput<M>) => ApiOutput<M> } = {
+  const handlers: FakeHandlers = {
     'apps.list': () => apps,
     'projects.update': ({ projectId, ...patch }) => {
       const index = projects.findIndex((p) => p.id === projectId)
@@ -248,42 +210,6 @@ export function createFakeInviteApi(
     }
   }
 
-  return {
-    calls,
-    batches,
-    numbers,
-    projects,
-    hq,
-    lookup,
-    emit,
-    failNext(method, error) {
-      failures.set(method, error)
-    },
-    callsOf<M extends ApiMethod>(method: M) {
-      return calls.filter((c) => c.method === method).map((c) => c.input as ApiInput<M>)
-    },
-    async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-      calls.push({ method, input })
-      const parsedInput = apiContract[method].input.safeParse(input)
-      if (!parsedInput.success) throw new ApiError('invalid-input', `${method}: ${parsedInput.error.message}`)
-      const failure = failures.get(method)
-      if (failure) {
-        failures.delete(method)
-        throw failure
-      }
-      const handler = handlers[method] as ((i: ApiInput<M>) => ApiOutput<M>) | undefined
-      if (!handler) throw new ApiError('not-implemented', `The fake API has no ${method}.`)
-      const result = handler(parsedInput.data as ApiInput<M>)
-      // Hand out copies, as a transport would.
-      return apiContract[method].output.parse(JSON.parse(JSON.stringify(result))) as ApiOutput<M>
-    },
-    on<E extends ApiEventName>(event: E, listener: (payload: ApiEvent<E>) => void) {
-      let set = listeners.get(event)
-      if (!set) listeners.set(event, (set = new Set()))
-      set.add(listener as (payload: never) => void)
-      return () => {
-        set.delete(listener as (payload: never) => void)
-      }
-    }
-  }
+  const core = createFakeCore(handlers, { answerAtOnce: true, copyAnswers: true })
+  return { ...core, batches, numbers, projects, hq, lookup }
 }
