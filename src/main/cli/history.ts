@@ -5,7 +5,7 @@
 import type { BatchSummary } from '../../shared/invite'
 import type { Db } from '../db/open'
 import { listProjects, type ProjectRecord } from '../db/projects'
-import { listBatches, recoverOnStartup } from '../invite'
+import { listBatches, recoverOutbox } from '../invite'
 import { messageOf, parseCommandLine, parseOrExit, type CliIo } from './io'
 import { matchProjects, openRosterDb } from './project'
 
@@ -51,7 +51,7 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
   try {
     ;({ db } = openRosterDb(values.db, io))
     // A send killed earlier shows as unknown here rather than as forever "sending".
-    recoverOnStartup(db)
+    recoverOutbox(db)
     // Every project's batches, or those of the projects --domain names.
     const projects = matchProjects(listProjects(db), { domain: values.domain })
     if (values.domain !== undefined && projects.length === 0) {

@@ -16,7 +16,7 @@ import {
   createBatch,
   getBatch,
   InviteError,
-  recoverOnStartup,
+  recoverOutbox,
   sendBatch,
   validationLookup
 } from '../invite'
@@ -107,7 +107,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
 
     const opened = openRosterDb(options.db, io)
     db = opened.db
-    recoverOnStartup(db)
+    recoverOutbox(db)
     const project = resolveProject(db, options, { dbPath: opened.path, create: true })
     const appId = options.appId ?? project.appId ?? undefined
     if (!appId) throw new UsageError('choose the app to invite people to with --app-id')

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ApiHandlers } from '../../shared/api'
 import { openDatabase } from '../db/open'
-import { recoverOnStartup } from '../invite'
+import { batchProgress, recoverOutbox } from '../invite'
 import { createContext } from './context'
 import { EventHub } from './events'
 import { appHandlers } from './handlers/app'
@@ -19,6 +19,9 @@ export interface Core {
   close(): Promise<void>
 }
 
+/** How often the open app looks for sends whose process died (a `roster invite` killed mid-send). */
+export const RECOVER_EVERY_MS = 60_000
+
 /**
  * The whole app behind the API table, in plain Node: Electron's main process, the loopback
  * transport (browser tests, demo:web) and tests all start it the same way.
@@ -30,24 +33,44 @@ export function createCore(opts: {
   transport: 'ipc' | 'loopback'
   version: string
   log: (message: string) => void
+  /** RECOVER_EVERY_MS unless a test wants it sooner. */
+  recoverEveryMs?: number
+  /** The proxy for an HQ URL (null: direct); without it HQ clients honour HTTPS_PROXY & co. */
+  proxyFor?: (url: string) => Promise<string | null>
 }): Core {
   if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true })
   const db = openDatabase(opts.dbPath)
-  // A send cut short by a crash or kill: its in-flight requests become "unknown", never re-sent silently.
-  const recovery = recoverOnStartup(db)
-  if (recovery.unknownNumbers > 0) {
-    opts.log(
-      `recovered an interrupted send: ${recovery.unknownNumbers} numbers need the coordinator's decision`
-    )
-  }
   const events = new EventHub()
+
+  // A send cut short by a crash or kill (this app's last run, or a CLI while the app is open):
+  // its in-flight requests become "unknown", never re-sent silently, and open screens refresh.
+  const recover = (): void => {
+    try {
+      const report = recoverOutbox(db)
+      if (report.unknownNumbers > 0) {
+        opts.log(
+          `recovered an interrupted send: ${report.unknownNumbers} numbers need the coordinator's decision`
+        )
+      }
+      for (const batchId of report.batches) events.emit('invite.progress', batchProgress(db, batchId))
+    } catch (error) {
+      // Busy with another writer, most likely: the next round tries again.
+      opts.log(
+        `checking for interrupted sends failed: ${error instanceof Error ? error.message : String(error)}`
+      )
+    }
+  }
+  recover()
+  const recovering = setInterval(recover, opts.recoverEveryMs ?? RECOVER_EVERY_MS)
+  recovering.unref()
   const ctx = createContext({
     db,
     secrets: opts.secrets,
     events,
     version: opts.version,
     log: opts.log,
-    openExternal: opts.openExternal
+    openExternal: opts.openExternal,
+    ...(opts.proxyFor ? { proxyFor: opts.proxyFor } : {})
   })
 
   const status = new StatusBoard(events)
@@ -64,6 +87,7 @@ export function createCore(opts: {
     handlers,
     events,
     async close() {
+      clearInterval(recovering)
       status.close()
       for (const controller of ctx.running.values()) controller.abort()
       await ctx.closeClients()

@@ -36,8 +36,9 @@ function backfillSortKeys(db: Parameters<Migration['up']>[0]): void {
 }
 
 /**
- * The process that sends a request is known by its pid and its start time: a pid alone may
- * belong to another program by the time a later Roster looks (pids are reused, on Windows soon).
+ * The start time of the process that sent a request. No longer written or read: reading another
+ * process's start time took PowerShell on Windows, which endpoint security flags. The heartbeat
+ * (HEARTBEAT_SCHEMA) replaced it; the column stays because steps are never rewritten.
  */
 const SENDER_START_SCHEMA = /* sql */ `
 ALTER TABLE invite_requests ADD COLUMN sender_started_at INTEGER;
@@ -71,6 +72,15 @@ function analyseNewIndexes(db: Parameters<Migration['up']>[0], tables: readonly 
   if (analysed) for (const table of tables) db.exec(`ANALYZE ${table}`)
 }
 
+/**
+ * When the sender of a request last said it was alive (ms since the epoch), written every few
+ * seconds while the request is sending or waiting to retry. Recovery counts a request whose pid
+ * is gone, or whose heartbeat is stale (a reused pid does not beat), as orphaned.
+ */
+const HEARTBEAT_SCHEMA = /* sql */ `
+ALTER TABLE invite_requests ADD COLUMN heartbeat_at INTEGER;
+`
+
 /** Steps added after the first release of the core and the outbox, in the order they shipped. */
 export const laterMigrations: readonly Migration[] = [
   {
@@ -87,7 +97,8 @@ export const laterMigrations: readonly Migration[] = [
       db.exec(FIELD_SORT_SCHEMA)
       analyseNewIndexes(db, ['workers', 'worker_fields'])
     }
-  }
+  },
+  { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) }
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

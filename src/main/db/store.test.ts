@@ -86,6 +86,7 @@ describe('opening the database', () => {
       ALTER TABLE worker_fields DROP COLUMN worker_id;
       ALTER TABLE worker_fields DROP COLUMN archived;
       ALTER TABLE invite_requests DROP COLUMN sender_started_at;
+      ALTER TABLE invite_requests DROP COLUMN heartbeat_at;
       ANALYZE;
     `)
     db.pragma('user_version = 2')

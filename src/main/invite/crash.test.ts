@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { afterEach, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { createHqClient } from '../hq/client'
-import { createBatch, getBatch, recoverOnStartup, sendBatch } from './index'
-import { kenyanNumbers, rowsOf, tempDb, type TempDb } from './testing'
+import { createBatch, getBatch, recoverOutbox, sendBatch } from './index'
+import { kenyanNumbers, rowsOf, spawnSender, tempDb, type TempDb } from './testing'
 
 let t: TempDb | undefined
 let sim: Sim | undefined
@@ -14,15 +10,6 @@ afterEach(async () => {
   await sim?.close()
   t?.cleanup()
 })
-
-const child = fileURLToPath(new URL('./send-child.fixture.ts', import.meta.url))
-
-interface Counts {
-  queued: number
-  sending: number
-  success: number
-  unknown: number
-}
 
 it('survives SIGKILL mid-request: nothing is lost, nothing is sent twice, the in-flight request becomes unknown', async () => {
   sim = await startSim({ users: 20, latencyMs: 400 })
@@ -34,45 +21,27 @@ it('survives SIGKILL mid-request: nothing is lost, nothing is sent twice, the in
     rows: rowsOf(numbers)
   })
 
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', child, t.path, sim.url, sim.domain, String(batchId), '50'],
-    {
-      env: { ...process.env, ROSTER_API_KEY: sim.credentials.apiKey },
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  )
-  let stderr = ''
-  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = once(proc, 'exit')
+  const sender = spawnSender({ dbPath: t.path, sim, batchId, chunkSize: 50 })
 
   // Wait until three requests are answered and the fourth is on its way to HQ.
-  const lines = createInterface({ input: proc.stdout })
-  let inFlight = false
-  for await (const line of lines) {
-    const counts = JSON.parse(line) as Counts
-    if (counts.success >= 150 && counts.sending > 0) {
-      inFlight = true
-      break
-    }
-  }
-  expect(inFlight, stderr).toBe(true)
+  const inFlight = await sender.progress((counts) => counts.success >= 150 && counts.sending > 0)
+  expect(inFlight, sender.stderr()).not.toBeNull()
 
   // Another Roster process starting now must not touch the live sender's request.
-  const early = recoverOnStartup(t.db)
+  const early = recoverOutbox(t.db)
   expect(early.unknownRequests).toBe(0)
   expect(getBatch(t.db, batchId, { status: 'sending' }).numbers).toHaveLength(50)
 
   // Kill while the request is most likely at the simulator (its latency is 400 ms).
   await new Promise((r) => setTimeout(r, 150))
-  proc.kill('SIGKILL')
-  const [code, signal] = (await exited) as [number | null, string | null]
+  sender.proc.kill('SIGKILL')
+  const [code, signal] = await sender.exited
   expect(signal).toBe('SIGKILL')
   expect(code).toBeNull()
   // Let the simulator finish whatever it received from the dead process.
   await new Promise((r) => setTimeout(r, 600))
 
-  const report = recoverOnStartup(t.db)
+  const report = recoverOutbox(t.db)
   expect(report).toMatchObject({ unknownRequests: 1, unknownNumbers: 50, batches: [batchId] })
   const { batch, numbers: rows } = getBatch(t.db, batchId)
   expect(batch.state).toBe('needs-attention')
@@ -115,30 +84,14 @@ it('after SIGKILL during a wait HQ asked for, the numbers stay queued: that requ
     options: { appId: sim.data.applications[0]!.id },
     rows: rowsOf(kenyanNumbers(120))
   })
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', child, t.path, sim.url, sim.domain, String(batchId), '50'],
-    {
-      env: { ...process.env, ROSTER_API_KEY: sim.credentials.apiKey },
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  )
-  const exited = once(proc, 'exit')
-  let sawSending = false
-  let waiting = false
-  for await (const line of createInterface({ input: proc.stdout })) {
-    const counts = JSON.parse(line) as Counts
-    if (counts.sending > 0) sawSending = true
-    else if (sawSending && counts.queued === 120) {
-      waiting = true
-      break
-    }
-  }
-  expect(waiting).toBe(true)
-  proc.kill('SIGKILL')
-  await exited
+  const sender = spawnSender({ dbPath: t.path, sim, batchId, chunkSize: 50 })
+  // The first request went out, HQ said 429, and its numbers are back in the queue for the wait.
+  expect(await sender.progress((counts) => counts.sending > 0), sender.stderr()).not.toBeNull()
+  expect(await sender.progress((counts) => counts.queued === 120), sender.stderr()).not.toBeNull()
+  sender.proc.kill('SIGKILL')
+  await sender.exited
 
-  const report = recoverOnStartup(t.db)
+  const report = recoverOutbox(t.db)
   expect(report).toMatchObject({
     unknownRequests: 0,
     unknownNumbers: 0,

@@ -12,7 +12,7 @@ export {
   type SendBatchOptions,
   type SendBatchResult
 } from './sender'
-export { recoverOnStartup, resolveUnknown, type RecoveryReport } from './recover'
+export { recoverOutbox, resolveUnknown, type RecoveryOptions, type RecoveryReport } from './recover'
 export { batchProgress, batchSummary, getBatch, listBatches, type NumberFilter } from './summary'
 export { lookupInvitations, markRegistered, validationLookup } from './followup'
 export { exportBatchCsv } from './export'

@@ -1,52 +1,75 @@
+import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBatch, getBatch, recoverOnStartup } from './index'
-import { ownStartTime, processStartTime, START_TOLERANCE_MS } from './processStart'
-import { kenyanNumbers, rowsOf, tempDb, type TempDb } from './testing'
+import { startSim, type Sim } from '../../../test/hq-sim'
+import { createBatch, getBatch, recoverOutbox } from './index'
+import { kenyanNumbers, rowsOf, spawnSender, tempDb, type SenderProcess, type TempDb } from './testing'
 
 let t: TempDb | undefined
-let child: ChildProcess | undefined
+let sim: Sim | undefined
+const children: ChildProcess[] = []
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
+  for (const child of children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue
     const exited = once(child, 'exit')
+    child.kill('SIGCONT') // a frozen child cannot die of SIGKILL before it is reaped otherwise
     child.kill('SIGKILL')
     await exited
   }
-  child = undefined
+  await sim?.close()
+  sim = undefined
   t?.cleanup()
   t = undefined
 })
 
-/** Another live process, which tells its start time the way a sender records its own. */
-async function liveProcess(): Promise<{ pid: number; startedAt: number }> {
-  child = spawn(
-    process.execPath,
-    [
-      '-e',
-      'process.stdout.write(String(Date.now() - process.uptime() * 1000) + "\\n"); setInterval(() => {}, 1000)'
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] }
-  )
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer]
-  return { pid: child.pid!, startedAt: Math.round(Number(chunk.toString().trim())) }
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Another live program: whatever holds a pid that once was a sender's. */
+async function otherProgram(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("up")'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  children.push(child)
+  await once(child.stdout!, 'data')
+  return child.pid!
 }
 
-/** A batch whose three numbers are on their way to HQ in one request sent by `sender`. */
-function inFlight(db: TempDb, sender: { pid: number; startedAt: number | null }): number {
+/** A pid nobody holds any more. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await once(child, 'exit')
+  return child.pid!
+}
+
+function sender(opts: Parameters<typeof spawnSender>[0]): SenderProcess {
+  const s = spawnSender(opts)
+  children.push(s.proc)
+  return s
+}
+
+/**
+ * A batch whose three numbers are on their way to HQ in one request held by `pid`, which last
+ * beat `heartbeatAgoMs` ago (null: written by a Roster before heartbeats, `startedAgoMs` ago).
+ */
+function inFlight(
+  db: TempDb,
+  holder: { pid: number; heartbeatAgoMs: number | null; startedAgoMs?: number }
+): number {
   const batchId = createBatch(db.db, {
     projectId: db.project.id,
     options: { appId: 'app-1' },
-    rows: rowsOf(kenyanNumbers(3))
+    rows: rowsOf(kenyanNumbers(3, Number(db.db.prepare('SELECT COUNT(*) FROM invite_numbers').pluck().get())))
   })
-  const now = new Date().toISOString()
+  const started = new Date(Date.now() - (holder.startedAgoMs ?? 0)).toISOString()
+  const heartbeat = holder.heartbeatAgoMs === null ? null : Date.now() - holder.heartbeatAgoMs
   const requestId = Number(
     db.db
       .prepare(
-        `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, sender_started_at, created_at, started_at)
+        `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, heartbeat_at, created_at, started_at)
          VALUES (?, 'sending', 3, 1, ?, ?, ?, ?)`
       )
-      .run(batchId, sender.pid, sender.startedAt, now, now).lastInsertRowid
+      .run(batchId, holder.pid, heartbeat, started, started).lastInsertRowid
   )
   db.db
     .prepare(`UPDATE invite_numbers SET status = 'sending', request_id = ? WHERE batch_id = ?`)
@@ -55,42 +78,136 @@ function inFlight(db: TempDb, sender: { pid: number; startedAt: number | null })
   return batchId
 }
 
-describe('startup recovery and reused pids', () => {
-  it('leaves alone a request whose sender still runs: same pid, same start time', async () => {
-    t = tempDb()
-    const sender = await liveProcess()
-    const batchId = inFlight(t, sender)
-    expect(recoverOnStartup(t.db)).toMatchObject({ unknownRequests: 0, batches: [] })
-    expect(getBatch(t.db, batchId).batch.counts.sending).toBe(3)
-  })
+function heartbeatOf(db: TempDb, batchId: number): number {
+  return (
+    db.db
+      .prepare(`SELECT MAX(heartbeat_at) AS at FROM invite_requests WHERE batch_id = ? AND state = 'sending'`)
+      .get(batchId) as { at: number }
+  ).at
+}
 
-  it('treats a live pid that started at another time as the dead sender’s pid handed to someone else', async () => {
+async function batchOf(numbers: number, simOptions: Parameters<typeof startSim>[0]) {
+  sim = await startSim({ users: 5, ...simOptions })
+  t = tempDb({ server: sim.url, domain: sim.domain })
+  const batchId = createBatch(t.db, {
+    projectId: t.project.id,
+    options: { appId: sim.data.applications[0]!.id },
+    rows: rowsOf(kenyanNumbers(numbers))
+  })
+  return { sim, t, batchId }
+}
+
+describe('recovering requests whose sender is gone', () => {
+  it('recovers a request whose pid is alive but whose heartbeat is stale: the pid went to another program', async () => {
     t = tempDb()
-    const other = await liveProcess()
-    // The sender started an hour before the process that holds its pid now.
-    const batchId = inFlight(t, { pid: other.pid, startedAt: other.startedAt - 3_600_000 })
-    expect(recoverOnStartup(t.db)).toMatchObject({
+    const batchId = inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: 60_000 })
+    expect(recoverOutbox(t.db)).toMatchObject({
       unknownRequests: 1,
       unknownNumbers: 3,
+      abandonedRetries: 0,
       batches: [batchId]
     })
-    const { batch } = getBatch(t.db, batchId)
+    const { batch, numbers } = getBatch(t.db, batchId)
     expect(batch.state).toBe('needs-attention')
     expect(batch.counts).toMatchObject({ sending: 0, unknown: 3 })
+    expect(numbers[0]!.reason).toContain('Roster stopped')
   })
 
-  it('goes by the pid alone for requests an older Roster wrote without a start time', async () => {
+  it('recovers a request whose pid is gone even though it beat a moment ago', async () => {
     t = tempDb()
-    const sender = await liveProcess()
-    inFlight(t, { pid: sender.pid, startedAt: null })
-    expect(recoverOnStartup(t.db).unknownRequests).toBe(0)
+    const batchId = inFlight(t, { pid: await deadPid(), heartbeatAgoMs: 0 })
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [batchId] })
   })
 
-  it('reads this process’s start time as the system tells another’s', async () => {
-    const own = await ownStartTime()
-    expect(Math.abs(own - (Date.now() - process.uptime() * 1000))).toBeLessThanOrEqual(START_TOLERANCE_MS)
-    const seen = processStartTime(process.pid)
-    if (process.platform === 'linux') expect(Math.abs(seen! - own)).toBeLessThan(100)
-    expect(processStartTime(2 ** 22 + 12345)).toBeNull()
+  it('takes a request left with this process’s pid for a dead predecessor’s, as this process is not sending it', () => {
+    t = tempDb()
+    const batchId = inFlight(t, { pid: process.pid, heartbeatAgoMs: 0 })
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [batchId] })
   })
+
+  it('counts the start of a request written before heartbeats as its only beat', async () => {
+    t = tempDb()
+    const pid = await otherProgram()
+    const recent = inFlight(t, { pid, heartbeatAgoMs: null, startedAgoMs: 1000 })
+    const old = inFlight(t, { pid, heartbeatAgoMs: null, startedAgoMs: 120_000 })
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [old] })
+    expect(getBatch(t.db, recent).batch.counts.sending).toBe(3)
+  })
+
+  it('does not take the write lock when nothing needs recovering', async () => {
+    t = tempDb()
+    inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: 0 })
+    // Another connection holds the write lock: a recovery that tried to write would wait, then fail.
+    t.db.pragma('busy_timeout = 0')
+    const writer = tempDbWriter(t)
+    try {
+      expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 0, batches: [] })
+    } finally {
+      writer.rollback()
+    }
+  })
+})
+
+/** A second connection to the same file (as the CLI opens the app's), holding the write lock until rolled back. */
+function tempDbWriter(db: TempDb): { rollback(): void } {
+  const other = new Database(db.path)
+  other.exec('BEGIN IMMEDIATE')
+  return {
+    rollback() {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+  }
+}
+
+describe('a live sender in another process', () => {
+  it('is left alone while it beats, however long HQ takes to answer', async () => {
+    const { sim, t, batchId } = await batchOf(50, { latencyMs: 4000 })
+    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
+    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
+    const first = heartbeatOf(t, batchId)
+    // A second of silence would count as dead below; the sender keeps beating through it.
+    while (heartbeatOf(t, batchId) < first + 1000) await sleep(50)
+    expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({ unknownRequests: 0, batches: [] })
+    expect(getBatch(t.db, batchId).batch.counts.sending).toBe(50)
+
+    await child.exited
+    expect(child.finished()).toBe('done')
+    expect(getBatch(t.db, batchId).batch.counts).toMatchObject({ success: 50, unknown: 0 })
+  }, 60_000)
+
+  it('records HQ’s late answer over the unknown that recovery wrote while it was frozen, and sends nothing more', async () => {
+    const { sim, t, batchId } = await batchOf(150, { latencyMs: 3000 })
+    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
+    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
+    await sleep(300)
+    // The laptop sleeps: the sender is frozen, pid and all, with its request at HQ.
+    child.proc.kill('SIGSTOP')
+    await sleep(1500)
+    expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({
+      unknownRequests: 1,
+      unknownNumbers: 50,
+      batches: [batchId]
+    })
+    expect(getBatch(t.db, batchId).batch).toMatchObject({
+      state: 'needs-attention',
+      counts: { unknown: 50, queued: 100 }
+    })
+
+    // It wakes up and HQ's answer arrives: the real answer replaces the unknown.
+    child.proc.kill('SIGCONT')
+    const [code] = await child.exited
+    expect(code, child.stderr()).toBe(0)
+    const { batch, numbers } = getBatch(t.db, batchId)
+    expect(batch.counts).toMatchObject({ success: 50, unknown: 0, queued: 100, sending: 0 })
+    expect(batch.state).toBe('stopped')
+    expect(batch.error).toContain('Roster went quiet')
+    expect(numbers.filter((n) => n.status === 'success').every((n) => sim.invitations.has(n.digits))).toBe(
+      true
+    )
+    // Declared dead, it sent nothing more: one request reached HQ, and only its 50 numbers.
+    const posts = sim.requests.filter((r) => r.method === 'POST' && r.path.includes('sms_user_registration'))
+    expect(posts).toHaveLength(1)
+    expect(sim.invitations.size).toBe(50)
+  }, 60_000)
 })

@@ -1,15 +1,18 @@
 import type Database from 'better-sqlite3'
 import { inSlices } from './batches'
 import { InviteError, plural } from './errors'
-import { sameProcess } from './processStart'
 import { isSending } from './sender'
 import { batchRow, settleBatch } from './summary'
 
-/** No single registration POST lasts this long (the HQ client times out well before). */
-const STALE_AFTER_MS = 15 * 60 * 1000
+/**
+ * How long a sender may go without a heartbeat before its requests count as orphaned. A sender
+ * beats every few seconds (HEARTBEAT_EVERY_MS in sender.ts); a process that kept a dead
+ * sender's pid does not beat at all.
+ */
+export const STALE_AFTER_MS = 30_000
 
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false // this process is starting up: nothing of ours is in flight
+  if (pid <= 0) return false // 0 and negatives name process groups, never one sender
   try {
     process.kill(pid, 0)
     return true
@@ -19,32 +22,60 @@ function processAlive(pid: number): boolean {
   }
 }
 
-interface OpenRequest {
-  id: number
+/** Who last held a request, and when it last said it was alive. */
+interface Holder {
   batch_id: number
-  state: 'sending' | 'queued'
   sender_pid: number | null
-  sender_started_at: number | null
+  /** ms since the epoch; NULL for requests written before heartbeats existed. */
+  heartbeat_at: number | null
   started_at: string | null
+  created_at: string
 }
 
-const OPEN_REQUESTS = `SELECT id, batch_id, state, sender_pid, sender_started_at, started_at
+interface OpenRequest extends Holder {
+  id: number
+  state: 'sending' | 'queued'
+}
+
+const OPEN_REQUESTS = `SELECT id, batch_id, state, sender_pid, heartbeat_at, started_at, created_at
   FROM invite_requests WHERE state IN ('sending', 'queued')`
 
 /**
- * Whether the process that sent a request still runs: its pid is taken, and by a process that
- * started when the sender did (else the pid was handed to another program since). Answers are
- * kept, because asking Windows for a start time takes a while.
+ * Batches marked sending without an open request, each with its latest request (NULLs when it
+ * has none): a sender between two requests, or one that died there.
  */
-class SenderCheck {
-  private readonly known = new Map<string, boolean>()
+const BATCHES_BETWEEN_REQUESTS = `SELECT b.id AS batch_id, r.sender_pid, r.heartbeat_at, r.started_at,
+    COALESCE(r.created_at, b.updated_at) AS created_at
+  FROM invite_batches b
+  LEFT JOIN invite_requests r ON r.id = (SELECT MAX(id) FROM invite_requests WHERE batch_id = b.id)
+  WHERE b.state = 'sending'
+    AND NOT EXISTS (SELECT 1 FROM invite_requests o WHERE o.batch_id = b.id AND o.state IN ('sending', 'queued'))`
 
-  alive(pid: number, startedAt: number | null): boolean {
-    const key = `${pid}:${startedAt ?? ''}`
-    let alive = this.known.get(key)
+/**
+ * Whether the sender of a request still runs: its pid is taken AND it beat recently (a pid
+ * handed to another program after a crash passes the first test, never the second). This
+ * process's own requests are alive exactly while it sends their batch: recovery runs before a
+ * process sends anything, so one left with our pid is a dead predecessor's.
+ */
+class OwnerCheck {
+  private readonly pids = new Map<number, boolean>()
+
+  constructor(
+    private readonly nowMs: number,
+    private readonly staleAfterMs: number
+  ) {}
+
+  alive(holder: Holder): boolean {
+    const pid = holder.sender_pid
+    if (pid === null) return false
+    if (pid === process.pid) return isSending(holder.batch_id)
+    // A request written before heartbeats counts its start as its one beat.
+    const beat = holder.heartbeat_at ?? Date.parse(holder.started_at ?? holder.created_at)
+    if (!(this.nowMs - beat <= this.staleAfterMs)) return false
+    let alive = this.pids.get(pid)
     if (alive === undefined) {
-      alive = processAlive(pid) && sameProcess(pid, startedAt)
-      this.known.set(key, alive)
+      alive = processAlive(pid)
+      this.pids.set(pid, alive)
     }
     return alive
   }
@@ -59,35 +90,38 @@ export interface RecoveryReport {
   batches: number[]
 }
 
+export interface RecoveryOptions {
+  nowMs?: number
+  /** Silence after which a sender counts as gone; STALE_AFTER_MS unless a test says otherwise. */
+  staleAfterMs?: number
+}
+
 /**
- * Run when Roster (app or CLI) opens the database. A request left "sending" by a process that
- * is gone (its pid is free, or taken by a process that started at another time) may or may not
- * have reached HQ: it becomes unknown, with its numbers, and is never
- * sent again without the coordinator. Queued numbers stay queued: sending continues when asked.
- * A request still owned by a live process (the app while the CLI starts, or the reverse) is
- * left alone unless it is older than any request can be.
+ * Finds sends whose process is gone and settles them. Run when Roster (app or CLI) opens the
+ * database, and every minute while the app is open, so a `roster invite` killed mid-send shows
+ * up without a restart. A request left "sending" by a dead sender may or may not have reached
+ * HQ: it becomes unknown, with its numbers, and is never sent again without the coordinator. A
+ * request waiting to retry never reached HQ: it fails and its numbers stay queued, to be sent
+ * when asked. A sender that was only asleep and later gets HQ's answer still records it.
  */
-export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): RecoveryReport {
+export function recoverOutbox(db: Database.Database, opts: RecoveryOptions = {}): RecoveryReport {
+  const nowMs = opts.nowMs ?? Date.now()
   const at = new Date(nowMs).toISOString()
-  // Senders are looked up before the write lock is taken, so a slow lookup blocks nobody.
-  const senders = new SenderCheck()
-  for (const r of db.prepare(OPEN_REQUESTS).all() as OpenRequest[]) {
-    if (r.sender_pid !== null) senders.alive(r.sender_pid, r.sender_started_at)
-  }
+  const owners = new OwnerCheck(nowMs, opts.staleAfterMs ?? STALE_AFTER_MS)
+  const orphaned = () => ({
+    requests: (db.prepare(OPEN_REQUESTS).all() as OpenRequest[]).filter((r) => !owners.alive(r)),
+    batches: (db.prepare(BATCHES_BETWEEN_REQUESTS).all() as Holder[]).filter((b) => !owners.alive(b))
+  })
+  const report: RecoveryReport = { unknownRequests: 0, unknownNumbers: 0, abandonedRetries: 0, batches: [] }
+  // Most runs find nothing: they read, and leave the write lock to the senders.
+  const seen = orphaned()
+  if (seen.requests.length === 0 && seen.batches.length === 0) return report
+
   return db
     .transaction((): RecoveryReport => {
-      const open = db.prepare(OPEN_REQUESTS).all() as OpenRequest[]
-      const report: RecoveryReport = {
-        unknownRequests: 0,
-        unknownNumbers: 0,
-        abandonedRetries: 0,
-        batches: []
-      }
-      const touched = new Set<number>()
-      for (const r of open) {
-        const started = r.started_at ? Date.parse(r.started_at) : 0
-        const stale = nowMs - started > STALE_AFTER_MS
-        if (r.sender_pid !== null && !stale && senders.alive(r.sender_pid, r.sender_started_at)) continue
+      const found = orphaned()
+      const touched = new Set<number>(found.batches.map((b) => b.batch_id))
+      for (const r of found.requests) {
         touched.add(r.batch_id)
         if (r.state === 'queued') {
           db.prepare(
@@ -110,24 +144,16 @@ export function recoverOnStartup(db: Database.Database, nowMs = Date.now()): Rec
           ).changes
         report.unknownRequests++
       }
-      // A batch marked sending whose sender is gone.
-      const orphans = db
-        .prepare(
-          `SELECT b.id FROM invite_batches b WHERE b.state = 'sending'
-           AND NOT EXISTS (SELECT 1 FROM invite_requests r WHERE r.batch_id = b.id AND r.state IN ('sending', 'queued'))`
-        )
-        .all() as { id: number }[]
-      for (const o of orphans) touched.add(o.id)
       for (const batchId of touched) {
         const queued = (
           db
             .prepare(`SELECT COUNT(*) AS n FROM invite_numbers WHERE batch_id = ? AND status = 'queued'`)
-            .get(batchId) as {
-            n: number
-          }
+            .get(batchId) as { n: number }
         ).n
         settleBatch(db, batchId, {
           now: at,
+          // This process may be sending the same batch (after the dead one stopped): it stays sending.
+          running: isSending(batchId),
           stopReason: `Roster was closed while sending.${
             queued > 0 ? ` ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.` : ''
           }`

@@ -1,15 +1,17 @@
 /**
  * Test fixture, run as its own process by crash.test.ts: sends one batch and reports each
- * progress step as a JSON line on stdout, so the test can SIGKILL it mid-request.
- * Usage: node --import tsx send-child.fixture.ts DB_PATH SERVER DOMAIN BATCH_ID CHUNK_SIZE
+ * progress step as a JSON line on stdout, so the test can SIGKILL (or SIGSTOP) it mid-request.
+ * Usage: node --import tsx send-child.fixture.ts DB_PATH SERVER DOMAIN BATCH_ID [CHUNK_SIZE] [HEARTBEAT_MS]
  */
 import { openDatabase } from '../db/open'
 import { createHqClient } from '../hq/client'
 import { sendBatch } from './sender'
 
-const [dbPath, server, domain, batchId, chunkSize] = process.argv.slice(2)
+const [dbPath, server, domain, batchId, chunkSize, heartbeatMs] = process.argv.slice(2)
 if (!dbPath || !server || !domain || !batchId) {
-  process.stderr.write('usage: send-child.fixture.ts DB_PATH SERVER DOMAIN BATCH_ID [CHUNK_SIZE]\n')
+  process.stderr.write(
+    'usage: send-child.fixture.ts DB_PATH SERVER DOMAIN BATCH_ID [CHUNK_SIZE] [HEARTBEAT_MS]\n'
+  )
   process.exit(2)
 }
 const db = openDatabase(dbPath)
@@ -24,6 +26,7 @@ const result = await sendBatch({
   batchId: Number(batchId),
   client,
   chunkSize: Number(chunkSize ?? 100),
+  ...(heartbeatMs ? { heartbeatMs: Number(heartbeatMs) } : {}),
   onProgress: (p) => process.stdout.write(`${JSON.stringify(p.counts)}\n`)
 })
 process.stdout.write(`${JSON.stringify({ finished: result.state })}\n`)

@@ -6,7 +6,6 @@ import { HqError, isHqError } from '../hq/errors'
 import type { RegistrationRequest, RegistrationResponse } from '../hq/schemas'
 import { classifyFailure, lenientDigits } from './classify'
 import { InviteError, plural } from './errors'
-import { ownStartTime } from './processStart'
 import { batchCounts, batchProgress, batchRow, settleBatch } from './summary'
 
 export type { RegistrationRequest }
@@ -38,6 +37,8 @@ export interface SendBatchOptions {
   chunkSize?: number
   retry?: RetryOptions
   now?: () => string
+  /** How often the sender says it is alive while it holds a request; HEARTBEAT_EVERY_MS by default. */
+  heartbeatMs?: number
 }
 
 export interface SendBatchResult extends InviteProgress {
@@ -46,6 +47,17 @@ export interface SendBatchResult extends InviteProgress {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, maxRateLimitWaits: 30, baseDelayMs: 1000, maxDelayMs: 60_000 }
+
+/**
+ * While a request is sending, or queued waiting to retry, its sender writes the time into it this
+ * often, so recovery in another process (recover.ts, STALE_AFTER_MS) can tell a live sender from
+ * a dead one whose pid was handed to another program.
+ */
+export const HEARTBEAT_EVERY_MS = 5000
+
+/** Why a sender stops when recovery elsewhere took it for dead (it was frozen, or the computer slept). */
+const TAKEN_OVER =
+  'Sending stopped: Roster went quiet for a while (was the computer asleep?), so the send was counted as interrupted.'
 
 /** Batches being sent by this process: a second Send click must not race the first. */
 const active = new Set<number>()
@@ -64,6 +76,12 @@ type Outcome =
   | { kind: 'unknown'; message: string }
   | { kind: 'stop'; message: string }
   | { kind: 'paused' }
+
+/** The request was settled by recovery in the meantime: the sender records what it learned and sends nothing more. */
+const takenOver = (db: Database.Database, batchId: number): Outcome => ({
+  kind: 'stop',
+  message: stopMessage(TAKEN_OVER, batchCounts(db, batchId).queued, 'send again to continue')
+})
 
 /**
  * Sends the queued numbers of a batch, one bounded request at a time, recording each step in
@@ -98,19 +116,24 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   }
 
   let stopReason: string | null = null
+  // The request this send holds open; beating an answered one changes nothing.
+  let holding: number | null = null
+  const heartbeat = setInterval(() => {
+    if (holding !== null) beat(db, holding)
+  }, opts.heartbeatMs ?? HEARTBEAT_EVERY_MS)
+  heartbeat.unref()
   try {
-    // Recorded with each request: startup recovery tells this process from a later one that
-    // was given the same pid.
-    const sender: Sender = { pid: process.pid, startedAt: await ownStartTime() }
     for (;;) {
       if (signal?.aborted) {
         stopReason = pausedMessage(db, batchId)
         break
       }
-      const taken = takeChunk(db, batchId, chunkSize, sender, now())
+      const taken = takeChunk(db, batchId, chunkSize, now())
       if (!taken) break
+      holding = taken.requestId
       emit()
-      const outcome = await sendOne(taken, sender)
+      const outcome = await sendOne(taken)
+      holding = null
       emit()
       if (outcome.kind === 'done') continue
       if (outcome.kind === 'paused') stopReason = pausedMessage(db, batchId)
@@ -118,6 +141,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       break
     }
   } finally {
+    clearInterval(heartbeat)
     db.transaction(() => settleBatch(db, batchId, { stopReason, now: now() })).immediate()
     active.delete(batchId)
   }
@@ -128,7 +152,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   ).error
   return { ...progress, error }
 
-  async function sendOne(taken: Taken, sender: Sender): Promise<Outcome> {
+  async function sendOne(taken: Taken): Promise<Outcome> {
     let failures = 0
     let rateLimitWaits = 0
     let current: Taken = taken
@@ -175,7 +199,8 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
           : failures >= retry.maxAttempts
         if (exhausted) {
           const tries = failures + rateLimitWaits
-          recordNotSent(db, current.requestId, 'failed', notSentReason(error), now())
+          if (!recordNotSent(db, current.requestId, 'failed', notSentReason(error), now()))
+            return takenOver(db, batchId)
           return {
             kind: 'stop',
             message: stopMessage(
@@ -184,13 +209,14 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
             )
           }
         }
-        recordNotSent(
+        const mine = recordNotSent(
           db,
           current.requestId,
           'queued',
           `${notSentReason(error)} Sending again after the wait.`,
           now()
         )
+        if (!mine) return takenOver(db, batchId)
         emit()
         const waitMs =
           decision.waitMs !== undefined
@@ -204,13 +230,14 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
           ).run(now(), current.requestId)
           return { kind: 'paused' }
         }
-        const again = retake(db, current.requestId, sender, now())
+        const again = retake(db, current.requestId, now())
+        if (again === 'taken-over') return takenOver(db, batchId)
         if (!again) return { kind: 'done' }
         current = again
         continue
       }
-      recordAnswer(db, current.requestId, answer, now())
-      return { kind: 'done' }
+      const mine = recordAnswer(db, current.requestId, answer, now())
+      return mine ? { kind: 'done' } : takenOver(db, batchId)
     }
   }
 }
@@ -223,9 +250,9 @@ function notSentReason(error: HqError): string {
   return error.message
 }
 
-function stopMessage(reason: string, queued: number): string {
+function stopMessage(reason: string, queued: number, then = 'send again once this is fixed'): string {
   return queued > 0
-    ? `${reason} ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent; send again once this is fixed.`
+    ? `${reason} ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent; ${then}.`
     : reason
 }
 
@@ -234,20 +261,28 @@ function pausedMessage(db: Database.Database, batchId: number): string {
   return `Sending paused: ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.`
 }
 
-/** The process sending, as recorded with its requests. */
-interface Sender {
-  pid: number
-  startedAt: number
+/** This process is alive and still holds the request (see HEARTBEAT_EVERY_MS). */
+function beat(db: Database.Database, requestId: number): void {
+  if (!db.open) return
+  try {
+    db.prepare(
+      `UPDATE invite_requests SET heartbeat_at = ? WHERE id = ? AND state IN ('sending', 'queued')`
+    ).run(Date.now(), requestId)
+  } catch {
+    // The database is busy with another writer: the next beat comes well before recovery gives up on us.
+  }
+}
+
+/** Who holds a request now, or what became of it. */
+function requestState(db: Database.Database, requestId: number): string | undefined {
+  return (
+    db.prepare('SELECT state FROM invite_requests WHERE id = ?').get(requestId) as
+      { state: string } | undefined
+  )?.state
 }
 
 /** Queued -> sending for the next slice of the batch, with the request that carries them. */
-function takeChunk(
-  db: Database.Database,
-  batchId: number,
-  size: number,
-  sender: Sender,
-  at: string
-): Taken | null {
+function takeChunk(db: Database.Database, batchId: number, size: number, at: string): Taken | null {
   return db
     .transaction((): Taken | null => {
       const ids = db
@@ -257,10 +292,10 @@ function takeChunk(
       const requestId = Number(
         db
           .prepare(
-            `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, sender_started_at, created_at, started_at)
+            `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, heartbeat_at, created_at, started_at)
              VALUES (?, 'sending', ?, 1, ?, ?, ?, ?)`
           )
-          .run(batchId, ids.length, sender.pid, sender.startedAt, at, at).lastInsertRowid
+          .run(batchId, ids.length, process.pid, Date.now(), at, at).lastInsertRowid
       )
       const mark = db.prepare(
         `UPDATE invite_numbers SET status = 'sending', request_id = ?, reason = NULL, updated_at = ? WHERE id = ?`
@@ -274,10 +309,14 @@ function takeChunk(
     .immediate()
 }
 
-/** After a wait: the request's numbers that are still queued go out again under it. */
-function retake(db: Database.Database, requestId: number, sender: Sender, at: string): Taken | null {
+/**
+ * After a wait: the request's numbers that are still queued go out again under it, unless
+ * recovery elsewhere gave the request up while this process could not beat (it then stops).
+ */
+function retake(db: Database.Database, requestId: number, at: string): Taken | null | 'taken-over' {
   return db
-    .transaction((): Taken | null => {
+    .transaction((): Taken | null | 'taken-over' => {
+      if (requestState(db, requestId) !== 'queued') return 'taken-over'
       const changed = db
         .prepare(
           `UPDATE invite_numbers SET status = 'sending', reason = NULL, updated_at = ? WHERE request_id = ? AND status = 'queued'`
@@ -290,9 +329,9 @@ function retake(db: Database.Database, requestId: number, sender: Sender, at: st
         return null
       }
       db.prepare(
-        `UPDATE invite_requests SET state = 'sending', attempts = attempts + 1, sender_pid = ?, sender_started_at = ?,
+        `UPDATE invite_requests SET state = 'sending', attempts = attempts + 1, sender_pid = ?, heartbeat_at = ?,
            started_at = ?, size = ? WHERE id = ?`
-      ).run(sender.pid, sender.startedAt, at, changed, requestId)
+      ).run(process.pid, Date.now(), at, changed, requestId)
       return { requestId, numbers: numbersOf(db, requestId, 'sending') }
     })
     .immediate()
@@ -315,38 +354,46 @@ const REASONS: Record<'success' | 'invalid_format' | 'in_use' | 'unknown', strin
 
 /**
  * HQ's answer, number by number, matched on HQ's lenient digits. A number HQ did not mention
- * is unknown, not guessed. An answer that arrives after startup recovery marked the request
- * unknown still wins: a real answer beats a guess.
+ * is unknown, not guessed. An answer that arrives after recovery elsewhere marked the request
+ * unknown still wins: a real answer beats a guess. Returns whether the request was still this
+ * sender's (false: recovery had taken it over).
  */
 function recordAnswer(
   db: Database.Database,
   requestId: number,
   answer: RegistrationAnswer,
   at: string
-): void {
+): boolean {
   const verdict = new Map<string, 'success' | 'invalid_format' | 'in_use'>()
   for (const n of answer.invalid_format_numbers) verdict.set(lenientDigits(n), 'invalid_format')
   for (const n of answer.numbers_in_use) verdict.set(lenientDigits(n), 'in_use')
   for (const n of answer.success_numbers) verdict.set(lenientDigits(n), 'success')
-  db.transaction(() => {
-    const numbers = db
-      .prepare(
-        `SELECT id, digits FROM invite_numbers WHERE request_id = ? AND status IN ('sending', 'unknown')`
+  return db
+    .transaction((): boolean => {
+      const mine = requestState(db, requestId) === 'sending'
+      // Numbers the coordinator already resolved (sent again, marked failed) keep that decision.
+      const numbers = db
+        .prepare(
+          `SELECT id, digits FROM invite_numbers WHERE request_id = ? AND status IN ('sending', 'unknown')`
+        )
+        .all(requestId) as { id: number; digits: string }[]
+      const update = db.prepare(
+        `UPDATE invite_numbers SET status = ?, reason = ?, updated_at = ? WHERE id = ?`
       )
-      .all(requestId) as { id: number; digits: string }[]
-    const update = db.prepare(`UPDATE invite_numbers SET status = ?, reason = ?, updated_at = ? WHERE id = ?`)
-    let unmentioned = 0
-    for (const n of numbers) {
-      const status = verdict.get(n.digits) ?? 'unknown'
-      if (status === 'unknown') unmentioned++
-      update.run(status, REASONS[status], at, n.id)
-    }
-    db.prepare(`UPDATE invite_requests SET state = 'done', finished_at = ?, error = ? WHERE id = ?`).run(
-      at,
-      unmentioned > 0 ? `HQ's answer did not mention ${plural(unmentioned, 'number')}.` : null,
-      requestId
-    )
-  }).immediate()
+      let unmentioned = 0
+      for (const n of numbers) {
+        const status = verdict.get(n.digits) ?? 'unknown'
+        if (status === 'unknown') unmentioned++
+        update.run(status, REASONS[status], at, n.id)
+      }
+      db.prepare(`UPDATE invite_requests SET state = 'done', finished_at = ?, error = ? WHERE id = ?`).run(
+        at,
+        unmentioned > 0 ? `HQ's answer did not mention ${plural(unmentioned, 'number')}.` : null,
+        requestId
+      )
+      return mine
+    })
+    .immediate()
 }
 
 function recordUnknown(db: Database.Database, requestId: number, message: string, at: string): void {
@@ -356,29 +403,39 @@ function recordUnknown(db: Database.Database, requestId: number, message: string
       message,
       requestId
     )
+    // Numbers recovery already marked unknown get the real cause instead of "Roster stopped".
     db.prepare(
-      `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
+      `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status IN ('sending', 'unknown')`
     ).run(`Outcome unknown: ${message}`, at, requestId)
   }).immediate()
 }
 
-/** The request did not reach HQ (or HQ refused all of it): its numbers are queued again, unsent. */
+/**
+ * The request did not reach HQ (or HQ refused all of it): its numbers are queued again, unsent,
+ * even those recovery elsewhere had marked unknown (this is the real answer). Returns whether
+ * the request was still this sender's; one recovery took over is not kept for a retry.
+ */
 function recordNotSent(
   db: Database.Database,
   requestId: number,
-  requestState: 'queued' | 'failed',
+  next: 'queued' | 'failed',
   message: string,
   at: string
-): void {
-  db.transaction(() => {
-    db.prepare(`UPDATE invite_requests SET state = ?, finished_at = ?, error = ? WHERE id = ?`).run(
-      requestState,
-      requestState === 'failed' ? at : null,
-      message,
-      requestId
-    )
-    db.prepare(
-      `UPDATE invite_numbers SET status = 'queued', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
-    ).run(`Not sent yet: ${message}`, at, requestId)
-  }).immediate()
+): boolean {
+  return db
+    .transaction((): boolean => {
+      const mine = requestState(db, requestId) === 'sending'
+      const state = mine ? next : 'failed'
+      db.prepare(`UPDATE invite_requests SET state = ?, finished_at = ?, error = ? WHERE id = ?`).run(
+        state,
+        state === 'failed' ? at : null,
+        message,
+        requestId
+      )
+      db.prepare(
+        `UPDATE invite_numbers SET status = 'queued', reason = ?, updated_at = ? WHERE request_id = ? AND status IN ('sending', 'unknown')`
+      ).run(`Not sent yet: ${message}`, at, requestId)
+      return mine
+    })
+    .immediate()
 }

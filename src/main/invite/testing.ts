@@ -2,9 +2,14 @@
  * Helpers for the outbox tests: a real database file in a fresh temp folder and a saved project.
  * Not imported by the product.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import type { InviteProgress } from '../../shared/invite'
 import { openDatabase, type Db } from '../db/open'
 import { createProject, type ProjectRecord } from '../db/projects'
 
@@ -45,4 +50,82 @@ export function kenyanNumbers(n: number, start = 0): string[] {
 
 export function rowsOf(numbers: readonly string[], data?: (i: number) => Record<string, string>) {
   return numbers.map((e164, i) => ({ row: i + 2, e164, customUserData: data ? data(i) : {} }))
+}
+
+type BatchCounts = InviteProgress['counts']
+
+const SEND_CHILD = fileURLToPath(new URL('./send-child.fixture.ts', import.meta.url))
+
+/** A real process sending one batch (send-child.fixture.ts), to be killed or frozen mid-send. */
+export interface SenderProcess {
+  proc: ChildProcess
+  pid: number
+  exited: Promise<[code: number | null, signal: NodeJS.Signals | null]>
+  /** The batch's state the child reported on finishing, or null before. */
+  finished(): string | null
+  stderr(): string
+  /**
+   * Waits for the next progress line (after those already matched) that passes `match`:
+   * the batch's counts after it, or null when the child ended first.
+   */
+  progress(match: (counts: BatchCounts) => boolean): Promise<BatchCounts | null>
+}
+
+export function spawnSender(opts: {
+  dbPath: string
+  sim: { url: string; domain: string; credentials: { apiKey: string } }
+  batchId: number
+  chunkSize: number
+  heartbeatMs?: number
+}): SenderProcess {
+  const args = [opts.dbPath, opts.sim.url, opts.sim.domain, String(opts.batchId), String(opts.chunkSize)]
+  if (opts.heartbeatMs !== undefined) args.push(String(opts.heartbeatMs))
+  const proc = spawn(process.execPath, ['--import', 'tsx', SEND_CHILD, ...args], {
+    env: { ...process.env, ROSTER_API_KEY: opts.sim.credentials.apiKey },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = once(proc, 'exit') as SenderProcess['exited']
+  const lines: BatchCounts[] = []
+  let finished: string | null = null
+  let ended = false
+  const wake = new Set<() => void>()
+  const notify = (): void => {
+    for (const w of wake) w()
+  }
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    const parsed = JSON.parse(line) as BatchCounts | { finished: string }
+    if ('finished' in parsed) finished = parsed.finished
+    else lines.push(parsed)
+    notify()
+  })
+  void exited.then(() => {
+    ended = true
+    notify()
+  })
+  let cursor = 0
+  return {
+    proc,
+    pid: proc.pid!,
+    exited,
+    finished: () => finished,
+    stderr: () => stderr,
+    async progress(match) {
+      for (;;) {
+        while (cursor < lines.length) {
+          const counts = lines[cursor++]!
+          if (match(counts)) return counts
+        }
+        if (ended) return null
+        await new Promise<void>((resolve) => {
+          const w = (): void => {
+            wake.delete(w)
+            resolve()
+          }
+          wake.add(w)
+        })
+      }
+    }
+  }
 }
