@@ -1,6 +1,7 @@
 import type { Db } from '../db/open'
 import { getProject, type ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
+import { askProxy } from '../hq/route'
 import { ApiError } from '../../shared/api'
 import type { EventHub } from './events'
 import type { SecretStore } from './secrets'
@@ -13,6 +14,8 @@ export interface CoreContext {
   version: string
   log: (message: string) => void
   openExternal: (url: string) => Promise<void>
+  /** The proxy for an HQ URL (null: direct); without it HQ clients honour HTTPS_PROXY & co. */
+  proxyFor?: (url: string) => Promise<string | null>
   /** Syncs and sends in flight, by project or batch, so a second click cannot race the first. */
   running: Map<string, AbortController>
   /**
@@ -39,8 +42,9 @@ export function createContext(opts: {
   version: string
   log: (message: string) => void
   openExternal: (url: string) => Promise<void>
+  proxyFor?: (url: string) => Promise<string | null>
 }): CoreContext & { closeClients(): Promise<void>; forgetClient(projectId: string): Promise<void> } {
-  const clients = new Map<string, { key: string; client: HqClient }>()
+  const clients = new Map<string, { key: string; proxy: string | null | undefined; client: HqClient }>()
 
   const project = (projectId: string): ProjectRecord => {
     const record = getProject(opts.db, projectId)
@@ -77,8 +81,11 @@ export function createContext(opts: {
           `No API key is saved for ${record.domain}. Enter it on the Connect screen.`
         )
       }
+      // A client keeps the proxy it was made with: ask again each time, so a laptop that moved to
+      // another network gets a new client (undefined: no answer, the client's default applies).
+      const proxy = opts.proxyFor ? await askProxy(opts.proxyFor, record.server) : undefined
       const cached = clients.get(projectId)
-      if (cached && cached.key === key) return cached.client
+      if (cached && cached.key === key && cached.proxy === proxy) return cached.client
       if (cached) await cached.client.close()
       const client = createHqClient({
         server: record.server,
@@ -86,6 +93,7 @@ export function createContext(opts: {
         username: record.username,
         apiKey: key,
         appVersion: opts.version,
+        ...(proxy !== undefined ? { proxy: async () => proxy } : {}),
         onWait: ({ until, reason }) => {
           if (reason !== 'rate-limited') return
           opts.events.emit('connectivity', {
@@ -96,7 +104,7 @@ export function createContext(opts: {
           })
         }
       })
-      clients.set(projectId, { key, client })
+      clients.set(projectId, { key, proxy, client })
       return client
     },
     noteConnectivity(projectId: string, error?: unknown): void {

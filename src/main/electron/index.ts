@@ -2,11 +2,12 @@
  * The Electron entry: app lifecycle only. Everything the app does lives in the core (src/main/core),
  * which runs the same under plain Node for the CLI and the tests.
  */
-import { app, BrowserWindow, dialog, net, protocol, shell } from 'electron'
+import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron'
 import { mkdirSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore, type Core } from '../core/core'
+import { proxyFromPac } from '../hq/proxy'
 import { defaultDataDir } from '../paths'
 import { CONTENT_SECURITY_POLICY } from '../transport/csp'
 import { bindIpc } from './ipc'
@@ -78,7 +79,9 @@ if (!app.requestSingleInstanceLock()) {
       openExternal: (url) => shell.openExternal(url),
       transport: 'ipc',
       version: app.getVersion(),
-      log
+      log,
+      // The system's proxy settings (PAC scripts included), as Chrome would use them for HQ.
+      proxyFor: async (url) => proxyFromPac(await session.defaultSession.resolveProxy(url))
     })
     core = started
     // Taskbar progress while a sync runs.

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { checkAccess, type AccessReport } from './access'
 import type { AimdOptions } from './aimd'
 import type { Random } from './backoff'
@@ -8,6 +8,7 @@ import { PauseGate } from './gate'
 import { DEFAULT_TIMEOUTS, type Timeouts, type Transport } from './http'
 import { sendRegistration } from './register'
 import { createRequester } from './requester'
+import { createRouter } from './route'
 import { DEFAULT_RETRY, type OnWait, type RetryDeps } from './retry'
 import {
   HqApplicationSchema,
@@ -35,8 +36,17 @@ export interface HqClientOptions {
   domain: string
   username: string
   apiKey: string
-  /** Use this undici dispatcher instead of the client's own keep-alive Agent (not closed by close()). */
+  /**
+   * Use this undici dispatcher instead of the client's own (not closed by close()). Wins over
+   * `proxy` and the environment.
+   */
   dispatcher?: Dispatcher
+  /**
+   * The proxy URL for an HQ URL (http://, https://, socks5:// or socks://), or null to go direct.
+   * Asked once, on the client's first request. Without it the client honours HTTPS_PROXY,
+   * HTTP_PROXY and NO_PROXY (either case) like curl does, else goes direct.
+   */
+  proxy?: (url: string) => Promise<string | null>
   retry?: {
     maxAttempts?: number
     baseDelayMs?: number
@@ -95,18 +105,18 @@ export function createHqClient(options: HqClientOptions): HqClient {
   validateIdentity(domain, username, apiKey)
 
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
-  const ownAgent = options.dispatcher
-    ? null
-    : new Agent({
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 60_000,
-        connections: 8,
-        connect: { timeout: timeouts.connectMs }
-      })
-  const dispatcher: Dispatcher = options.dispatcher ?? ownAgent!
+  const secrets = [apiKey]
+  const router = createRouter({
+    server,
+    connectMs: timeouts.connectMs,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+    env: process.env,
+    onSecret: (secret) => secrets.push(secret)
+  })
   const transport: Transport = {
     server,
-    dispatcher,
+    route: router.route,
     timeouts,
     maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024,
     headers: {
@@ -125,7 +135,6 @@ export function createHqClient(options: HqClientOptions): HqClient {
     gate: new PauseGate(clock, random),
     onWait: options.onWait
   }
-  const secrets = [apiKey]
   const r = createRequester({ server, domain, username }, transport, retryDeps, clock)
 
   /** Keeps API keys out of every message that leaves the client. */
@@ -224,8 +233,8 @@ export function createHqClient(options: HqClientOptions): HqClient {
       return guarded(() => checkAccess(r, secrets, signal))
     },
 
-    async close() {
-      if (ownAgent) await ownAgent.close()
+    close() {
+      return router.close()
     }
   }
 }

@@ -1,4 +1,7 @@
 import { errorCode, HqError, isCertificateCode, type HqErrorDetails } from './errors'
+import type { ProxyInUse } from './proxy'
+import { proxyFailure } from './proxyErrors'
+import { hostOf } from './url'
 
 // Pure mapping from what HQ (or the network) did to the HqError a coordinator reads.
 
@@ -35,6 +38,8 @@ export interface ErrorContext {
   domain: string
   username: string
   endpoint: Endpoint
+  /** The proxy requests went through, when there was one: failures on the way are its. */
+  proxy?: ProxyInUse
 }
 
 const MAX_QUOTE = 300
@@ -198,6 +203,8 @@ function safeLocation(location: string): string {
 /** Maps a failure below HTTP (DNS, TCP, TLS, timeouts, broken bodies) to an HqError. */
 export function errorForTransport(error: unknown, ctx: ErrorContext): HqError {
   const code = errorCode(error) ?? 'UNKNOWN'
+  const viaProxy = proxyFailure(error, code, ctx)
+  if (viaProxy) return viaProxy
   const host = hostOf(ctx.server)
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new HqError(
@@ -235,19 +242,12 @@ export function errorForTransport(error: unknown, ctx: ErrorContext): HqError {
   ) {
     return new HqError('network', `Cannot reach HQ at ${ctx.server} — are you offline? (${code})`, { code })
   }
+  const through = ctx.proxy ? ` through the proxy ${ctx.proxy.label}` : ''
   return new HqError(
     'network',
-    `The connection to HQ at ${ctx.server} broke before the answer was complete (${code}). Check your internet connection.`,
+    `The connection to HQ at ${ctx.server}${through} broke before the answer was complete (${code}). Check your internet connection.`,
     { code }
   )
-}
-
-function hostOf(server: string): string {
-  try {
-    return new URL(server).host
-  } catch {
-    return server
-  }
 }
 
 /** The minimal shape of a zod issue we read (zod 4's $ZodIssue satisfies it). */

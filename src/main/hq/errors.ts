@@ -77,7 +77,10 @@ export function isRetryable(error: HqError): boolean {
     error.kind === 'rate-limited' ||
     error.kind === 'server' ||
     error.kind === 'timeout' ||
-    (error.kind === 'network' && error.code !== 'ENOTFOUND' && !isCertificateCode(error.code)) ||
+    (error.kind === 'network' &&
+      error.code !== 'ENOTFOUND' &&
+      !isCertificateCode(error.code) &&
+      !PERMANENT_PROXY_CODES.has(error.code ?? '')) ||
     // A body that is not JSON is usually a body cut short by a proxy or a dropped connection.
     (error.kind === 'bad-response' && error.code === 'INVALID_JSON')
   )
@@ -98,8 +101,25 @@ export function isCertificateCode(code: string | undefined): boolean {
   return code !== undefined && CERT_CODES.has(code)
 }
 
+/**
+ * A proxy's refusals, as HqError codes (see proxyErrors.ts). The tunnel to HQ never opened, so
+ * none of them can have reached HQ. PROXY_UPSTREAM (the proxy could not reach HQ) and
+ * PROXY_TIMEOUT may pass by themselves and are retried; PROXY_REFUSED and PROXY_INVALID need IT
+ * or a setting changed and are not, nor are PROXY_AUTH and PROXY_FORBIDDEN (kinds auth, permission).
+ */
+const PROXY_CODES = new Set([
+  'PROXY_AUTH',
+  'PROXY_FORBIDDEN',
+  'PROXY_UPSTREAM',
+  'PROXY_REFUSED',
+  'PROXY_INVALID',
+  'PROXY_TIMEOUT'
+])
+const PERMANENT_PROXY_CODES = new Set(['PROXY_REFUSED', 'PROXY_INVALID'])
+
 /** Codes that mean the request never left this machine (so it cannot have reached HQ). */
 const NOT_SENT_CODES = new Set([
+  ...PROXY_CODES,
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

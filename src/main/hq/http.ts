@@ -4,6 +4,8 @@ import { request, type Dispatcher } from 'undici'
 import { cancelledError } from './clock'
 import { errorForTransport, type ErrorContext } from './errorMapping'
 import { HqError } from './errors'
+import type { ProxyInUse } from './proxy'
+import type { Route } from './route'
 
 const gunzip = promisify(zlib.gunzip)
 const inflate = promisify(zlib.inflate)
@@ -30,7 +32,8 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
 
 export interface Transport {
   server: string
-  dispatcher: Dispatcher
+  /** The dispatcher (and proxy) to use, resolved on first use. */
+  route: () => Promise<Route>
   headers: Record<string, string>
   timeouts: Timeouts
   maxBodyBytes: number
@@ -68,11 +71,14 @@ export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext
   const onCancel = (): void => controller.abort()
   req.signal?.addEventListener('abort', onCancel, { once: true })
   const signal = controller.signal
+  let proxy: ProxyInUse | null = null
   try {
+    const route = await t.route()
+    proxy = route.proxy
     const headers: Record<string, string> = { ...t.headers }
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     const response = await request(`${t.server}${req.path}`, {
-      dispatcher: t.dispatcher,
+      dispatcher: route.dispatcher,
       method: req.method,
       headers,
       body: req.body,
@@ -88,7 +94,7 @@ export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext
     if (req.signal?.aborted) throw cancelledError()
     if (timedOut) throw errorForTransport({ code: 'REQUEST_TIMEOUT' }, ctx)
     if (error instanceof HqError) throw error
-    throw errorForTransport(error, ctx)
+    throw errorForTransport(error, proxy ? { ...ctx, proxy } : ctx)
   } finally {
     clearTimeout(timer)
     req.signal?.removeEventListener('abort', onCancel)

@@ -56,6 +56,15 @@ export function normaliseServerUrl(input: string): string {
   return `${url.protocol}//${url.host}${path}`
 }
 
+/** host[:port] of a server URL, for messages; the text itself if it is not a URL. */
+export function hostOf(server: string): string {
+  try {
+    return new URL(server).host
+  } catch {
+    return server
+  }
+}
+
 /** `/a/<domain>/api/<segments...>/` — HQ list URLs end with a slash. */
 export function apiPath(domain: string, ...segments: string[]): string {
   const tail = segments.map((s) => encodeURIComponent(s)).join('/')

@@ -104,6 +104,7 @@ export function projectHandlers(
         username: input.username,
         apiKey: input.apiKey,
         appVersion: ctx.version,
+        ...(ctx.proxyFor ? { proxy: ctx.proxyFor } : {}),
         retry: { maxAttempts: 2 }
       })
       try {
