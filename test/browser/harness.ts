@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { expect } from 'vitest'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import type { ApiInput, ApiMethod, ApiOutput } from '../../src/shared/api'
 import { createCore, type Core } from '../../src/main/core/core'
@@ -150,14 +151,38 @@ export async function startApp(
   }
 }
 
-/** Waits until a locator's text matches and returns it (Playwright's own expect is not used here). */
+/**
+ * How long anything that depends on the machine's speed may take, for `expect.poll(fn, POLL)`
+ * (whose own default, one second, is far too short on a loaded two-core machine).
+ */
+export const POLL = { timeout: 30_000, interval: 100 } as const
+
+/**
+ * Waits until a locator's text matches and returns it (Playwright's own expect is not used here).
+ * Playwright's textContent(), getAttribute(), count() and isVisible() read once: anything that
+ * updates separately from what was last waited for is read through this, waitForAttr or POLL.
+ */
 export async function waitForText(locator: Locator, pattern: RegExp, timeout = 30_000): Promise<string> {
   const deadline = Date.now() + timeout
   let last = ''
   for (;;) {
-    last = (await locator.textContent().catch(() => '')) ?? ''
+    // Each read waits for the element at most until the deadline, not Playwright's own 30 s.
+    const left = Math.max(1, deadline - Date.now())
+    last = (await locator.textContent({ timeout: left }).catch(() => '')) ?? ''
     if (pattern.test(last)) return last
     if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${pattern}; the text was "${last}"`)
     await new Promise((r) => setTimeout(r, 100))
   }
+}
+
+/** Waits until an attribute of the locator's element has this value. */
+export async function waitForAttr(
+  locator: Locator,
+  name: string,
+  value: string,
+  timeout = 30_000
+): Promise<void> {
+  await expect
+    .poll(async () => locator.getAttribute(name, { timeout: 1000 }).catch(() => null), { ...POLL, timeout })
+    .toBe(value)
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, waitForText, type App } from './harness'
+import { POLL, startApp, waitForAttr, waitForText, type App } from './harness'
 
 describe('the window around the screens', () => {
   let app: App
@@ -45,14 +45,11 @@ describe('the window around the screens', () => {
       },
       { csv, name: 'dropped-on-workers.csv' }
     )
-    expect(await nav('Invite').getAttribute('aria-current')).toBe('page')
+    // The drop is handled in the page after evaluate() returns: wait for its outcome.
+    await waitForAttr(nav('Invite'), 'aria-current', 'page')
     await waitForText(page.getByTestId('source-bar'), /dropped-on-workers\.csv/)
-    await expect
-      .poll(() => page.locator('[role="row"][data-row="3"]').getAttribute('data-status'), { timeout: 30_000 })
-      .toBe('ready')
-    expect(await page.locator('[role="row"][data-row="2"] [data-col="e164"]').textContent()).toBe(
-      '+254711000401'
-    )
+    await waitForAttr(page.locator('[role="row"][data-row="3"]'), 'data-status', 'ready')
+    await waitForText(page.locator('[role="row"][data-row="2"] [data-col="e164"]'), /^\+254711000401$/)
   })
 
   it('says a batch waits to be sent when Roster opens, refuses to remove its project, and sends it only when confirmed', async () => {
@@ -71,7 +68,7 @@ describe('the window around the screens', () => {
     const banner = page.getByRole('region', { name: 'Invitations waiting' })
     await waitForText(banner, /1 batch is waiting to be sent \(2 numbers\)/)
     await app.screenshot('waiting-banner')
-    await new Promise((r) => setTimeout(r, 500))
+    // Nothing was sent on opening: checked again below, after the visit to Projects and History.
     expect(app.sim.invitations.has('254711000501')).toBe(false)
 
     // The core will not remove a project whose batch is still in the outbox, and says why.
@@ -95,9 +92,7 @@ describe('the window around the screens', () => {
     expect(app.sim.invitations.has('254711000501')).toBe(false)
     await page.getByTestId('batch-detail').getByRole('button', { name: 'Send now' }).click()
     await expect
-      .poll(() => app.sim.invitations.has('254711000501') && app.sim.invitations.has('254711000502'), {
-        timeout: 30_000
-      })
+      .poll(() => app.sim.invitations.has('254711000501') && app.sim.invitations.has('254711000502'), POLL)
       .toBe(true)
     await banner.waitFor({ state: 'detached', timeout: 30_000 })
     expect(app.sim.invitations.get('254711000501')?.appId).toBe(appId)

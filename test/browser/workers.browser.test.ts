@@ -3,7 +3,7 @@ import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import type { HqWorker } from '../hq-sim/types'
-import { startApp, waitForText, type App } from './harness'
+import { POLL, startApp, waitForText, type App } from './harness'
 
 const USERS = 5000
 
@@ -19,6 +19,15 @@ describe('the Workers screen on a 5,000-worker project', () => {
       .first()
   const grid = () => app.page.getByRole('grid', { name: 'Workers' })
   const search = () => app.page.getByRole('searchbox', { name: 'Search workers' })
+  /**
+   * Waits for the count of the list on screen. While a new search, filter or sort loads, the
+   * previous rows stay and the count says "· searching…" after it: patterns end with $, so only
+   * the count of the rows actually shown matches.
+   */
+  const counted = (pattern: string, timeout?: number) =>
+    waitForText(count(), new RegExp(`^${pattern}$`), timeout)
+  const all = () => `${fmt(active.length)} active workers`
+  const someOf = () => `[\\d,]+ of ${fmt(active.length)} active workers`
 
   beforeAll(async () => {
     app = await startApp({ users: USERS, latencyMs: 20 })
@@ -33,9 +42,22 @@ describe('the Workers screen on a 5,000-worker project', () => {
   it('syncs the whole roster with visible progress', async () => {
     const { page } = app
     await page.getByRole('heading', { name: 'Sync to download the roster' }).waitFor()
+    // How long the progress bar stays depends on the machine's speed: the page notes it the moment
+    // it appears, rather than the test hoping to look while it is there.
+    await page.evaluate(() => {
+      const seen = window as unknown as { sawProgress?: boolean }
+      seen.sawProgress = false
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('[role="progressbar"]')) {
+          seen.sawProgress = true
+          observer.disconnect()
+        }
+      })
+      observer.observe(document.body, { childList: true, subtree: true })
+    })
     await page.getByRole('button', { name: 'Sync now' }).click()
-    await page.getByRole('progressbar').first().waitFor()
-    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`), 90_000)
+    await counted(all(), 90_000)
+    expect(await page.evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress)).toBe(true)
     await waitForText(page.locator('.last-synced'), /^Last synced today \d\d:\d\d \(took .+\)$/)
     expect(await grid().getAttribute('aria-rowcount')).toBe(String(active.length + 1))
     // Only the rows in view are in the page.
@@ -47,7 +69,7 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const worker = active.find((w) => w.first_name && w.last_name)!
     const name = `${worker.first_name} ${worker.last_name}`
     await search().fill(name)
-    await waitForText(count(), new RegExp(`^[\\d,]+ of ${fmt(active.length)} active workers`))
+    await counted(someOf())
     // The count and the rows come from separate answers: wait for the row, not just the count.
     await grid().getByRole('row').filter({ hasText: name }).first().waitFor({ timeout: 30_000 })
   })
@@ -58,11 +80,11 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const local = parsePhoneNumberFromString(`+${digits}`)!.formatNational() // "0712 345678"
     expect(local.startsWith('0')).toBe(true)
     await search().fill(local)
-    await waitForText(count(), /^1 of |^[2-9] of /)
+    await counted(`[1-9] of ${fmt(active.length)} active workers`)
     const username = worker.username.split('@')[0]!
     await grid().getByRole('row').filter({ hasText: username }).first().waitFor()
     await search().fill('')
-    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
+    await counted(all())
   })
 
   it('filters by group, and by a location including the ones under it', async () => {
@@ -70,8 +92,9 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const group = app.sim.data.groups.find((g) => active.some((w) => w.groups.includes(g.id)))!
     const inGroup = active.filter((w) => w.groups.includes(group.id)).length
     await page.getByLabel('Group').selectOption(group.id)
-    await waitForText(count(), new RegExp(`^${fmt(inGroup)} of ${fmt(active.length)} active workers`))
+    await counted(`${fmt(inGroup)} of ${fmt(active.length)} active workers`)
     await page.getByLabel('Group').selectOption('')
+    await counted(all())
 
     const locations = app.sim.data.locations
     const parent = locations.find((l) => locations.some((c) => c.parent_location_id === l.location_id))!
@@ -87,14 +110,14 @@ describe('the Workers screen on a 5,000-worker project', () => {
     }
     const under = active.filter((w) => w.locations.some((id) => subtree.has(id))).length
     await page.getByLabel('Location').selectOption(parent.location_id)
-    await waitForText(count(), new RegExp(`^${fmt(under)} of ${fmt(active.length)} active workers`))
+    await counted(`${fmt(under)} of ${fmt(active.length)} active workers`)
   })
 
   it('shows a worker in the detail pane and opens HQ pages through the core', async () => {
     const { page } = app
     await page.getByLabel('Location').selectOption('')
     await search().fill('')
-    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
+    await counted(all())
     // A worker with a bit of everything; Latin-script names only, as this machine's Chromium has
     // no Ethiopic font and the screenshot would show empty boxes.
     const latin = (text: string) => /^[\p{Script=Latin}\p{N}\s\-–'’.,()]*$/u.test(text)
@@ -115,6 +138,8 @@ describe('the Workers screen on a 5,000-worker project', () => {
       active.find(rich) ?? active.find((w) => w.phone_numbers.length && w.groups.length && w.first_name)!
     const shortName = withPhone.username.split('@')[0]!
     await search().fill(shortName)
+    // Click in the rows of this search, not in the previous ones still shown while it loads.
+    await counted(someOf())
     // The search matches prefixes ("amina.3" finds "amina.31" too): pick the exact username.
     const row = grid()
       .getByRole('row')
@@ -127,7 +152,7 @@ describe('the Workers screen on a 5,000-worker project', () => {
     await app.screenshot('worker-detail')
 
     await pane.getByRole('button', { name: 'Open in HQ' }).click()
-    await expect.poll(() => app.openedUrls).toEqual([expect.stringContaining(`/a/${app.sim.domain}/`)])
+    await expect.poll(() => app.openedUrls, POLL).toEqual([expect.stringContaining(`/a/${app.sim.domain}/`)])
     expect(app.openedUrls[0]).toContain(withPhone.id)
 
     await page.keyboard.press('Escape')
@@ -140,7 +165,7 @@ describe('the Workers screen on a 5,000-worker project', () => {
     await page.getByLabel('Group').selectOption('')
     await page.getByLabel('Location').selectOption('')
     await search().fill('')
-    await waitForText(count(), new RegExp(`^${fmt(active.length)} active workers`))
+    await counted(all())
     await page.getByRole('button', { name: /^Columns/ }).click()
     await page.getByRole('checkbox', { name: 'village', exact: true }).check()
     await page.keyboard.press('Escape')
@@ -157,7 +182,9 @@ describe('the Workers screen on a 5,000-worker project', () => {
       grid().locator(`[role="row"][aria-rowindex="${rowIndex}"] [role="gridcell"]`).last()
 
     await header.getByRole('button').click()
-    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending')
+    await expect.poll(() => header.getAttribute('aria-sort'), POLL).toBe('ascending')
+    // The header turns at once; the rows in the new order come with the next answer.
+    await counted(all())
     await waitForText(villageAt(2), new RegExp(`^${ordered[0]}$`))
     const top = await Promise.all([2, 3, 4, 5, 6].map((i) => villageAt(i).textContent()))
     expect(top.map((v) => fold(v ?? ''))).toEqual([...top.map((v) => fold(v ?? ''))].sort())
@@ -165,7 +192,8 @@ describe('the Workers screen on a 5,000-worker project', () => {
 
     // Descending: the rows the core gives (where blanks go is the core's rule), the last village first.
     await header.getByRole('button').click()
-    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending')
+    await expect.poll(() => header.getAttribute('aria-sort'), POLL).toBe('descending')
+    await counted(all())
     const projectId = (await app.api('projects.list', {}))[0]!.id
     const desc = await app.api('workers.query', { projectId, sort: 'data:village', dir: 'desc', limit: 1000 })
     expect(desc.rows.find((r) => r.userData.village)?.userData.village).toBe(ordered.at(-1))
@@ -180,15 +208,19 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const without = active.filter((w) => !w.user_data.village).length
     expect(without).toBeGreaterThan(0)
     await header.getByRole('button').click()
-    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending')
+    await expect.poll(() => header.getAttribute('aria-sort'), POLL).toBe('ascending')
+    await counted(all())
     await grid().focus()
     await page.keyboard.press('End')
-    await waitForText(villageAt(active.length + 1), /^$/)
+    // A row still loading shows empty cells too: wait for the last row itself to arrive.
+    const lastRow = grid().locator(`[role="row"][aria-rowindex="${active.length + 1}"]:not(.is-loading)`)
+    await lastRow.waitFor()
+    expect(await lastRow.locator('[role="gridcell"]').last().textContent()).toBe('')
 
     // The Groups column sorts too.
     const groups = grid().getByRole('columnheader', { name: 'Groups', exact: true })
     await groups.getByRole('button').click()
-    await expect.poll(() => groups.getAttribute('aria-sort')).toBe('ascending')
+    await expect.poll(() => groups.getAttribute('aria-sort'), POLL).toBe('ascending')
     expect(await header.getAttribute('aria-sort')).toBe('none')
     await page.keyboard.press('Escape')
   })
@@ -198,7 +230,7 @@ describe('the Workers screen on a 5,000-worker project', () => {
     const group = app.sim.data.groups.find((g) => active.some((w) => w.groups.includes(g.id)))!
     const inGroup = active.filter((w) => w.groups.includes(group.id))
     await page.getByLabel('Group').selectOption(group.id)
-    await waitForText(count(), new RegExp(`^${fmt(inGroup.length)} of`))
+    await counted(`${fmt(inGroup.length)} of ${fmt(active.length)} active workers`)
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click()

@@ -1,5 +1,5 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
 import { createFakeApi, makeProject, makeWorker, syncRun } from './test/fakeApi'
 import { installDomStubs, renderWithApi } from './test/dom'
@@ -8,7 +8,16 @@ beforeEach(() => {
   localStorage.clear()
   installDomStubs()
 })
-afterEach(cleanup)
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+/** A fixed clock (timers stay real): "today" and "in the future" do not depend on when the test runs. */
+function clockAt(date: Date) {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(date)
+}
 
 describe('the app shell', () => {
   it('opens on Connect the first time, then on Workers for the project just saved', async () => {
@@ -45,11 +54,12 @@ describe('the app shell', () => {
   })
 
   it('shows online, offline and how long HQ asked us to wait', async () => {
+    clockAt(new Date(2025, 2, 3, 13, 50))
     const api = createFakeApi({ projects: [makeProject()] })
     renderWithApi(api, <App />)
     const badge = await screen.findByRole('status', { name: /Connection:/ })
     expect(badge.textContent).toBe('Online')
-    const until = new Date(2030, 0, 1, 14, 5).getTime()
+    const until = new Date(2025, 2, 3, 14, 5).getTime()
     act(() => api.emit('connectivity', { projectId: 'p1', state: 'waiting', until, message: 'HTTP 429' }))
     expect(badge.textContent).toBe('HQ asked us to wait until 14:05')
     act(() => api.emit('connectivity', { projectId: null, state: 'offline', until: null, message: null }))
@@ -59,10 +69,11 @@ describe('the app shell', () => {
   })
 
   it('shows when the roster was last synced and how long it took', async () => {
-    const run = syncRun('p1', { endedAt: new Date().toISOString(), durationMs: 64_000 })
+    clockAt(new Date(2025, 2, 3, 16, 0))
+    const run = syncRun('p1', { endedAt: new Date(2025, 2, 3, 14, 32).toISOString(), durationMs: 64_000 })
     const api = createFakeApi({ projects: [makeProject({ lastGoodSync: run, lastSync: run })] })
     renderWithApi(api, <App />)
-    expect(await screen.findByText(/^Last synced today \d\d:\d\d \(took 1 min 4 s\)$/)).toBeTruthy()
+    expect(await screen.findByText('Last synced today 14:32 (took 1 min 4 s)')).toBeTruthy()
   })
 
   it('starts a sync with Ctrl+Shift+S and follows its progress to the end', async () => {
@@ -71,6 +82,8 @@ describe('the app shell', () => {
     await screen.findByRole('heading', { name: 'Sync to download the roster' })
     fireEvent.keyDown(window, { key: 'S', ctrlKey: true, shiftKey: true })
     await waitFor(() => expect(api.callsOf('sync.start')).toEqual([{ projectId: 'p1' }]))
+    // The core has the run before the test plays its events and ends it.
+    await waitFor(() => expect(api.state.projects[0]!.lastSync?.outcome).toBe('running'))
     act(() =>
       api.emit('sync.progress', {
         projectId: 'p1',

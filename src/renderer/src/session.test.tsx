@@ -2,7 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiProvider } from './api/context'
 import { SessionProvider, useSession } from './session'
-import { createFakeApi, makeProject, syncRun } from './test/fakeApi'
+import { createFakeApi, makeProject, syncRun, type FakeApi } from './test/fakeApi'
 
 function Probe() {
   const { current, sync, startSync, cancelSync, dataVersion } = useSession()
@@ -19,7 +19,10 @@ function Probe() {
   )
 }
 
-function renderSession(api = createFakeApi({ projects: [makeProject()] }), pollMs = 4000) {
+/** Long enough that no poll happens during a test that is not about polling, however slow the machine. */
+const NO_POLL = 3_600_000
+
+function renderSession(api = createFakeApi({ projects: [makeProject()] }), pollMs = NO_POLL) {
   render(
     <ApiProvider api={api}>
       <SessionProvider pollWhileSyncingMs={pollMs}>
@@ -33,6 +36,9 @@ function renderSession(api = createFakeApi({ projects: [makeProject()] }), pollM
 const state = () => screen.getByTestId('state').textContent
 /** Before the projects arrive there is no current project, and "start" does nothing. */
 const projectLoaded = () => waitFor(() => expect(screen.getByTestId('project').textContent).toBe('p1'))
+/** The core has the run (sync.start was handled): only then can the test make the core end it. */
+const coreRunning = (api: FakeApi) =>
+  waitFor(() => expect(api.state.projects[0]!.lastSync?.outcome).toBe('running'))
 
 beforeEach(() => localStorage.clear())
 afterEach(cleanup)
@@ -44,6 +50,7 @@ describe('the session', () => {
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('running|-|0|none|'))
+    await coreRunning(api)
     act(() =>
       api.emit('sync.progress', {
         projectId: 'p1',

@@ -30,6 +30,24 @@ function fileTransfer(file: File) {
 const nav = (name: string) =>
   within(screen.getByRole('navigation', { name: 'Main' })).getByRole('button', { name })
 
+const rowStatus = (n: number) =>
+  document.querySelector<HTMLElement>(`[role="row"][data-row="${n}"]`)?.dataset.status
+
+/**
+ * The answers to `method` from here on, settled or not. A test that asserts something did NOT
+ * happen after an answer waits for the answer itself, not for the call to have been made.
+ */
+function answersTo(api: FakeApi, method: 'invite.batches'): Promise<unknown>[] {
+  const answers: Promise<unknown>[] = []
+  const call = api.call.bind(api)
+  api.call = ((m, input) => {
+    const answer = call(m, input)
+    if (m === method) answers.push(answer.catch(() => undefined))
+    return answer
+  }) as typeof api.call
+  return answers
+}
+
 describe('dropping a file on the window', () => {
   it('opens the Invite screen with the file dropped on the Workers screen', async () => {
     const api = syncedApi()
@@ -63,9 +81,15 @@ describe('dropping a file on the window', () => {
     await waitFor(() => expect(screen.getByTestId('source-bar').textContent).toMatch(/one\.txt/))
     await waitFor(() => expect(api.callsOf('invite.lookup')).toHaveLength(1))
 
+    await waitFor(() => expect(rowStatus(1)).toBe('ready'))
+
     fireEvent.click(nav('Workers'))
     fireEvent.click(nav('Invite'))
     await waitFor(() => expect(screen.getByTestId('source-bar').textContent).toMatch(/one\.txt/))
+    // Reading it again would start at once (a busy overlay, rows checked again): the kept list is
+    // shown idle, with its verdict, and was looked up once.
+    await waitFor(() => expect(rowStatus(1)).toBe('ready'))
+    expect(document.querySelector('.ibusy')).toBeNull()
     expect(api.callsOf('invite.lookup')).toHaveLength(1)
   })
 
@@ -151,11 +175,13 @@ describe('batches waiting to be sent', () => {
         ]
       }
     })
+    const answers = answersTo(api, 'invite.batches')
     renderWithApi(api, <App />)
     await screen.findByRole('grid', { name: 'Workers' })
-    await waitFor(() => expect(api.callsOf('invite.batches')).toHaveLength(1))
+    await waitFor(() => expect(answers).toHaveLength(1))
+    // The answer has arrived and been applied: only then does "no banner" mean anything.
     await act(async () => {
-      await Promise.resolve()
+      await Promise.all(answers)
     })
     expect(screen.queryByRole('region', { name: 'Invitations waiting' })).toBeNull()
   })

@@ -83,7 +83,8 @@ describe('History screen', () => {
     const api = await withBatch()
     renderScreen(api)
     await screen.findByText('3 numbers shown')
-    fireEvent.click(screen.getByLabelText('Check +254722000111'))
+    // The rows are drawn by the virtualiser: wait for the row, not only for the count above it.
+    fireEvent.click(await screen.findByLabelText('Check +254722000111'))
     fireEvent.click(screen.getByRole('button', { name: /Re-invite selected/ }))
     const dialog = await screen.findByRole('dialog')
     expect(dialog.textContent).toMatch(/earlier link sent to these numbers stops working/)
@@ -117,6 +118,8 @@ describe('History screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Send now' }))
     await waitFor(() => expect(api.callsOf('invite.send')).toEqual([{ batchId: 1, confirmOffline: true }]))
     await waitFor(() => expect(screen.queryByText(/Queued — will send when you confirm/)).toBeNull())
-    expect((await screen.findByRole('option', { name: /Batch 1/ })).textContent).toMatch(/2 invited/)
+    await waitFor(() =>
+      expect(screen.getByRole('option', { name: /Batch 1/ }).textContent).toMatch(/2 invited/)
+    )
   })
 })

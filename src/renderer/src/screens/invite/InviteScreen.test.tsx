@@ -48,15 +48,38 @@ function renderScreen(api: FakeInviteApi, shown: Project = project) {
 
 const appChoice = () => screen.getByLabelText('App') as HTMLSelectElement
 
+/**
+ * The list is read: rows are on screen, no step is running, every row has its verdict, and the
+ * counts and the plan (which follow the grid in a deferred render) caught up. Between two steps
+ * of a read nothing is busy and nothing is pending either, so the rows themselves must be there.
+ */
+async function settled() {
+  await waitFor(() => {
+    expect(document.querySelector('[role="row"][data-row]')).not.toBeNull()
+    expect(document.querySelector('.ibusy')).toBeNull()
+    expect(screen.queryByText(/being checked/)).toBeNull()
+    expect(screen.queryByText('Wait until every row is checked.')).toBeNull()
+  })
+}
+
 async function pasteList(text = LIST) {
   fireEvent.change(screen.getByLabelText(/Paste cells/), { target: { value: text } })
   fireEvent.click(screen.getByRole('button', { name: 'Read pasted cells' }))
   await screen.findByRole('grid')
-  // Every row has its verdict, and the counts and the plan (which follow the grid) caught up.
-  await waitFor(() => {
-    expect(screen.queryByText(/being checked/)).toBeNull()
-    expect(screen.queryByText('Wait until every row is checked.')).toBeNull()
-  })
+  await settled()
+}
+
+/**
+ * Clicks "Send N invitations…" once it is enabled (the apps, the verdicts and the deferred plan
+ * all have to be in) and returns the confirmation dialog.
+ */
+async function openSendDialog(count: number): Promise<HTMLElement> {
+  const name = new RegExp(`^Send ${count} invitations?…$`)
+  await waitFor(() =>
+    expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(false)
+  )
+  fireEvent.click(screen.getByRole('button', { name }))
+  return screen.findByRole('dialog')
 }
 
 function row(n: number): HTMLElement {
@@ -126,8 +149,10 @@ describe('Invite screen', () => {
     await waitFor(() => expect(row(5).dataset.status).toBe('ready'))
     expect(document.querySelector('[data-row="2"]')).toBeNull()
     fireEvent.click(screen.getByRole('button', { name: 'Undo' }))
-    await waitFor(() => expect(row(5).dataset.status).toBe('error'))
-    expect(row(2).dataset.status).toBe('ready')
+    await waitFor(() => {
+      expect(row(5).dataset.status).toBe('error')
+      expect(row(2).dataset.status).toBe('ready')
+    })
   })
 
   it('shows only rows with problems when asked', async () => {
@@ -186,8 +211,7 @@ describe('Invite screen', () => {
     await pasteList()
     expect(screen.getByTestId('send-plan').textContent).toMatch(/2 rows with errors skipped/)
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    const dialog = await screen.findByRole('dialog')
+    const dialog = await openSendDialog(2)
     expect(dialog.textContent).toMatch(/Community Health/)
     expect(dialog.textContent).toMatch(/2 rows with errors will not be sent/)
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send 2 invitations' }))
@@ -213,16 +237,20 @@ describe('Invite screen', () => {
     renderScreen(api)
     await pasteList()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
-    )
+    fireEvent.click(within(await openSendDialog(2)).getByRole('button', { name: 'Send 2 invitations' }))
     const banner = await screen.findByTestId('unknown-banner')
     await waitFor(() => expect(row(2).dataset.status).toBe('unknown'))
-    fireEvent.click(within(banner).getByRole('button', { name: 'Send again' }))
+    // The button knows the unknown numbers from a deferred render, after the row shows them.
+    const again = within(banner).getByRole('button', { name: 'Send again' }) as HTMLButtonElement
+    await waitFor(() => expect(again.disabled).toBe(false))
+    fireEvent.click(again)
     await waitFor(() => expect(row(2).dataset.status).toBe('success'))
     expect(api.callsOf('invite.resolveUnknown')).toEqual([{ batchId: 1, numberIds: [1], action: 'resend' }])
-    expect(screen.queryByTestId('unknown-banner')).toBeNull()
+    // The rows' answers and the batch's summary arrive in separate renders: wait for the summary.
+    await waitFor(() => {
+      expect(screen.getByTestId('send-results')).toBeTruthy()
+      expect(screen.queryByTestId('unknown-banner')).toBeNull()
+    })
   })
 
   it('keeps the batch queued when HQ cannot be reached and sends it with Send now', async () => {
@@ -231,10 +259,7 @@ describe('Invite screen', () => {
     renderScreen(api)
     await pasteList()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
-    )
+    fireEvent.click(within(await openSendDialog(2)).getByRole('button', { name: 'Send 2 invitations' }))
     const queued = await screen.findByTestId('queued-banner')
     expect(queued.textContent).toMatch(/Queued — will send when you confirm/)
     expect(queued.textContent).toMatch(/offline/)
@@ -250,8 +275,10 @@ describe('Invite screen', () => {
     await pasteList()
     await waitFor(() => expect(appChoice().value).toBe('app-1'))
     fireEvent.change(appChoice(), { target: { value: 'app-2' } })
-    await waitFor(() => expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', appId: 'app-2' }]))
-    expect(api.projects[0]!.appId).toBe('app-2')
+    await waitFor(() => {
+      expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', appId: 'app-2' }])
+      expect(api.projects[0]!.appId).toBe('app-2')
+    })
     first.unmount()
     forgetImports()
     // Another computer, say: nothing remembered locally, the project says which app.
@@ -284,10 +311,7 @@ describe('Invite screen', () => {
     await pasteList()
     await waitFor(() => expect(appChoice().value).toBe('app-1'))
     expect(api.callsOf('projects.update')).toEqual([])
-    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
-    )
+    fireEvent.click(within(await openSendDialog(2)).getByRole('button', { name: 'Send 2 invitations' }))
     await screen.findByTestId('send-results')
     expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', appId: 'app-1' }])
   })
@@ -378,8 +402,10 @@ describe('Invite screen', () => {
     renderScreen(createFakeInviteApi())
     fireEvent.paste(document.body, { clipboardData: { getData: () => '0712345678\n0722000111\n' } })
     await screen.findByRole('grid')
-    await waitFor(() => expect(row(1).dataset.status).toBe('ready'))
-    expect(row(2).dataset.status).toBe('ready')
+    await waitFor(() => {
+      expect(row(1).dataset.status).toBe('ready')
+      expect(row(2).dataset.status).toBe('ready')
+    })
   })
 
   it('sends custom data under the names chosen in the column mapping, and skips columns set to Skip', async () => {
@@ -392,11 +418,10 @@ describe('Invite screen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply columns' }))
     await waitFor(() => expect(cell(2, 'field:full_name').textContent).toBe('Amina'))
     expect(row(2).querySelector('[data-col="field:Village"]')).toBeNull()
+    // The rows are on screen before they are checked again: let the new read finish.
+    await settled()
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.click(screen.getByRole('button', { name: /Send 2 invitations/ }))
-    fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 2 invitations' })
-    )
+    fireEvent.click(within(await openSendDialog(2)).getByRole('button', { name: 'Send 2 invitations' }))
     await screen.findByTestId('send-results')
     expect(api.callsOf('invite.create')[0]!.rows[0]!.customUserData).toEqual({ full_name: 'Amina' })
   })
@@ -423,10 +448,7 @@ describe('Invite screen', () => {
     fireEvent.keyDown(input, { key: 'Enter' })
     await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
     await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('app-1'))
-    fireEvent.click(screen.getByRole('button', { name: /Send 3 invitations/ }))
-    fireEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send 3 invitations' })
-    )
+    fireEvent.click(within(await openSendDialog(3)).getByRole('button', { name: 'Send 3 invitations' }))
     await screen.findByTestId('send-results')
     first.unmount()
 

@@ -13,6 +13,7 @@ import { ColumnPicker } from './ColumnPicker'
 import { DetailPane } from './DetailPane'
 import { Filters, NO_FILTERS, filtersActive, type FilterState, type StatusFilter } from './Filters'
 import { SyncProblem, SyncProgressPanel } from './SyncStatus'
+import type { RowWindowCache } from './rowCache'
 import { useWorkerRows, type RowsQuery } from './useWorkerRows'
 import { WorkerTable, type WorkerTableHandle } from './WorkerTable'
 
@@ -28,7 +29,7 @@ export function WorkersScreen({ project }: { project: Project }) {
   const [filters, setFilters] = useState<FilterState>(NO_FILTERS)
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' })
   const [customColumns, setCustomColumns] = useState<string[]>(() => prefs.customColumns(projectId))
-  const [selection, setSelection] = useState<{ key: string; index: number } | null>(null)
+  const [selection, setSelection] = useState<{ rows: RowWindowCache; index: number } | null>(null)
   const [openId, setOpenId] = useState<string | null>(null)
   const [exporting, setExporting] = useState(false)
   const [exportNote, setExportNote] = useState<{ ok: boolean; text: string } | null>(null)
@@ -74,7 +75,6 @@ export function WorkersScreen({ project }: { project: Project }) {
     () => ({ ...filter, sort: sortKey, dir: sortDir }),
     [filter, sortKey, sortDir]
   )
-  const queryKey = JSON.stringify(query)
 
   const neverSynced = !project.lastGoodSync
   const rosterSize = facets.data ? facets.data.counts.active + facets.data.counts.archived : null
@@ -82,16 +82,18 @@ export function WorkersScreen({ project }: { project: Project }) {
 
   const { rows, pending } = useWorkerRows(showEmptyState ? null : query, dataVersion)
 
-  const selectedIndex = selection?.key === queryKey ? selection.index : null
+  // A selection belongs to the rows it was made on. While a new search loads, the previous rows
+  // stay on screen: a row clicked then must not become whichever worker lands at that index.
+  const selectedIndex = selection && selection.rows === rows ? selection.index : null
   const selectedRow = selectedIndex !== null ? rows?.rowAt(selectedIndex) : undefined
 
   const select = useCallback(
     (index: number, open: boolean) => {
-      setSelection({ key: queryKey, index })
+      if (rows) setSelection({ rows, index })
       const row = rows?.rowAt(index)
       if (row && (open || openId !== null)) setOpenId(row.id)
     },
-    [queryKey, rows, openId]
+    [rows, openId]
   )
 
   // Moving the selection by keyboard onto a row still loading: open it once it arrives.
