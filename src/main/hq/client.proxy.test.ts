@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { classifyFailure } from '../invite/classify'
 import { createHqClient, type HqClient, type HqClientOptions } from './client'
-import { HqError } from './errors'
+import { failure } from './testing'
 import { proxyFromPac } from './proxy'
 import { startTestProxy, startTestSocksProxy, type TestProxy, type TestProxyOptions } from './testing-proxy'
 
@@ -75,16 +75,6 @@ const activeIds = (s: Sim) =>
 const simHost = (s: Sim) => new URL(s.url).host
 /** What HQ received, as "METHOD path", to compare with what went through the proxy. */
 const received = (s: Sim) => s.requests.map((r) => `${r.method} ${r.path}`).sort()
-
-async function failure(promise: Promise<unknown>): Promise<HqError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(HqError)
-    return error as HqError
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** A port on 127.0.0.1 where nothing listens. */
 async function closedPort(): Promise<number> {

@@ -2,7 +2,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim, type SimAccount, type SimOptions } from '../../../test/hq-sim'
 import { createHqClient, type HqClient, type HqClientOptions, type WorkerPageEvent } from './client'
-import { HqError } from './errors'
+import { failure } from './testing'
 import type { HqWorker } from './schemas'
 
 // The HQ client against the HQ simulator: real HTTP on loopback, real faults.
@@ -83,16 +83,6 @@ function workerRequests(s: Sim) {
 
 function offsetsOf(requests: { path: string }[]): number[] {
   return requests.map((r) => Number(new URL(r.path, 'http://x').searchParams.get('offset')))
-}
-
-async function failure(promise: Promise<unknown>): Promise<HqError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(HqError)
-    return error as HqError
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('listWorkers against the simulator', () => {

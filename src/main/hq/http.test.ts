@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHqClient, type HqClient } from './client'
 import { HqError } from './errors'
+import { failure } from './testing'
 
 // Transport behaviour that needs precise control of the wire (gzip, cut-off streams, headers),
 // checked against a real local HTTP server. Whole-API behaviour is tested against the HQ
@@ -49,16 +50,6 @@ const groupPage = JSON.stringify({
   meta: { limit: 1000, offset: 0, next: null, total_count: 1 },
   objects: [group]
 })
-
-async function failure(promise: Promise<unknown>): Promise<HqError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(HqError)
-    return error as HqError
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('HQ transport', () => {
   it('sends the ApiKey header, a Roster User-Agent and asks for gzip', async () => {

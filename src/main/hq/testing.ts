@@ -1,5 +1,6 @@
 import type { Clock } from './clock'
 import { cancelledError } from './clock'
+import { HqError } from './errors'
 
 /**
  * A clock for unit tests: sleeping moves virtual time forward at once and is recorded, so
@@ -20,4 +21,15 @@ export class VirtualClock implements Clock {
     await Promise.resolve()
     if (signal?.aborted) throw cancelledError()
   }
+}
+
+/** The HqError a call fails with; anything else (success, another error) fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<HqError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof HqError) return error
+    throw new Error(`expected an HqError, got ${String(error)}`)
+  }
+  throw new Error('expected the call to fail')
 }
