@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import {
   ApplicationSchema,
+  AutoSyncHoursSchema,
   ConnectionTestSchema,
   ConnectivitySchema,
   FacetsSchema,
@@ -40,14 +41,15 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 export const apiContract = {
   'projects.list': call(Empty, z.array(ProjectSchema)),
   'projects.save': call(ProjectInputSchema.extend({ id: ProjectId.optional() }).strict(), ProjectSchema),
-  /** Settings that change without touching the credentials: the app invitations go to, say. */
+  /** Settings that change without the credentials: the app invitations go to, the automatic sync… */
   'projects.update': call(
     z
       .object({
         projectId: ProjectId,
         label: z.string().trim().max(100).optional(),
         defaultCountry: z.string().length(2).optional(),
-        appId: z.string().min(1).nullable().optional()
+        appId: z.string().min(1).nullable().optional(),
+        autoSyncHours: AutoSyncHoursSchema.optional()
       })
       .strict(),
     ProjectSchema

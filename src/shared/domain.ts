@@ -27,6 +27,18 @@ export const SyncRunSchema = z.object({
 })
 export type SyncRun = z.infer<typeof SyncRunSchema>
 
+/** How often Roster syncs a project by itself, in hours. */
+export const AUTO_SYNC_HOURS = [1, 6, 12, 24] as const
+/** New projects, and those saved before the setting existed, sync by themselves twice a day. */
+export const DEFAULT_AUTO_SYNC_HOURS = 12
+/** Every few hours, or null: only when the coordinator presses Sync. */
+export const AutoSyncHoursSchema = z
+  .literal(AUTO_SYNC_HOURS, {
+    error: 'Sync automatically is off (null) or every 1, 6, 12 or 24 hours.'
+  })
+  .nullable()
+export type AutoSyncHours = NonNullable<z.infer<typeof AutoSyncHoursSchema>>
+
 export const ProjectSchema = z.object({
   id: ProjectId,
   server: z.string(),
@@ -35,6 +47,8 @@ export const ProjectSchema = z.object({
   label: z.string(),
   defaultCountry: z.string().length(2),
   appId: z.string().nullable(),
+  /** Hours between automatic syncs (after the first one, which the coordinator starts); null: off. */
+  autoSyncHours: AutoSyncHoursSchema,
   hasKey: z.boolean(),
   /** Last sync that finished well: what the roster on disk reflects. */
   lastGoodSync: SyncRunSchema.nullable(),

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import type { ApiHandlers } from '../../shared/api'
 import { openDatabase } from '../db/open'
 import { batchProgress, recoverOutbox } from '../invite'
+import { startAutoSync, type AutoSyncOptions } from './autoSync'
 import { createContext } from './context'
 import { EventHub } from './events'
 import { appHandlers } from './handlers/app'
@@ -37,6 +38,8 @@ export function createCore(opts: {
   recoverEveryMs?: number
   /** The proxy for an HQ URL (null: direct); without it HQ clients honour HTTPS_PROXY & co. */
   proxyFor?: (url: string) => Promise<string | null>
+  /** How often projects are checked for a sync that is due (tests check sooner). */
+  autoSync?: AutoSyncOptions
 }): Core {
   if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true })
   const db = openDatabase(opts.dbPath)
@@ -74,20 +77,25 @@ export function createCore(opts: {
   })
 
   const status = new StatusBoard(events)
+  const sync = syncHandlers(ctx)
 
   const handlers: ApiHandlers = {
     ...projectHandlers(ctx),
-    ...syncHandlers(ctx),
+    ...sync,
     ...workerHandlers(ctx),
     ...inviteHandlers(ctx),
     ...appHandlers(ctx, status, opts.transport)
   }
+
+  // Automatic syncs take the Sync button's path: same events, follow-up, network state and Cancel.
+  const autoSync = startAutoSync(ctx, (projectId) => sync['sync.start']({ projectId }), opts.autoSync)
 
   return {
     handlers,
     events,
     async close() {
       clearInterval(recovering)
+      autoSync.stop()
       status.close()
       for (const controller of ctx.running.values()) controller.abort()
       await ctx.closeClients()

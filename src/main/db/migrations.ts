@@ -81,6 +81,15 @@ const HEARTBEAT_SCHEMA = /* sql */ `
 ALTER TABLE invite_requests ADD COLUMN heartbeat_at INTEGER;
 `
 
+/**
+ * How often a project syncs by itself, in hours (NULL: only when the coordinator asks). Projects
+ * saved before the setting existed get the default, twice a day, like new ones.
+ */
+const AUTO_SYNC_SCHEMA = /* sql */ `
+ALTER TABLE projects ADD COLUMN auto_sync_hours INTEGER DEFAULT 12
+  CHECK (auto_sync_hours IS NULL OR auto_sync_hours IN (1, 6, 12, 24));
+`
+
 /** Steps added after the first release of the core and the outbox, in the order they shipped. */
 export const laterMigrations: readonly Migration[] = [
   {
@@ -98,7 +107,8 @@ export const laterMigrations: readonly Migration[] = [
       analyseNewIndexes(db, ['workers', 'worker_fields'])
     }
   },
-  { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) }
+  { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) },
+  { name: 'projects: automatic sync interval', up: (db) => db.exec(AUTO_SYNC_SCHEMA) }
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

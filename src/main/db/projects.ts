@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Project } from '../../shared/domain'
+import { DEFAULT_AUTO_SYNC_HOURS, type AutoSyncHours, type Project } from '../../shared/domain'
 import { stmt, type Db } from './open'
 import { lastGoodRun, lastRun } from './syncRuns'
 import { reindexWorkers } from './workers'
@@ -16,6 +16,8 @@ export interface ProjectRecord {
   label: string
   defaultCountry: string
   appId: string | null
+  /** Hours between automatic syncs; null: only when the coordinator asks. */
+  autoSyncHours: AutoSyncHours | null
   createdAt: string
 }
 
@@ -26,6 +28,7 @@ export interface NewProject {
   label?: string | undefined
   defaultCountry?: string | undefined
   appId?: string | null | undefined
+  autoSyncHours?: AutoSyncHours | null | undefined
 }
 
 interface ProjectSqlRow {
@@ -37,10 +40,12 @@ interface ProjectSqlRow {
   label: string
   default_country: string
   app_id: string | null
+  auto_sync_hours: AutoSyncHours | null
   created_at: string
 }
 
-const COLUMNS = 'pk, id, server, domain, username, label, default_country, app_id, created_at'
+const COLUMNS =
+  'pk, id, server, domain, username, label, default_country, app_id, auto_sync_hours, created_at'
 
 function toRecord(row: ProjectSqlRow): ProjectRecord {
   return {
@@ -52,6 +57,7 @@ function toRecord(row: ProjectSqlRow): ProjectRecord {
     label: row.label,
     defaultCountry: row.default_country,
     appId: row.app_id,
+    autoSyncHours: row.auto_sync_hours,
     createdAt: row.created_at
   }
 }
@@ -104,12 +110,14 @@ export function createProject(db: Db, input: NewProject, now: Date = new Date())
     label: input.label?.trim() || domain,
     defaultCountry: (input.defaultCountry ?? 'KE').toUpperCase(),
     appId: input.appId ?? null,
+    autoSyncHours: input.autoSyncHours === undefined ? DEFAULT_AUTO_SYNC_HOURS : input.autoSyncHours,
     createdAt: now.toISOString()
   }
   const { pk } = stmt<[typeof record], { pk: number }>(
     db,
-    `INSERT INTO projects (id, server, domain, username, label, default_country, app_id, created_at)
-     VALUES (@id, @server, @domain, @username, @label, @defaultCountry, @appId, @createdAt) RETURNING pk`
+    `INSERT INTO projects (id, server, domain, username, label, default_country, app_id, auto_sync_hours, created_at)
+     VALUES (@id, @server, @domain, @username, @label, @defaultCountry, @appId, @autoSyncHours, @createdAt)
+     RETURNING pk`
   ).get(record)!
   return { pk, ...record }
 }
@@ -127,6 +135,7 @@ export interface ProjectPatch {
   label?: string | undefined
   defaultCountry?: string | undefined
   appId?: string | null | undefined
+  autoSyncHours?: AutoSyncHours | null | undefined
 }
 
 /**
@@ -141,14 +150,13 @@ export function updateProject(db: Db, id: string, patch: ProjectPatch): ProjectR
       ...current,
       label: patch.label?.trim() || (patch.label === undefined ? current.label : current.domain),
       defaultCountry: patch.defaultCountry ? patch.defaultCountry.toUpperCase() : current.defaultCountry,
-      appId: patch.appId === undefined ? current.appId : patch.appId
+      appId: patch.appId === undefined ? current.appId : patch.appId,
+      autoSyncHours: patch.autoSyncHours === undefined ? current.autoSyncHours : patch.autoSyncHours
     }
-    stmt(db, `UPDATE projects SET label = ?, default_country = ?, app_id = ? WHERE id = ?`).run(
-      next.label,
-      next.defaultCountry,
-      next.appId,
-      next.id
-    )
+    stmt(
+      db,
+      `UPDATE projects SET label = ?, default_country = ?, app_id = ?, auto_sync_hours = ? WHERE id = ?`
+    ).run(next.label, next.defaultCountry, next.appId, next.autoSyncHours, next.id)
     if (next.defaultCountry !== current.defaultCountry) reindexWorkers(db, next.id, next.defaultCountry)
     return next
   })()
@@ -179,6 +187,7 @@ export function projectView(db: Db, record: ProjectRecord, hasKey: boolean): Pro
     label: record.label,
     defaultCountry: record.defaultCountry,
     appId: record.appId,
+    autoSyncHours: record.autoSyncHours,
     hasKey,
     lastGoodSync: lastGoodRun(db, record.id) ?? null,
     lastSync: lastRun(db, record.id) ?? null

@@ -87,6 +87,7 @@ describe('opening the database', () => {
       ALTER TABLE worker_fields DROP COLUMN archived;
       ALTER TABLE invite_requests DROP COLUMN sender_started_at;
       ALTER TABLE invite_requests DROP COLUMN heartbeat_at;
+      ALTER TABLE projects DROP COLUMN auto_sync_hours;
       ANALYZE;
     `)
     db.pragma('user_version = 2')

@@ -1,8 +1,10 @@
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiProvider } from './api/context'
+import { App } from './App'
 import { SessionProvider, useSession } from './session'
-import { createFakeApi, makeProject, syncRun, type FakeApi } from './test/fakeApi'
+import { createFakeApi, makeProject, makeWorker, syncRun, type FakeApi } from './test/fakeApi'
+import { installDomStubs, renderWithApi } from './test/dom'
 
 function Probe() {
   const { current, sync, startSync, cancelSync, dataVersion } = useSession()
@@ -96,5 +98,43 @@ describe('the session', () => {
     await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
     act(() => screen.getByText('start').click())
     await waitFor(() => expect(state()).toBe('idle|-|0|none|No API key is saved for demo-project.'))
+  })
+})
+
+describe('a sync the core started by itself', () => {
+  it('is followed and can be cancelled like one started here', async () => {
+    const api = renderSession()
+    await projectLoaded()
+    await waitFor(() => expect(state()).toBe('idle|-|0|none|'))
+    act(() => {
+      api.syncByItself('p1')
+    })
+    expect(state()).toBe('running|0|0|none|')
+    act(() => screen.getByText('cancel').click())
+    await waitFor(() => expect(state()).toBe('idle|-|1|cancelled|'))
+    expect(api.callsOf('sync.start')).toEqual([])
+    expect(api.callsOf('sync.cancel')).toEqual([{ projectId: 'p1' }])
+  })
+
+  it('shows on the Workers screen with its progress and its Cancel button', async () => {
+    installDomStubs()
+    const good = syncRun('p1', { workers: 2 })
+    const api = createFakeApi({
+      projects: [makeProject({ lastGoodSync: good, lastSync: good })],
+      workers: [makeWorker(1), makeWorker(2)]
+    })
+    renderWithApi(api, <App />)
+    await screen.findByRole('grid', { name: 'Workers' })
+    act(() => {
+      api.syncByItself('p1')
+    })
+    const panel = await screen.findByRole('group', { name: 'Sync progress' })
+    expect(within(panel).getByRole('progressbar').getAttribute('aria-valuetext')).toBe('Reading groups')
+    expect(screen.getByRole('button', { name: 'Syncing…' })).toHaveProperty('disabled', true)
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Cancel' }))
+    expect(await screen.findByText(/^Sync cancelled/)).toBeTruthy()
+    expect(screen.queryByRole('group', { name: 'Sync progress' })).toBeNull()
+    expect(api.callsOf('sync.cancel')).toEqual([{ projectId: 'p1' }])
   })
 })

@@ -10,6 +10,7 @@ const project = {
   label: 'demo-project',
   defaultCountry: 'KE',
   appId: null,
+  autoSyncHours: 12,
   hasKey: true,
   lastGoodSync: null,
   lastSync: null

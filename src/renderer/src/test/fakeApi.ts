@@ -43,6 +43,8 @@ export interface FakeApi extends FakeCore {
     error?: string | null,
     silent?: boolean
   ): SyncRun
+  /** The core starting a sync by itself (Sync automatically): the run, and its first progress event. */
+  syncByItself(projectId: string): SyncRun
 }
 
 export function makeWorker(i: number, patch: Partial<FakeWorker> = {}): FakeWorker {
@@ -77,6 +79,7 @@ export function makeProject(patch: Partial<Project> = {}): Project {
     label: 'demo-project',
     defaultCountry: 'KE',
     appId: null,
+    autoSyncHours: 12,
     hasKey: true,
     lastGoodSync: null,
     lastSync: null,
@@ -186,6 +189,14 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     return found
   }
 
+  const startRun = (projectId: string): SyncRun => {
+    const run = syncRun(projectId, { id: nextRunId++, outcome: 'running', endedAt: null, durationMs: null })
+    running.set(projectId, run)
+    const p = project(projectId)
+    state.projects = state.projects.map((x) => (x === p ? { ...p, lastSync: run } : x))
+    return run
+  }
+
   const handlers: FakeHandlers = {
     'projects.list': () => state.projects,
     'projects.save': (input) => {
@@ -214,6 +225,7 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       if (patch.label !== undefined) updated.label = patch.label
       if (patch.defaultCountry !== undefined) updated.defaultCountry = patch.defaultCountry
       if (patch.appId !== undefined) updated.appId = patch.appId
+      if (patch.autoSyncHours !== undefined) updated.autoSyncHours = patch.autoSyncHours
       state.projects = state.projects.map((p) => (p.id === projectId ? updated : p))
       return updated
     },
@@ -239,13 +251,7 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
         registration: { ok: true, message: 'Roster can send SMS registration invitations.' }
       }
     },
-    'sync.start': ({ projectId }) => {
-      const run = syncRun(projectId, { id: nextRunId++, outcome: 'running', endedAt: null, durationMs: null })
-      running.set(projectId, run)
-      const p = project(projectId)
-      state.projects = state.projects.map((x) => (x === p ? { ...p, lastSync: run } : x))
-      return { runId: run.id }
-    },
+    'sync.start': ({ projectId }) => ({ runId: startRun(projectId).id }),
     'sync.cancel': ({ projectId }) => {
       queueMicrotask(() => api.finishSync(projectId, 'cancelled'))
       return { ok: true as const }
@@ -383,6 +389,19 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       )
       if (!silent) core.emit('sync.finished', done)
       return done
+    },
+    syncByItself(projectId) {
+      const run = startRun(projectId)
+      core.emit('sync.progress', {
+        projectId,
+        runId: run.id,
+        phase: 'groups',
+        done: 0,
+        total: null,
+        ratePerSec: null,
+        etaSeconds: null
+      })
+      return run
     }
   }
   return api

@@ -4,13 +4,17 @@ import { useApi } from '../../api/context'
 import { toApiError } from '../../api/hooks'
 import { useSession } from '../../session'
 import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
-import { formatDuration, formatWhen } from '../../lib/format'
+import { formatClock, formatDuration, formatWhen } from '../../lib/format'
 import { AlertIcon, CheckIcon } from '../../shell/icons'
 import {
+  AUTO_SYNC_CHOICES,
   EMPTY_FORM,
   PRESET_LABELS,
+  autoSyncFromValue,
+  autoSyncValue,
   describeServer,
   formFromProject,
+  nextAutoSync,
   toProjectInput,
   type ConnectForm,
   type FormErrors,
@@ -55,7 +59,7 @@ export function ConnectScreen({
     setNotice(null)
     setSaveBlocked(false)
     // An answer about other credentials would mislead.
-    if (key !== 'label' && key !== 'defaultCountry') setTest({ kind: 'idle' })
+    if (key !== 'label' && key !== 'defaultCountry' && key !== 'autoSyncHours') setTest({ kind: 'idle' })
   }
 
   const startEdit = (project: Project | null) => {
@@ -129,10 +133,13 @@ export function ConnectScreen({
           return
         }
       }
-      const saved = await api.call('projects.save', {
+      let saved = await api.call('projects.save', {
         ...checked.input,
         ...(editing ? { id: editing.id } : {})
       })
+      if (form.autoSyncHours !== saved.autoSyncHours) {
+        saved = await api.call('projects.update', { projectId: saved.id, autoSyncHours: form.autoSyncHours })
+      }
       // The key went to the core once; it is never kept in the renderer.
       setForm((prev) => ({ ...prev, apiKey: '' }))
       await reloadProjects()
@@ -291,6 +298,30 @@ export function ConnectScreen({
                 />
               )}
             </Field>
+          </div>
+
+          <div className="form-row two">
+            <Field
+              label="Sync automatically"
+              hint="While Roster is open, after the first sync, which you start."
+              error={undefined}
+            >
+              {(id, describedBy) => (
+                <select
+                  id={id}
+                  value={autoSyncValue(form.autoSyncHours)}
+                  aria-describedby={describedBy}
+                  onChange={(e) => update('autoSyncHours', autoSyncFromValue(e.target.value))}
+                >
+                  {AUTO_SYNC_CHOICES.map(({ value, label }) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <div aria-hidden="true" />
           </div>
 
           <div className="form-actions">
@@ -558,6 +589,8 @@ function SavedProject({
   const [error, setError] = useState<{ code: string; message: string } | null>(null)
   const name = project.label || project.domain
   const good = project.lastGoodSync
+  const now = Date.now()
+  const next = nextAutoSync(project, now)
 
   async function remove() {
     setBusy(true)
@@ -591,7 +624,7 @@ function SavedProject({
         <div className="project-sub">{project.username}</div>
         <div className="project-sub">
           {good?.endedAt
-            ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''} · ${good.workers.toLocaleString('en-US')} workers`
+            ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''} · ${good.workers.toLocaleString('en-US')} workers${next !== null ? ` · next sync about ${formatNext(next, now)}` : ''}`
             : 'Not synced yet'}
         </div>
         {error && (
@@ -657,4 +690,10 @@ function SavedProject({
       )}
     </li>
   )
+}
+
+/** "14:32", or "tomorrow 08:05": an automatic sync is at most a day ahead. */
+function formatNext(at: number, now: number): string {
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString()
+  return sameDay ? formatClock(at) : `tomorrow ${formatClock(at)}`
 }

@@ -1,6 +1,9 @@
 import {
+  AUTO_SYNC_HOURS,
+  DEFAULT_AUTO_SYNC_HOURS,
   ProjectInputSchema,
   SERVER_PRESETS,
+  type AutoSyncHours,
   type Project,
   type ProjectInput
 } from '../../../../shared/domain'
@@ -16,6 +19,8 @@ export interface ConnectForm {
   apiKey: string
   defaultCountry: string
   label: string
+  /** Saved with projects.update once the project is: it is not part of what projects.save takes. */
+  autoSyncHours: AutoSyncHours | null
 }
 
 export type FormErrors = Partial<Record<keyof ConnectForm, string>>
@@ -27,7 +32,8 @@ export const EMPTY_FORM: ConnectForm = {
   username: '',
   apiKey: '',
   defaultCountry: 'KE',
-  label: ''
+  label: '',
+  autoSyncHours: DEFAULT_AUTO_SYNC_HOURS
 }
 
 export function formFromProject(project: Project): ConnectForm {
@@ -41,7 +47,8 @@ export function formFromProject(project: Project): ConnectForm {
     username: project.username,
     apiKey: '',
     defaultCountry: project.defaultCountry,
-    label: project.label === project.domain ? '' : project.label
+    label: project.label === project.domain ? '' : project.label,
+    autoSyncHours: project.autoSyncHours
   }
 }
 
@@ -124,4 +131,33 @@ export function describeServer(server: string): string {
   } catch {
     return server
   }
+}
+
+/** The choices of "Sync automatically", as the select's values and words. */
+export const AUTO_SYNC_CHOICES: readonly { value: string; label: string }[] = [
+  { value: 'off', label: 'Off' },
+  ...AUTO_SYNC_HOURS.map((hours) => ({
+    value: String(hours),
+    label: hours === 1 ? 'every hour' : hours === 24 ? 'every day' : `every ${hours} hours`
+  }))
+]
+
+export function autoSyncValue(hours: AutoSyncHours | null): string {
+  return hours === null ? 'off' : String(hours)
+}
+
+export function autoSyncFromValue(value: string): AutoSyncHours | null {
+  return AUTO_SYNC_HOURS.find((hours) => String(hours) === value) ?? null
+}
+
+/**
+ * When Roster will sync the project by itself next, when that is plain: its latest sync is the
+ * good one and the time is still ahead (after a failure or a cancel, or while offline, it is not).
+ */
+export function nextAutoSync(project: Project, now: number): number | null {
+  const good = project.lastGoodSync
+  if (project.autoSyncHours === null || !project.hasKey || !good?.endedAt) return null
+  if (project.lastSync?.id !== good.id) return null
+  const at = Date.parse(good.endedAt) + project.autoSyncHours * 3_600_000
+  return at > now ? at : null
 }
