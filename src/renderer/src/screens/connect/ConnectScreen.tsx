@@ -624,9 +624,10 @@ function SavedProject({
         <div className="project-sub">{project.username}</div>
         <div className="project-sub">
           {good?.endedAt
-            ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''} · ${good.workers.toLocaleString('en-US')} workers${next !== null ? ` · next sync about ${formatNext(next, now)}` : ''}`
+            ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''} · ${good.workers.toLocaleString('en-US')} workers`
             : 'Not synced yet'}
         </div>
+        {next !== null && <div className="project-sub">Next sync about {formatNext(next, now)}</div>}
         {error && (
           <div className="callout callout-error project-error" role="alert">
             <AlertIcon className="callout-icon" />
