@@ -91,7 +91,9 @@ export const InviteLookupSchema = z.object({
       digits: z.string(),
       batchId: z.number().int(),
       invitedAt: z.string(),
-      status: NumberStatusSchema
+      status: NumberStatusSchema,
+      /** A sync has since found the number held by a worker (History's "registered"). */
+      registered: z.boolean()
     })
   )
 })

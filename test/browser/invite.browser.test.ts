@@ -187,6 +187,30 @@ describe('inviting workers from a file', () => {
     await waitForText(page.getByRole('option', { name: /Batch 2/ }), /1 invited/)
   })
 
+  it('shows on the Workers screen how a registered worker was invited, and goes back to the batch', async () => {
+    const { page } = app
+    // The oldest invitation, +254711000001 from batch 1, completes registration in HQ.
+    const [worker] = app.sim.registerInvited(1)
+    expect(worker?.phone_numbers.map((p) => p.replace('+', ''))).toEqual(['254711000001'])
+    await app.syncNow(projectId)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Workers' }).click()
+    await page.getByRole('searchbox', { name: 'Search workers' }).fill('0711 000 001')
+    const grid = page.getByRole('grid', { name: 'Workers' })
+    const username = worker!.username.split('@')[0]!
+    await grid
+      .getByRole('row')
+      .filter({ has: page.getByRole('gridcell', { name: username, exact: true }) })
+      .click()
+    const pane = page.getByRole('complementary', { name: /^Details of / })
+    const invitation = pane.locator('.invitation-list li')
+    await waitForText(invitation, /^Invited by SMS today \d\d:\d\d · batch 1 · registered/)
+    await app.screenshot('worker-detail-invited')
+
+    await invitation.getByRole('button', { name: 'Open in History' }).click()
+    await waitForAttr(page.getByRole('option', { name: /Batch 1/ }), 'aria-selected', 'true')
+    await waitForText(page.getByRole('option', { name: /Batch 1/ }), /1 registered/)
+  })
+
   it('reads a 30,000-row file in the background with a progress bar, and scrolls it by keyboard', async () => {
     const { page } = app
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Invite' }).click()

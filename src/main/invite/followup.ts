@@ -70,7 +70,8 @@ export function lookupInvitations(
     (slice) =>
       db
         .prepare(
-          `SELECT n.digits, n.batch_id AS batchId, b.created_at AS invitedAt, n.status
+          `SELECT n.digits, n.batch_id AS batchId, b.created_at AS invitedAt, n.status,
+                n.registered_worker_id IS NOT NULL AS registered
          FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
          WHERE n.project_id = ? AND n.digits IN (${q(slice.length)}) AND n.status IN (${LIVE})
          ORDER BY n.id DESC`
@@ -80,10 +81,12 @@ export function lookupInvitations(
         batchId: number
         invitedAt: string
         status: NumberStatus
+        registered: 0 | 1
       }[]
   )
   const invited = new Map<string, InviteLookup['invited'][number]>()
-  for (const r of invitedRows) if (!invited.has(r.digits)) invited.set(r.digits, r)
+  for (const r of invitedRows)
+    if (!invited.has(r.digits)) invited.set(r.digits, { ...r, registered: r.registered === 1 })
 
   return { registered: [...registered.values()], invited: [...invited.values()] }
 }

@@ -195,7 +195,13 @@ describe('lookups and the registration follow-up', () => {
       }
     ])
     expect(lookup.invited).toEqual([
-      { digits: numbers[1]!.slice(1), batchId, invitedAt: expect.any(String), status: 'queued' }
+      {
+        digits: numbers[1]!.slice(1),
+        batchId,
+        invitedAt: expect.any(String),
+        status: 'queued',
+        registered: false
+      }
     ])
     const perNumber = validationLookup(t.db, t.project.id)
     expect(perNumber.findWorkerByDigits(numbers[0]!.slice(1))).toEqual({

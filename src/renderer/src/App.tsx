@@ -106,7 +106,9 @@ function Shell() {
               }}
             />
           )}
-          {screen === 'workers' && current && <WorkersScreen key={current.id} project={current} />}
+          {screen === 'workers' && current && (
+            <WorkersScreen key={current.id} project={current} onOpenBatch={review} />
+          )}
           {screen === 'invite' && current && (
             <InviteScreen
               key={current.id}

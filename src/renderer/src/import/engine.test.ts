@@ -128,7 +128,13 @@ describe('the import engine', () => {
       lookup: {
         registered: [],
         invited: [
-          { digits: '254722000111', batchId: 3, invitedAt: '2025-01-02T00:00:00Z', status: 'success' }
+          {
+            digits: '254722000111',
+            batchId: 3,
+            invitedAt: '2025-01-02T00:00:00Z',
+            status: 'success',
+            registered: false
+          }
         ]
       }
     })) as ChecksResult
@@ -159,16 +165,22 @@ describe('the import engine', () => {
       lookup: {
         registered: [],
         invited: [
-          { digits: '254711000001', batchId: 1, invitedAt: at(1), status: 'failed' },
-          { digits: '254711000002', batchId: 1, invitedAt: at(1), status: 'invalid_format' },
-          { digits: '254711000003', batchId: 1, invitedAt: at(1), status: 'in_use' },
-          { digits: '254711000004', batchId: 1, invitedAt: at(1), status: 'success' },
-          { digits: '254711000005', batchId: 1, invitedAt: at(1), status: 'queued' },
-          { digits: '254711000006', batchId: 1, invitedAt: at(1), status: 'unknown' },
-          { digits: '254711000007', batchId: 1, invitedAt: at(1), status: 'sending' },
+          { digits: '254711000001', batchId: 1, invitedAt: at(1), status: 'failed', registered: false },
+          {
+            digits: '254711000002',
+            batchId: 1,
+            invitedAt: at(1),
+            status: 'invalid_format',
+            registered: false
+          },
+          { digits: '254711000003', batchId: 1, invitedAt: at(1), status: 'in_use', registered: false },
+          { digits: '254711000004', batchId: 1, invitedAt: at(1), status: 'success', registered: false },
+          { digits: '254711000005', batchId: 1, invitedAt: at(1), status: 'queued', registered: false },
+          { digits: '254711000006', batchId: 1, invitedAt: at(1), status: 'unknown', registered: false },
+          { digits: '254711000007', batchId: 1, invitedAt: at(1), status: 'sending', registered: false },
           // Accepted once, then a later attempt failed: the first link still works.
-          { digits: '254711000008', batchId: 1, invitedAt: at(1), status: 'success' },
-          { digits: '254711000008', batchId: 2, invitedAt: at(2), status: 'failed' }
+          { digits: '254711000008', batchId: 1, invitedAt: at(1), status: 'success', registered: false },
+          { digits: '254711000008', batchId: 2, invitedAt: at(2), status: 'failed', registered: false }
         ]
       }
     })) as ChecksResult

@@ -13,7 +13,7 @@ import type {
   WorkerDetail,
   WorkerRow
 } from '../../../shared/domain'
-import type { BatchSummary } from '../../../shared/invite'
+import type { BatchSummary, InviteLookup } from '../../../shared/invite'
 import { createFakeCore, type FakeCore, type FakeHandlers } from './fakeCore'
 
 export interface FakeWorker extends WorkerRow {
@@ -32,6 +32,8 @@ export interface FakeState {
   unsettledBatches: string[]
   /** What invite.batches answers, per project. */
   batches: Record<string, BatchSummary[]>
+  /** Earlier invitations invite.lookup answers for the numbers asked about (the latest per number). */
+  invited: InviteLookup['invited']
 }
 
 export interface FakeApi extends FakeCore {
@@ -141,7 +143,8 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     ],
     goodKey: init.goodKey ?? 'good-key',
     unsettledBatches: init.unsettledBatches ?? [],
-    batches: init.batches ?? {}
+    batches: init.batches ?? {},
+    invited: init.invited ?? []
   }
   let nextRunId = 100
   const running = new Map<string, SyncRun>()
@@ -341,7 +344,10 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       return { filename: 'demo-project-workers.csv', csv, rows: rows.length }
     },
     'apps.list': () => [{ id: 'app-1', name: 'Community Health' }],
-    'invite.lookup': () => ({ registered: [], invited: [] }),
+    'invite.lookup': ({ digits }) => {
+      const wanted = new Set(digits)
+      return { registered: [], invited: state.invited.filter((i) => wanted.has(i.digits)) }
+    },
     'invite.batches': ({ projectId }) => state.batches[projectId] ?? [],
     'invite.send': ({ batchId }) => {
       for (const list of Object.values(state.batches)) {

@@ -190,7 +190,13 @@ describe('Invite screen', () => {
       lookup: {
         registered: [],
         invited: [
-          { digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'success' }
+          {
+            digits: '254733000111',
+            batchId: 4,
+            invitedAt: '2025-02-01T10:00:00Z',
+            status: 'success',
+            registered: false
+          }
         ]
       }
     })
@@ -332,8 +338,20 @@ describe('Invite screen', () => {
       lookup: {
         registered: [],
         invited: [
-          { digits: '254733000111', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'failed' },
-          { digits: '254712345678', batchId: 4, invitedAt: '2025-02-01T10:00:00Z', status: 'in_use' }
+          {
+            digits: '254733000111',
+            batchId: 4,
+            invitedAt: '2025-02-01T10:00:00Z',
+            status: 'failed',
+            registered: false
+          },
+          {
+            digits: '254712345678',
+            batchId: 4,
+            invitedAt: '2025-02-01T10:00:00Z',
+            status: 'in_use',
+            registered: false
+          }
         ]
       }
     })

@@ -5,18 +5,22 @@ import { toApiError, useQuery } from '../../api/hooks'
 import { formatPhone } from '../../lib/format'
 import { CheckIcon, CloseIcon, CopyIcon, ExternalIcon } from '../../shell/icons'
 import { shortUsername } from './columns'
+import { Invitations } from './Invitations'
 
 /** Everything Roster knows about one worker, beside the table. */
 export function DetailPane({
   projectId,
   workerId,
   dataVersion,
-  onClose
+  onClose,
+  onOpenBatch
 }: {
   projectId: string
   workerId: string
   dataVersion: number
   onClose: () => void
+  /** Shows an invitation batch in History. */
+  onOpenBatch: (batchId: number) => void
 }) {
   const detail = useQuery(
     `${projectId}\u0000${workerId}`,
@@ -64,12 +68,24 @@ export function DetailPane({
       {!detail.loading && !detail.error && detail.data === null && (
         <p className="callout callout-info">This worker is no longer in the roster (removed in HQ since).</p>
       )}
-      {worker && <DetailBody worker={worker} />}
+      {worker && (
+        <DetailBody
+          worker={worker}
+          invitations={
+            <Invitations
+              projectId={projectId}
+              phones={worker.phones}
+              dataVersion={dataVersion}
+              onOpenBatch={onOpenBatch}
+            />
+          }
+        />
+      )}
     </aside>
   )
 }
 
-function DetailBody({ worker }: { worker: WorkerDetail }) {
+function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations: ReactNode }) {
   const api = useApi()
   const [linkError, setLinkError] = useState<string | null>(null)
   const open = async (url: string) => {
@@ -117,6 +133,7 @@ function DetailBody({ worker }: { worker: WorkerDetail }) {
           <p className="muted">No phone number in HQ.</p>
         )}
       </Section>
+      {invitations}
 
       <Section title="Account">
         <dl className="kv">

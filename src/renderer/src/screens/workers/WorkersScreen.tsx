@@ -19,7 +19,14 @@ import { WorkerTable, type WorkerTableHandle } from './WorkerTable'
 
 export const SEARCH_DEBOUNCE_MS = 120
 
-export function WorkersScreen({ project }: { project: Project }) {
+export function WorkersScreen({
+  project,
+  onOpenBatch
+}: {
+  project: Project
+  /** Shows an invitation batch in History (the app's one way there, as the waiting-batch banner). */
+  onOpenBatch: (batchId: number) => void
+}) {
   const api = useApi()
   const { sync, startSync, cancelSync, dataVersion, network } = useSession()
   const waitingUntil = network.state === 'waiting' ? network.until : null
@@ -308,6 +315,7 @@ export function WorkersScreen({ project }: { project: Project }) {
             workerId={openId}
             dataVersion={dataVersion}
             onClose={closeDetail}
+            onOpenBatch={onOpenBatch}
           />
         )}
       </div>
