@@ -1,27 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ApiEvent, ApiEventName, ApiInput, ApiMethod, ApiOutput } from '../../shared/api'
+import type { ApiEvent } from '../../shared/api'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { openDatabase, type Db } from '../db/open'
 import type { AutoSyncCheck } from './autoSync'
-import { createCore, type Core } from './core'
 import { dispatch } from './dispatch'
-import { MemorySecretStore } from './secrets'
+import { startTestCore, type TestCore } from './testing'
 
 const HOUR = 3_600_000
 
 let sim: Sim | undefined
-let core: Core | undefined
+let test: TestCore | undefined
 let side: Db | undefined
-let dir: string | undefined
 afterEach(async () => {
   side?.close()
-  await core?.close()
+  await test?.close()
   await sim?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-  side = core = sim = dir = undefined
+  side = test = sim = undefined
 })
 
 /**
@@ -30,16 +24,8 @@ afterEach(async () => {
  */
 async function start(opts: { latencyMs?: number } = {}) {
   const hq = (sim = await startSim({ users: 40, seed: 5, latencyMs: opts.latencyMs ?? 0 }))
-  dir = mkdtempSync(join(tmpdir(), 'roster-autosync-'))
-  const dbPath = join(dir, 'roster.db')
   const roundWaiters = new Set<(checks: AutoSyncCheck[]) => void>()
-  const app = (core = createCore({
-    dbPath,
-    secrets: new MemorySecretStore(),
-    openExternal: async () => {},
-    transport: 'loopback',
-    version: 'test',
-    log: () => {},
+  test = startTestCore({
     autoSync: {
       checkEveryMs: 20,
       firstCheckAfterMs: 0,
@@ -47,26 +33,10 @@ async function start(opts: { latencyMs?: number } = {}) {
         for (const waiter of [...roundWaiters]) waiter(checks)
       }
     }
-  }))
+  })
+  const { call, next } = test
   // A second connection, as another process would have: it makes a sync look hours old.
-  const db = (side = openDatabase(dbPath))
-
-  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-    const result = await dispatch(app.handlers, method, input)
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
-    return result.result as ApiOutput<M>
-  }
-
-  function next<E extends ApiEventName>(event: E, match: (p: ApiEvent<E>) => boolean = () => true) {
-    return new Promise<ApiEvent<E>>((resolve) => {
-      const stop = app.events.subscribe((name, payload) => {
-        if (name === event && match(payload as ApiEvent<E>)) {
-          stop()
-          resolve(payload as ApiEvent<E>)
-        }
-      })
-    })
-  }
+  const db = (side = openDatabase(test.dbPath))
 
   /** The decisions of the `count`th round from now (a round under way counts as the first). */
   function rounds(count: number) {
@@ -123,7 +93,7 @@ async function start(opts: { latencyMs?: number } = {}) {
     )
   }
 
-  return { sim: hq, core: app, call, next, rounds, decided, save, sync, age }
+  return { sim: hq, core: test.core, call, next, rounds, decided, save, sync, age }
 }
 
 describe('syncing by itself', () => {

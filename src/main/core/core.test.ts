@@ -1,55 +1,30 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiEvent, ApiEventName, ApiInput, ApiMethod, ApiOutput } from '../../shared/api'
+import type { ApiEvent } from '../../shared/api'
 import { startSim, type Sim } from '../../../test/hq-sim'
-import { createCore, type Core } from './core'
-import { dispatch } from './dispatch'
-import { MemorySecretStore } from './secrets'
+import type { Core } from './core'
+import { startTestCore, type TestCore } from './testing'
 
 describe('the core behind the API table', () => {
   let sim: Sim
+  let app: TestCore
   let core: Core
-  let dir: string
   const opened: string[] = []
+  const call: TestCore['call'] = (method, input) => app.call(method, input)
+  const next: TestCore['next'] = (event, match) => app.next(event, match)
 
   beforeEach(async () => {
     sim = await startSim({ users: 300, seed: 3 })
-    dir = mkdtempSync(join(tmpdir(), 'roster-core-'))
-    core = createCore({
-      dbPath: join(dir, 'roster.db'),
-      secrets: new MemorySecretStore(),
+    app = startTestCore({
       openExternal: async (url) => {
         opened.push(url)
-      },
-      transport: 'loopback',
-      version: 'test',
-      log: () => {}
+      }
     })
+    core = app.core
   })
   afterEach(async () => {
-    await core.close()
+    await app.close()
     await sim.close()
-    rmSync(dir, { recursive: true, force: true })
   })
-
-  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-    const result = await dispatch(core.handlers, method, input)
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
-    return result.result as ApiOutput<M>
-  }
-
-  function next<E extends ApiEventName>(event: E, match: (p: ApiEvent<E>) => boolean = () => true) {
-    return new Promise<ApiEvent<E>>((resolve) => {
-      const stop = core.events.subscribe((name, payload) => {
-        if (name === event && match(payload as ApiEvent<E>)) {
-          stop()
-          resolve(payload as ApiEvent<E>)
-        }
-      })
-    })
-  }
 
   const save = () =>
     call('projects.save', {

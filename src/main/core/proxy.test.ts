@@ -1,36 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiEvent, ApiInput, ApiMethod, ApiOutput } from '../../shared/api'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { startTestProxy, type TestProxy, type TestProxyOptions } from '../hq/testing-proxy'
-import { createCore, type Core } from './core'
-import { dispatch } from './dispatch'
-import { MemorySecretStore } from './secrets'
+import { startTestCore, type TestCore } from './testing'
 
 // The core hands its proxyFor (the system's proxy settings, in the app) to every HQ client it makes.
 
 describe('the core behind a proxy', () => {
   let sim: Sim
   let proxy: TestProxy
-  let core: Core
-  let dir: string
+  let app: TestCore
   const asked: string[] = []
   /** What the "system" answers: the test proxy unless a test moves the laptop. */
   let direct = false
+  const call: TestCore['call'] = (method, input) => app.call(method, input)
 
   async function start(opts: TestProxyOptions = {}) {
     sim = await startSim({ users: 40, seed: 5 })
     proxy = await startTestProxy(opts)
-    dir = mkdtempSync(join(tmpdir(), 'roster-core-proxy-'))
-    core = createCore({
-      dbPath: join(dir, 'roster.db'),
-      secrets: new MemorySecretStore(),
-      openExternal: async () => {},
-      transport: 'loopback',
-      version: 'test',
-      log: () => {},
+    app = startTestCore({
       proxyFor: async (url) => {
         asked.push(url)
         return direct ? null : proxy.url
@@ -43,17 +30,10 @@ describe('the core behind a proxy', () => {
     direct = false
   })
   afterEach(async () => {
-    await core.close()
+    await app.close()
     await proxy.close()
     await sim.close()
-    rmSync(dir, { recursive: true, force: true })
   })
-
-  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-    const result = await dispatch(core.handlers, method, input)
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
-    return result.result as ApiOutput<M>
-  }
 
   const identity = () => ({
     server: sim.url,
@@ -77,18 +57,9 @@ describe('the core behind a proxy', () => {
   })
 
   async function sync(projectId: string) {
-    const finished = new Promise<ApiEvent<'sync.finished'>>((resolve) => {
-      const stop = core.events.subscribe((name, payload) => {
-        if (name !== 'sync.finished') return
-        stop()
-        resolve(payload as ApiEvent<'sync.finished'>)
-      })
-    })
+    const finished = app.next('sync.finished', (run) => run.projectId === projectId)
     await call('sync.start', { projectId })
-    const run = await finished
-    // The run releases its claim in microtasks after announcing the end: let them run.
-    await new Promise((resolve) => setImmediate(resolve))
-    return run
+    return finished
   }
 
   it('syncs a saved project through the proxy', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import type { InviteProgress } from '../../shared/invite'
 import { startSim, type Sim } from '../../../test/hq-sim'
@@ -8,40 +5,27 @@ import { openDatabase, type Db } from '../db/open'
 import { createProject } from '../db/projects'
 import { createBatch } from '../invite'
 import { kenyanNumbers, rowsOf, spawnSender, type SenderProcess } from '../invite/testing'
-import { createCore, type Core } from './core'
-import { dispatch } from './dispatch'
-import { MemorySecretStore } from './secrets'
+import { startTestCore, type TestCore } from './testing'
 
 let sim: Sim | undefined
-let core: Core | undefined
+let app: TestCore | undefined
 let cli: Db | undefined
 let sender: SenderProcess | undefined
-let dir: string | undefined
 afterEach(async () => {
   if (sender && sender.proc.exitCode === null && sender.proc.signalCode === null) {
     sender.proc.kill('SIGKILL')
     await sender.exited
   }
   cli?.close()
-  await core?.close()
+  await app?.close()
   await sim?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-  sender = cli = core = sim = dir = undefined
+  sender = cli = app = sim = undefined
 })
 
 it('notices, while the app is open, a command-line send that was killed mid-request, and refreshes the batch', async () => {
   sim = await startSim({ users: 5, latencyMs: 3000 })
-  dir = mkdtempSync(join(tmpdir(), 'roster-core-'))
-  const dbPath = join(dir, 'roster.db')
-  core = createCore({
-    dbPath,
-    secrets: new MemorySecretStore(),
-    openExternal: async () => {},
-    transport: 'loopback',
-    version: 'test',
-    log: () => {},
-    recoverEveryMs: 100
-  })
+  app = startTestCore({ recoverEveryMs: 100 })
+  const { core, dbPath } = app
   const progress: (InviteProgress & { at: number })[] = []
   core.events.subscribe((event, payload) => {
     if (event === 'invite.progress') progress.push({ ...(payload as InviteProgress), at: Date.now() })
@@ -83,9 +67,7 @@ it('notices, while the app is open, a command-line send that was killed mid-requ
   ])
   expect(progress[0]!.at).toBeGreaterThanOrEqual(killedAt)
 
-  const shown = await dispatch(core.handlers, 'invite.batch', { batchId })
-  expect(shown).toMatchObject({
-    ok: true,
-    result: { batch: { state: 'needs-attention', counts: { unknown: 25, queued: 25, sending: 0 } } }
+  expect(await app.call('invite.batch', { batchId })).toMatchObject({
+    batch: { state: 'needs-attention', counts: { unknown: 25, queued: 25, sending: 0 } }
   })
 }, 60_000)
