@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ApiEvent } from '../../shared/api'
 import { startSim, type Sim } from '../../../test/hq-sim'
 import { openDatabase, type Db } from '../db/open'
+import { APP_CLOSED_ERROR, getRunRecord } from '../db/syncRuns'
 import type { AutoSyncCheck } from './autoSync'
 import { dispatch } from './dispatch'
+import { MemorySecretStore } from './secrets'
 import { startTestCore, type TestCore } from './testing'
 
 const HOUR = 3_600_000
@@ -22,8 +24,13 @@ afterEach(async () => {
  * The app with a scheduler that looks every few milliseconds, on a simulator answering after
  * `latencyMs`. Tests wait for the scheduler's rounds and the core's events, never for the clock.
  */
-async function start(opts: { latencyMs?: number } = {}) {
-  const hq = (sim = await startSim({ users: 40, seed: 5, latencyMs: opts.latencyMs ?? 0 }))
+async function start(opts: { latencyMs?: number; maxLimit?: number; secrets?: MemorySecretStore } = {}) {
+  const hq = (sim = await startSim({
+    users: 40,
+    seed: 5,
+    latencyMs: opts.latencyMs ?? 0,
+    ...(opts.maxLimit ? { maxLimit: opts.maxLimit } : {})
+  }))
   const roundWaiters = new Set<(checks: AutoSyncCheck[]) => void>()
   test = startTestCore({
     autoSync: {
@@ -32,9 +39,16 @@ async function start(opts: { latencyMs?: number } = {}) {
       onCheck: (checks) => {
         for (const waiter of [...roundWaiters]) waiter(checks)
       }
-    }
+    },
+    ...(opts.secrets ? { secrets: opts.secrets } : {})
   })
-  const { call, next } = test
+  // The app of the moment: restart() replaces it.
+  const call: TestCore['call'] = (method, input) => test!.call(method, input)
+  const next: TestCore['next'] = (event, match) => test!.next(event, match)
+  /** Quits the app and opens it again on the same database and keys. */
+  const restart = async () => {
+    test = await test!.restart()
+  }
   // A second connection, as another process would have: it makes a sync look hours old.
   const db = (side = openDatabase(test.dbPath))
 
@@ -93,7 +107,21 @@ async function start(opts: { latencyMs?: number } = {}) {
     )
   }
 
-  return { sim: hq, core: test.core, call, next, rounds, decided, save, sync, age }
+  return {
+    sim: hq,
+    get core() {
+      return test!.core
+    },
+    db,
+    call,
+    next,
+    restart,
+    rounds,
+    decided,
+    save,
+    sync,
+    age
+  }
 }
 
 describe('syncing by itself', () => {
@@ -214,6 +242,68 @@ describe('syncing by itself', () => {
     const resumed = app.next('sync.finished', (run) => run.projectId === id)
     app.age(stopped.id, 12)
     expect(await resumed).toMatchObject({ outcome: 'ok' })
+  })
+})
+
+describe('quitting during an automatic sync', () => {
+  it('closes the run as cut short by quitting, and resumes it as soon as the app opens again', async () => {
+    // Pages of 10 workers, each answered after 50 ms: the sync is mid-list when the app quits.
+    const app = await start({ latencyMs: 50, maxLimit: 10 })
+    const { id } = await app.save()
+    const good = await app.sync(id)
+
+    const pageStored = app.next(
+      'sync.progress',
+      (p) => p.projectId === id && p.runId > good.id && p.phase === 'active' && p.done > 0
+    )
+    app.age(good.id, 13)
+    const { runId } = await pageStored
+    // The old app's rounds say its sync is running; the next decision is the new app's first.
+    const reopened = app.decided(id, (c) => c.decision.reason !== 'running')
+    await app.restart()
+    const finished = app.next('sync.finished', (run) => run.projectId === id)
+
+    expect(getRunRecord(app.db, runId)).toMatchObject({
+      outcome: 'cancelled',
+      error: APP_CLOSED_ERROR,
+      closedByApp: true
+    })
+    // The first round after opening starts the sync: quitting is not the coordinator's Cancel.
+    expect((await reopened).decision).toEqual({ due: true, reason: 'overdue' })
+    const resumed = await finished
+    expect(resumed).toMatchObject({ outcome: 'ok', workers: good.workers, archived: good.archived })
+    expect(getRunRecord(app.db, resumed.id)?.resumedFrom).toBe(runId)
+    expect((await app.call('sync.runs', { projectId: id })).map((r) => [r.id, r.outcome])).toEqual([
+      [resumed.id, 'ok'],
+      [runId, 'cancelled'],
+      [good.id, 'ok']
+    ])
+  })
+})
+
+describe('looking for a saved key', () => {
+  it('does not read (decrypt) any key to decide, round after round', async () => {
+    /** Counts the keys read; the system keychain decrypts each one. */
+    class CountingStore extends MemorySecretStore {
+      reads = 0
+      override async get(projectId: string) {
+        this.reads++
+        return super.get(projectId)
+      }
+    }
+    const secrets = new CountingStore()
+    const app = await start({ secrets })
+    const withKey = await app.save()
+    const withoutKey = await app.save({ username: 'data-only@example.org', apiKey: 'sim-key-data-only' })
+    await secrets.delete(withoutKey.id)
+
+    secrets.reads = 0
+    const checks = await app.rounds(3)
+    expect(checks.find((c) => c.projectId === withKey.id)?.decision).toMatchObject({
+      reason: 'never-synced'
+    })
+    expect(checks.find((c) => c.projectId === withoutKey.id)?.decision).toMatchObject({ reason: 'no-key' })
+    expect(secrets.reads).toBe(0)
   })
 })
 

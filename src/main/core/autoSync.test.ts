@@ -21,7 +21,12 @@ function endedAgo(ms: number): { startedAt: string; endedAt: string } {
 }
 
 function run(outcome: SyncRun['outcome'], ago: number): NonNullable<SyncFacts['lastRun']> {
-  return { outcome, ...endedAgo(ago) }
+  return { outcome, closedByApp: false, ...endedAgo(ago) }
+}
+
+/** A sync cut short by quitting Roster, `ago` before NOW. */
+function closedByApp(ago: number): NonNullable<SyncFacts['lastRun']> {
+  return { ...run('cancelled', ago), closedByApp: true }
 }
 
 /** A project synced well 13 hours ago, every 12 hours, with its key, nothing running, nothing known of the network. */
@@ -47,20 +52,18 @@ describe('when a project is due for a sync of its own', () => {
       const project = { autoSyncHours: hours, hasKey: true }
       const justOlder = endedAgo(hours * HOUR + 1)
       expect(
-        dueForSync(facts({ project, lastGoodRun: justOlder, lastRun: { outcome: 'ok', ...justOlder } }))
+        dueForSync(facts({ project, lastGoodRun: justOlder, lastRun: run('ok', hours * HOUR + 1) }))
       ).toEqual({ due: true, reason: 'overdue' })
       const justYounger = endedAgo(hours * HOUR - MINUTE)
       expect(
-        dueForSync(facts({ project, lastGoodRun: justYounger, lastRun: { outcome: 'ok', ...justYounger } }))
+        dueForSync(facts({ project, lastGoodRun: justYounger, lastRun: run('ok', hours * HOUR - MINUTE) }))
       ).toEqual({ due: false, reason: 'not-yet', at: NOW + MINUTE })
     }
   })
 
   it('is due exactly when the interval has passed', () => {
     const atTheMark = endedAgo(12 * HOUR)
-    expect(dueForSync(facts({ lastGoodRun: atTheMark, lastRun: { outcome: 'ok', ...atTheMark } })).due).toBe(
-      true
-    )
+    expect(dueForSync(facts({ lastGoodRun: atTheMark, lastRun: run('ok', 12 * HOUR) })).due).toBe(true)
   })
 
   it('counts the interval from the end of the last good sync, or its start when it has no end', () => {
@@ -192,6 +195,23 @@ describe('when a project is due for a sync of its own', () => {
 
   it('looks past a sync cut short when the app closed, the morning after', () => {
     expect(dueForSync(facts({ lastRun: run('running', 10 * HOUR), running: false })).due).toBe(true)
+  })
+
+  it('syncs at once after a sync cut short by quitting Roster, as after one cut short by a crash', () => {
+    // The coordinator quit an hour ago during the sync; the last good one is 13 hours old.
+    expect(dueForSync(facts({ lastRun: closedByApp(HOUR) }))).toEqual({ due: true, reason: 'overdue' })
+    expect(dueForSync(facts({ lastRun: closedByApp(0) }))).toEqual({ due: true, reason: 'overdue' })
+    // Only the coordinator's Cancel holds the next sync back.
+    expect(dueForSync(facts({ lastRun: run('cancelled', HOUR) }))).toMatchObject({ reason: 'cancelled' })
+  })
+
+  it('still waits for the interval after a sync cut short by quitting Roster, when the roster is fresh', () => {
+    const fresh = endedAgo(2 * HOUR)
+    expect(dueForSync(facts({ lastGoodRun: fresh, lastRun: closedByApp(HOUR) }))).toEqual({
+      due: false,
+      reason: 'not-yet',
+      at: NOW + 10 * HOUR
+    })
   })
 
   it('gives the first reason that holds when several do', () => {

@@ -1,6 +1,6 @@
 import type { AutoSyncHours, Connectivity, SyncRun } from '../../shared/domain'
 import { listProjects, type ProjectRecord } from '../db/projects'
-import { lastGoodRun, lastRunRecord, listRuns } from '../db/syncRuns'
+import { lastGoodRun, lastRunRecord, listRuns, type SyncRunRecord } from '../db/syncRuns'
 import { isSyncRunning } from '../sync'
 import type { CoreContext } from './context'
 
@@ -46,8 +46,8 @@ type RunTimes = Pick<SyncRun, 'startedAt' | 'endedAt'>
 
 export interface SyncFacts {
   project: { autoSyncHours: AutoSyncHours | null; hasKey: boolean }
-  /** The project's most recent run, whatever its outcome. */
-  lastRun: (RunTimes & Pick<SyncRun, 'outcome'>) | null
+  /** The project's most recent run, whatever its outcome; closedByApp: cancelled by quitting Roster. */
+  lastRun: (RunTimes & Pick<SyncRunRecord, 'outcome' | 'closedByApp'>) | null
   lastGoodRun: RunTimes | null
   /** Failed runs in a row, newest first, before any good or cancelled one. */
   failuresInARow: number
@@ -85,9 +85,9 @@ function endOf(run: RunTimes): number {
 /**
  * Whether Roster should sync a project by itself now. The first sync stays the coordinator's act
  * (it can be 100,000 workers on a poor connection); after that a project is due once its last
- * good sync is older than its interval, unless the coordinator stopped the last attempt (not
- * again before another interval), the last attempt failed (retry after 15 min, then hourly), or
- * HQ is known to be unreachable or asked for a pause.
+ * good sync is older than its interval, unless the coordinator cancelled the last attempt (not
+ * again before another interval; quitting Roster is no such cancel), the last attempt failed
+ * (retry after 15 min, then hourly), or HQ is known to be unreachable or asked for a pause.
  */
 export function dueForSync(facts: SyncFacts): SyncDecision {
   const { project, lastRun, lastGoodRun, network, now } = facts
@@ -100,9 +100,10 @@ export function dueForSync(facts: SyncFacts): SyncDecision {
   const next = endOf(lastGoodRun) + interval
   if (now < next) return notDue('not-yet', next)
 
-  // A 'running' run that runs nowhere was cut short (the app closed, the laptop slept): the
-  // next sync closes it as failed and resumes its pages, so it holds nothing back.
-  if (lastRun?.outcome === 'cancelled') {
+  // A 'running' run that runs nowhere was cut short (the app crashed, the laptop slept), and a
+  // run cancelled because Roster was closed was not stopped by the coordinator: the next sync
+  // resumes their pages, so they hold nothing back.
+  if (lastRun?.outcome === 'cancelled' && !lastRun.closedByApp) {
     const again = endOf(lastRun) + interval
     if (now < again) return notDue('cancelled', again)
   }
@@ -195,16 +196,13 @@ export function startAutoSync(
     if (report.state === 'online' && previous.state === 'offline') soon(0)
   })
 
-  const runsElsewhere = (projectId: string, now: number): boolean => {
-    const last = lastRunRecord(ctx.db, projectId)
-    return last?.outcome === 'running' && now - Date.parse(last.heartbeatAt) < LIVE_HEARTBEAT_MS
-  }
-
   const hasKey = async (projectId: string): Promise<boolean> => {
     try {
-      return (await ctx.secrets.get(projectId)) !== null
+      // Not get(): decrypting every key every minute is work, and a key that does not decrypt
+      // would be reported every round.
+      return await ctx.secrets.has(projectId)
     } catch {
-      // A key the system's key store cannot read: the coordinator is asked for it on Sync.
+      // The system's key store did not answer: the coordinator is asked for the key on Sync.
       return false
     }
   }
@@ -213,13 +211,15 @@ export function startAutoSync(
     const key = await hasKey(project.id)
     const now = Date.now()
     const runs = listRuns(ctx.db, project.id, 5)
+    const last = lastRunRecord(ctx.db, project.id)
+    const runsElsewhere =
+      last?.outcome === 'running' && now - Date.parse(last.heartbeatAt) < LIVE_HEARTBEAT_MS
     return {
       project: { autoSyncHours: project.autoSyncHours, hasKey: key },
-      lastRun: runs[0] ?? null,
+      lastRun: last ?? null,
       lastGoodRun: lastGoodRun(ctx.db, project.id) ?? null,
       failuresInARow: failuresInARow(runs),
-      running:
-        ctx.running.has(syncKey(project.id)) || isSyncRunning(project.id) || runsElsewhere(project.id, now),
+      running: ctx.running.has(syncKey(project.id)) || isSyncRunning(project.id) || runsElsewhere,
       network: network.get(project.id) ?? network.get('*') ?? UNKNOWN_NETWORK,
       refusedAt: refusedAt.get(project.id) ?? null,
       now

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import type { ApiHandlers } from '../../shared/api'
 import { openDatabase } from '../db/open'
 import { batchProgress, recoverOutbox } from '../invite'
+import { AppClosing } from '../sync'
 import { startAutoSync, type AutoSyncOptions } from './autoSync'
 import { createContext } from './context'
 import { EventHub } from './events'
@@ -19,6 +20,9 @@ export interface Core {
   events: EventHub
   close(): Promise<void>
 }
+
+/** How long closing waits for stopped syncs and sends to record how they ended. */
+const TASKS_END_WITHIN_MS = 5_000
 
 /** How often the open app looks for sends whose process died (a `roster invite` killed mid-send). */
 export const RECOVER_EVERY_MS = 60_000
@@ -97,7 +101,9 @@ export function createCore(opts: {
       clearInterval(recovering)
       autoSync.stop()
       status.close()
-      for (const controller of ctx.running.values()) controller.abort()
+      // Not the coordinator's Cancel: a sync cut short by quitting says so, and the next start
+      // resumes it. Tasks get a moment to record how they ended before the database closes.
+      await ctx.stopTasks(new AppClosing(), TASKS_END_WITHIN_MS)
       await ctx.closeClients()
       db.close()
     }

@@ -5,6 +5,11 @@
  */
 export interface SecretStore {
   get(projectId: string): Promise<string | null>
+  /**
+   * Whether a key is saved, without decrypting it (the scheduler asks every minute). A key
+   * already found unreadable counts as missing.
+   */
+  has(projectId: string): Promise<boolean>
   set(projectId: string, secret: string): Promise<void>
   delete(projectId: string): Promise<void>
 }
@@ -13,6 +18,9 @@ export class MemorySecretStore implements SecretStore {
   private readonly secrets = new Map<string, string>()
   async get(projectId: string): Promise<string | null> {
     return this.secrets.get(projectId) ?? null
+  }
+  async has(projectId: string): Promise<boolean> {
+    return this.secrets.has(projectId)
   }
   async set(projectId: string, secret: string): Promise<void> {
     this.secrets.set(projectId, secret)

@@ -14,16 +14,22 @@ export interface TestCore {
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>
   /** The next event of that name (and matching), from now on. */
   next<E extends ApiEventName>(event: E, match?: (payload: ApiEvent<E>) => boolean): Promise<ApiEvent<E>>
+  /**
+   * Quits and opens the app again: closes the core as quitting does, then starts a new one on
+   * the same folder, database and key store. Use the returned one from then on.
+   */
+  restart(): Promise<TestCore>
   /** Closes the core and deletes its folder. */
   close(): Promise<void>
 }
 
+type CoreOptions = Parameters<typeof createCore>[0]
+
 /** The whole core on a database in a new temporary folder; `options` adds to or overrides the defaults. Test support only. */
-export function startTestCore(options: Partial<Parameters<typeof createCore>[0]> = {}): TestCore {
+export function startTestCore(options: Partial<CoreOptions> = {}): TestCore {
   const dir = mkdtempSync(join(tmpdir(), 'roster-core-'))
-  const dbPath = join(dir, 'roster.db')
-  const core = createCore({
-    dbPath,
+  return open(dir, {
+    dbPath: join(dir, 'roster.db'),
     secrets: new MemorySecretStore(),
     openExternal: async () => {},
     transport: 'loopback',
@@ -31,10 +37,14 @@ export function startTestCore(options: Partial<Parameters<typeof createCore>[0]>
     log: () => {},
     ...options
   })
+}
+
+function open(dir: string, options: CoreOptions): TestCore {
+  const core = createCore(options)
   return {
     core,
     dir,
-    dbPath,
+    dbPath: options.dbPath,
     async call(method, input) {
       const result = await dispatch(core.handlers, method, input)
       if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
@@ -49,6 +59,10 @@ export function startTestCore(options: Partial<Parameters<typeof createCore>[0]>
           }
         })
       })
+    },
+    async restart() {
+      await core.close()
+      return open(dir, options)
     },
     async close() {
       await core.close()

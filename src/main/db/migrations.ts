@@ -90,6 +90,11 @@ ALTER TABLE projects ADD COLUMN auto_sync_hours INTEGER DEFAULT 12
   CHECK (auto_sync_hours IS NULL OR auto_sync_hours IN (1, 6, 12, 24));
 `
 
+/** A run cancelled because Roster closed, not by the coordinator: it holds no automatic sync back. */
+const CLOSED_BY_APP_SCHEMA = /* sql */ `
+ALTER TABLE sync_runs ADD COLUMN closed_by_app INTEGER NOT NULL DEFAULT 0;
+`
+
 /** Steps added after the first release of the core and the outbox, in the order they shipped. */
 export const laterMigrations: readonly Migration[] = [
   {
@@ -108,7 +113,8 @@ export const laterMigrations: readonly Migration[] = [
     }
   },
   { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) },
-  { name: 'projects: automatic sync interval', up: (db) => db.exec(AUTO_SYNC_SCHEMA) }
+  { name: 'projects: automatic sync interval', up: (db) => db.exec(AUTO_SYNC_SCHEMA) },
+  { name: 'sync runs: cancelled by closing Roster', up: (db) => db.exec(CLOSED_BY_APP_SCHEMA) }
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

@@ -88,6 +88,7 @@ describe('opening the database', () => {
       ALTER TABLE invite_requests DROP COLUMN sender_started_at;
       ALTER TABLE invite_requests DROP COLUMN heartbeat_at;
       ALTER TABLE projects DROP COLUMN auto_sync_hours;
+      ALTER TABLE sync_runs DROP COLUMN closed_by_app;
       ANALYZE;
     `)
     db.pragma('user_version = 2')

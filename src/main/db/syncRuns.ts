@@ -14,7 +14,13 @@ export interface SyncRunRecord extends SyncRun {
   phase: RunPhase
   resumable: boolean
   heartbeatAt: string
+  /** Cancelled because Roster closed, not by the coordinator: it holds no later sync back. */
+  closedByApp: boolean
 }
+
+/** The error of a run cut short because Roster closed (outcome 'cancelled', closedByApp). */
+export const APP_CLOSED_ERROR =
+  'Roster was closed during the sync. Nothing was removed; the next sync continues where this one stopped.'
 
 export interface Generations {
   active: number
@@ -59,10 +65,11 @@ interface RunSqlRow {
   removed: number
   duration_ms: number | null
   error: string | null
+  closed_by_app: number
 }
 
 const RUN_COLUMNS = `id, project_id, generation, archived_generation, resumed_from, started_at, ended_at, heartbeat_at, outcome, phase,
-  resumable, workers, archived, groups, locations, added, updated, removed, duration_ms, error`
+  resumable, workers, archived, groups, locations, added, updated, removed, duration_ms, error, closed_by_app`
 
 function toRecord(row: RunSqlRow): SyncRunRecord {
   return {
@@ -84,7 +91,8 @@ function toRecord(row: RunSqlRow): SyncRunRecord {
     resumedFrom: row.resumed_from,
     phase: row.phase,
     resumable: row.resumable === 1,
-    heartbeatAt: row.heartbeat_at
+    heartbeatAt: row.heartbeat_at,
+    closedByApp: row.closed_by_app === 1
   }
 }
 
@@ -248,14 +256,21 @@ export function setRunCounts(db: Db, runId: number, counts: RunCounts): void {
 export function finishRun(
   db: Db,
   runId: number,
-  input: { outcome: Exclude<SyncOutcome, 'running'>; error: string | null; now: Date; resumable?: boolean }
+  input: {
+    outcome: Exclude<SyncOutcome, 'running'>
+    error: string | null
+    now: Date
+    resumable?: boolean
+    /** Cancelled because Roster closed, not by the coordinator. */
+    closedByApp?: boolean
+  }
 ): void {
   const run = getRunRecord(db, runId)
   if (!run) return
   const durationMs = Math.max(0, input.now.getTime() - Date.parse(run.startedAt))
   stmt(
     db,
-    `UPDATE sync_runs SET outcome = ?, error = ?, ended_at = ?, duration_ms = ?, resumable = ?,
+    `UPDATE sync_runs SET outcome = ?, error = ?, ended_at = ?, duration_ms = ?, resumable = ?, closed_by_app = ?,
        phase = CASE WHEN ? = 'ok' THEN 'done' ELSE phase END
      WHERE id = ?`
   ).run(
@@ -264,6 +279,7 @@ export function finishRun(
     input.now.toISOString(),
     durationMs,
     input.resumable === false ? 0 : run.resumable ? 1 : 0,
+    input.closedByApp ? 1 : 0,
     input.outcome,
     runId
   )

@@ -15,6 +15,11 @@ interface StoredKey {
  * missing, so the app asks for the key again instead of failing.
  */
 export class SafeStorageSecretStore implements SecretStore {
+  /** Ciphers that did not decrypt: reported once, and missing to has() until saved again. */
+  private readonly unreadable = new Set<string>()
+  /** The damaged file was reported (has() reads it every minute); a write replaces it. */
+  private damageReported = false
+
   constructor(
     private readonly file: string,
     private readonly warn: (message: string) => void
@@ -34,11 +39,19 @@ export class SafeStorageSecretStore implements SecretStore {
       if (shouldReEncrypt) await this.set(projectId, result)
       return result
     } catch {
-      this.warn(
-        `The saved API key for a project could not be decrypted (it was encrypted with ${entry.backend}); asking for it again.`
-      )
+      if (!this.unreadable.has(entry.cipher)) {
+        this.unreadable.add(entry.cipher)
+        this.warn(
+          `The saved API key for a project could not be decrypted (it was encrypted with ${entry.backend}); asking for it again.`
+        )
+      }
       return null
     }
+  }
+
+  async has(projectId: string): Promise<boolean> {
+    const entry = this.read()[projectId]
+    return entry !== undefined && !this.unreadable.has(entry.cipher)
   }
 
   async set(projectId: string, secret: string): Promise<void> {
@@ -62,7 +75,10 @@ export class SafeStorageSecretStore implements SecretStore {
     try {
       return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredKey>
     } catch {
-      this.warn('The file of saved API keys is damaged; asking for the keys again.')
+      if (!this.damageReported) {
+        this.damageReported = true
+        this.warn('The file of saved API keys is damaged; asking for the keys again.')
+      }
       return {}
     }
   }
@@ -71,6 +87,7 @@ export class SafeStorageSecretStore implements SecretStore {
     const temp = `${this.file}.tmp`
     writeFileSync(temp, JSON.stringify(all), { mode: 0o600 })
     renameSync(temp, this.file)
+    this.damageReported = false
   }
 }
 

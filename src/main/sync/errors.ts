@@ -21,3 +21,13 @@ export class IncompleteListError extends Error {
     this.name = 'IncompleteListError'
   }
 }
+
+/**
+ * Why a sync (or a send) is stopped when Roster closes, so the run can say so and the next
+ * start picks it up, unlike the coordinator's Cancel. An AbortError like any other abort.
+ */
+export class AppClosing extends DOMException {
+  constructor() {
+    super('Roster is closing.', 'AbortError')
+  }
+}

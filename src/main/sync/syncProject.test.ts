@@ -4,9 +4,17 @@ import { listGroups } from '../db/groups'
 import { listLocations } from '../db/locations'
 import { openDatabase } from '../db/open'
 import { createProject, removeProject } from '../db/projects'
-import { getRunRecord, heartbeat, lastGoodRun, listRuns, pagesOf, startRun } from '../db/syncRuns'
+import {
+  APP_CLOSED_ERROR,
+  getRunRecord,
+  heartbeat,
+  lastGoodRun,
+  listRuns,
+  pagesOf,
+  startRun
+} from '../db/syncRuns'
 import { getWorker, queryWorkers } from '../db/workerQueries'
-import { SyncBusyError } from './errors'
+import { AppClosing, SyncBusyError } from './errors'
 import { syncProject } from './syncProject'
 import { expectMirror, storedWorkers, syncBed, workerPageOffsets, type SyncBed } from './testing'
 
@@ -257,6 +265,33 @@ describe('cancel and resume', () => {
     expect(run.error).toMatch(/cancelled/i)
     expect(run.endedAt).not.toBeNull()
     expect(storedWorkers(b.db, b.project).active.size).toBe(before.active.size)
+  })
+
+  it('says when Roster closed during a sync, unlike a cancel, and the next sync resumes it', async () => {
+    const b = await start({ users: 2000, seed: 2, maxLimit: 200, latencyMs: 20 })
+    const cancel = new AbortController()
+    const cancelled = await sync(b, {
+      signal: cancel.signal,
+      onProgress: (e) => {
+        if (e.phase === 'active' && e.done > 0) cancel.abort()
+      }
+    })
+    expect(getRunRecord(b.db, cancelled.id)).toMatchObject({ outcome: 'cancelled', closedByApp: false })
+
+    const quit = new AbortController()
+    const closed = await sync(b, {
+      signal: quit.signal,
+      onProgress: (e) => {
+        if (e.phase === 'active' && e.done > 0) quit.abort(new AppClosing())
+      }
+    })
+    expect(closed).toMatchObject({ outcome: 'cancelled', error: APP_CLOSED_ERROR })
+    expect(getRunRecord(b.db, closed.id)).toMatchObject({ closedByApp: true, resumedFrom: cancelled.id })
+
+    const run = await sync(b)
+    expect(run.outcome).toBe('ok')
+    expect(getRunRecord(b.db, run.id)).toMatchObject({ resumedFrom: closed.id, closedByApp: false })
+    expectMirror(b.db, b.project, b.sim)
   })
 
   it('ends quietly when its project is removed while it syncs', async () => {

@@ -7,6 +7,7 @@ import { listLocations, replaceLocations } from '../db/locations'
 import type { Db } from '../db/open'
 import { nextGeneration, type ProjectRecord } from '../db/projects'
 import {
+  APP_CLOSED_ERROR,
   addRunCounts,
   closeAbandonedRuns,
   finishRun,
@@ -28,7 +29,7 @@ import {
   type SyncRunRecord
 } from '../db/syncRuns'
 import { countSeen, countWorkers, sweepCandidates, sweepWorkers, writeWorkers } from '../db/workers'
-import { IncompleteListError, SyncBusyError } from './errors'
+import { AppClosing, IncompleteListError, SyncBusyError } from './errors'
 import { ProgressReporter } from './progress'
 
 /** What the sync needs from the HQ client. */
@@ -244,9 +245,13 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
     return run
   } catch (error) {
     const cancelled = signal?.aborted === true || isCancelled(error)
-    const message = cancelled
-      ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
-      : failureMessage(error)
+    // Quitting is not the coordinator's Cancel: the run says so, and the next start resumes it.
+    const closedByApp = cancelled && signal?.reason instanceof AppClosing
+    const message = closedByApp
+      ? APP_CLOSED_ERROR
+      : cancelled
+        ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
+        : failureMessage(error)
     if (!cancelled) options.onFailure?.(error)
     try {
       const counts = countWorkers(db, project.id)
@@ -256,7 +261,8 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
         error: message,
         now: now(),
         // A list that did not add up could mislead a resume the same way: start afresh.
-        resumable: !(error instanceof IncompleteListError)
+        resumable: !(error instanceof IncompleteListError),
+        closedByApp
       })
     } catch {
       // The project was removed while it synced: its runs went with it.

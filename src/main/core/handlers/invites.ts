@@ -54,7 +54,7 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
         }
       )
       .finally(() => {
-        ctx.running.delete(key)
+        task.end()
         try {
           ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
         } catch (error) {

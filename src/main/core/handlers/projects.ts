@@ -11,7 +11,7 @@ import {
   updateProject
 } from '../../db/projects'
 import { listBatches } from '../../invite'
-import type { CoreContext } from '../context'
+import type { CoreContext, CoreContextInternals } from '../context'
 
 type ProjectHandlers = Pick<
   ApiHandlers,
@@ -19,7 +19,7 @@ type ProjectHandlers = Pick<
 >
 
 export function projectHandlers(
-  ctx: CoreContext & { forgetClient(id: string): Promise<void> }
+  ctx: CoreContext & Pick<CoreContextInternals, 'forgetClient'>
 ): ProjectHandlers {
   const view = async (id: string) => {
     const record = ctx.project(id)
@@ -61,7 +61,8 @@ export function projectHandlers(
       }
       if (input.apiKey) {
         await ctx.secrets.set(id, input.apiKey)
-        await ctx.forgetClient(id)
+        // The next sync or send uses the new key; one running now finishes with the old.
+        ctx.forgetClient(id)
       }
       return view(id)
     },
@@ -83,7 +84,7 @@ export function projectHandlers(
         )
       }
       ctx.running.get(`sync:${projectId}`)?.abort()
-      await ctx.forgetClient(projectId)
+      ctx.forgetClient(projectId)
       removeProject(ctx.db, projectId)
       await ctx.secrets.delete(projectId)
       return { ok: true as const }
@@ -92,8 +93,7 @@ export function projectHandlers(
     async 'projects.test'(input) {
       const signal = AbortSignal.timeout(30_000)
       if ('projectId' in input) {
-        const client = await ctx.client(input.projectId)
-        const result = await client.checkAccess(signal)
+        const result = await ctx.useClient(input.projectId, (client) => client.checkAccess(signal))
         ctx.noteConnectivity(input.projectId)
         return { ok: result.workers.ok, ...result }
       }

@@ -19,10 +19,6 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
       const task = ctx.claim(key)
       if (!task) throw new ApiError('busy', `${project.label} is already syncing.`)
       const { controller, client } = await task.withClient(projectId)
-      // Only this run's claim: a sync started on hearing this one finish has its own.
-      const release = () => {
-        if (ctx.running.get(key) === controller) ctx.running.delete(key)
-      }
       let failure: unknown
       return new Promise((resolve, reject) => {
         syncProject({
@@ -41,11 +37,11 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
             if (run.outcome === 'ok') markRegistered(ctx.db, projectId)
             if (run.outcome !== 'cancelled') ctx.noteConnectivity(projectId, failure)
             // The claim ends before the news, so a Sync pressed on hearing it is not told "busy".
-            release()
+            task.end()
             ctx.events.emit('sync.finished', run)
           })
           .catch((error: unknown) => reject(error))
-          .finally(release)
+          .finally(() => task.end())
       })
     },
     async 'sync.cancel'({ projectId }) {
