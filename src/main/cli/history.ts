@@ -5,7 +5,7 @@
 import type { BatchSummary } from '../../shared/invite'
 import type { Db } from '../db/open'
 import { listProjects, type ProjectRecord } from '../db/projects'
-import { listBatches, recoverOutbox } from '../invite'
+import { DATABASE_BUSY_MESSAGE, isDatabaseBusy, listBatches, recoverOutbox } from '../invite'
 import { messageOf, parseCommandLine, parseOrExit, type CliIo } from './io'
 import { matchProjects, openRosterDb } from './project'
 
@@ -75,7 +75,8 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
     }
     return 0
   } catch (error) {
-    io.stderr(`roster history: ${messageOf(error)}\n`)
+    const why = isDatabaseBusy(error) ? `${DATABASE_BUSY_MESSAGE}; try again in a moment` : messageOf(error)
+    io.stderr(`roster history: ${why}\n`)
     return 1
   } finally {
     db?.close()

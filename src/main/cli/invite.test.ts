@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { startSim } from '../../../test/hq-sim'
 import { openDatabase } from '../db/open'
 import { createProject } from '../db/projects'
 import { getBatch, listBatches } from '../invite'
-import { kenyanNumbers } from '../invite/testing'
+import { deadPid, kenyanNumbers, requestInFlight, spawnLocker } from '../invite/testing'
 import { runHistory, type HistoryJsonRow } from './history'
 import { runInvite, type InviteJson } from './invite'
 import { hqArgs, HISTORY_JSON_KEYS, INVITE_JSON_KEYS, useCliSandbox } from './testing'
@@ -26,6 +28,30 @@ function connection(): string[] {
 
 /** --api-key with the simulator's key. */
 const apiKey = (): string[] => ['--api-key', sandbox.sim.credentials.apiKey]
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Another program's words when it holds the database (README: exit 1, one line on stderr). */
+const BUSY = 'another Roster (the app, or a roster command such as sync) is writing to the database'
+
+/**
+ * A saved project whose database has a request left on its way by a process that is gone, so
+ * the next command's recovery has to write.
+ */
+async function interruptedSend(): Promise<void> {
+  const db = openDatabase(sandbox.dbPath)
+  try {
+    const project = createProject(db, {
+      server: sandbox.sim.url,
+      domain: sandbox.sim.domain,
+      username: sandbox.sim.credentials.username,
+      defaultCountry: 'KE'
+    })
+    requestInFlight(db, project.id, { pid: await deadPid(), heartbeatAgoMs: 0 })
+  } finally {
+    db.close()
+  }
+}
 
 describe('roster invite', () => {
   it('validates, sends and prints each number’s outcome as JSON', async () => {
@@ -292,6 +318,64 @@ describe('roster invite', () => {
     db.close()
   })
 
+  it('records HQ’s answer while another program holds the database longer than the busy timeout, and exits 0', async () => {
+    const slow = await startSim({ users: 5, latencyMs: 1500 })
+    openDatabase(sandbox.dbPath).close()
+    const other = await spawnLocker(sandbox.dbPath)
+    const reader = new Database(sandbox.dbPath, { readonly: true })
+    try {
+      const numbers = kenyanNumbers(20, 70_000_000)
+      const running = run(runInvite, [
+        csv('slow.csv', numbers),
+        ...hqArgs(slow, '--app-id', slow.data.applications[0]!.id),
+        '--api-key',
+        slow.credentials.apiKey,
+        '--yes',
+        '--json'
+      ])
+      let ended = false
+      void running.finally(() => (ended = true))
+      const sending = reader.prepare(`SELECT COUNT(*) FROM invite_numbers WHERE status = 'sending'`).pluck()
+      while (!ended && sending.get() === 0) await sleep(20)
+      // HQ answers in 1.5 s, while `roster sync` (say) writes for 7 s.
+      await other.hold(7000)
+      const { code, stdout, stderr } = await running
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      const out = JSON.parse(stdout) as InviteJson
+      expect(out.success_numbers.sort()).toEqual([...numbers].sort())
+      expect(out).toMatchObject({ failed: [], unknown: [] })
+      expect(numbers.every((n) => slow.invitations.has(n.slice(1)))).toBe(true)
+    } finally {
+      reader.close()
+      await other.close()
+      await slow.close()
+    }
+  }, 60_000)
+
+  it('says another Roster is writing, with exit code 1 and nothing sent, when the database stays locked at the start', async () => {
+    await interruptedSend()
+    // Another connection to the file holds the write lock for the whole run (`roster sync`, say).
+    const holder = new Database(sandbox.dbPath)
+    holder.exec('BEGIN IMMEDIATE')
+    try {
+      const { code, stdout, stderr } = await run(runInvite, [
+        csv('list.csv', kenyanNumbers(2)),
+        ...connection(),
+        ...apiKey(),
+        '--yes',
+        '--json'
+      ])
+      expect(code).toBe(1)
+      expect(stdout).toBe('')
+      expect(stderr).toBe(`roster invite: ${BUSY}; nothing was sent, try again in a moment\n`)
+      expect(sandbox.sim.requests).toHaveLength(0)
+    } finally {
+      holder.exec('ROLLBACK')
+      holder.close()
+    }
+  })
+
   it('says what is missing: the API key or the file', async () => {
     const file = csv('list.csv', kenyanNumbers(1))
     const noKey = await run(runInvite, [file, ...connection(), '--yes'])
@@ -334,5 +418,27 @@ describe('roster history', () => {
     expect(none.code).toBe(1)
     const bad = await run(runHistory, ['--frobnicate'])
     expect(bad.code).toBe(2)
+  })
+
+  it('says another Roster is writing, with exit code 1, when the database stays locked while it checks for interrupted sends', async () => {
+    await interruptedSend()
+    const holder = new Database(sandbox.dbPath)
+    holder.exec('BEGIN IMMEDIATE')
+    try {
+      const { code, stdout, stderr } = await run(runHistory, ['--json'])
+      expect(code).toBe(1)
+      expect(stdout).toBe('')
+      expect(stderr).toBe(`roster history: ${BUSY}; try again in a moment\n`)
+    } finally {
+      holder.exec('ROLLBACK')
+      holder.close()
+    }
+    // Once the other program is done, the interrupted send shows as unknown.
+    const after = await run(runHistory, ['--json'])
+    expect(after.code).toBe(0)
+    expect((JSON.parse(after.stdout) as HistoryJsonRow[])[0]).toMatchObject({
+      state: 'needs-attention',
+      unknown: 3
+    })
   })
 })

@@ -14,11 +14,14 @@ import { isHqError } from '../hq/errors'
 import {
   cancelQueued,
   createBatch,
+  DATABASE_BUSY_MESSAGE,
   getBatch,
   InviteError,
+  isDatabaseBusy,
   recoverOutbox,
   sendBatch,
-  validationLookup
+  validationLookup,
+  writeWhenFree
 } from '../invite'
 import { Failure, messageOf, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
@@ -98,6 +101,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
   }
   let db: Db | undefined
   let client: HqClient | undefined
+  let sending = false
   try {
     const options = parse(args)
     const apiKey = (options.apiKey ?? io.env.ROSTER_API_KEY ?? '').trim()
@@ -154,17 +158,25 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     }
 
     const showProgress = io.isTTY && !options.json
+    sending = true
     const result = await sendBatch({
       db,
       batchId,
       client,
       onProgress: showProgress
         ? (p) => io.stderr(`\rSending: ${p.total - p.counts.queued - p.counts.sending}/${p.total}`)
-        : undefined
+        : undefined,
+      log: (line) => io.stderr(`roster invite: ${line}\n`)
     })
     if (showProgress) io.stderr('\n')
-    // A command-line run ends here: numbers it did not send are failed, not left waiting.
-    if (result.counts.queued > 0) cancelQueued(db, batchId, `Not sent: ${result.error ?? 'sending stopped.'}`)
+    // A command-line run ends here: numbers it did not send are failed, not left waiting (once
+    // another program writing to the database lets this through).
+    if (result.counts.queued > 0) {
+      const opened = db
+      await writeWhenFree(opened, () =>
+        cancelQueued(opened, batchId, `Not sent: ${result.error ?? 'sending stopped.'}`)
+      )
+    }
 
     const report = outcome(db, batchId)
     if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
@@ -183,6 +195,13 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     }
     if (isHqError(error)) {
       io.stderr(`roster invite: ${error.message}\n`)
+      return 1
+    }
+    if (isDatabaseBusy(error)) {
+      const then = sending
+        ? 'see roster history for what was sent'
+        : 'nothing was sent, try again in a moment'
+      io.stderr(`roster invite: ${DATABASE_BUSY_MESSAGE}; ${then}\n`)
       return 1
     }
     throw error

@@ -17,3 +17,4 @@ export { batchProgress, batchSummary, getBatch, listBatches, type NumberFilter }
 export { lookupInvitations, markRegistered, validationLookup } from './followup'
 export { exportBatchCsv } from './export'
 export { classifyFailure, type FailureDecision } from './classify'
+export { DATABASE_BUSY_MESSAGE, isDatabaseBusy, writeWhenFree } from './busy'

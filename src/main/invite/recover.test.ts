@@ -3,13 +3,28 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
-import { createBatch, getBatch, recoverOutbox } from './index'
-import { kenyanNumbers, rowsOf, spawnSender, tempDb, type SenderProcess, type TempDb } from './testing'
+import { createHqClient } from '../hq/client'
+import { createBatch, getBatch, recoverOutbox, resolveUnknown, sendBatch } from './index'
+import { STALE_AFTER_MS } from './recover'
+import {
+  deadPid,
+  kenyanNumbers,
+  requestInFlight,
+  rowsOf,
+  spawnLocker,
+  spawnSender,
+  tempDb,
+  type Locker,
+  type SenderProcess,
+  type TempDb
+} from './testing'
 
 let t: TempDb | undefined
 let sim: Sim | undefined
 const children: ChildProcess[] = []
+const lockers: Locker[] = []
 afterEach(async () => {
+  for (const locker of lockers.splice(0)) await locker.close()
   for (const child of children.splice(0)) {
     if (child.exitCode !== null || child.signalCode !== null) continue
     const exited = once(child, 'exit')
@@ -35,11 +50,10 @@ async function otherProgram(): Promise<number> {
   return child.pid!
 }
 
-/** A pid nobody holds any more. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
-  await once(child, 'exit')
-  return child.pid!
+async function locker(dbPath: string): Promise<Locker> {
+  const l = await spawnLocker(dbPath)
+  lockers.push(l)
+  return l
 }
 
 function sender(opts: Parameters<typeof spawnSender>[0]): SenderProcess {
@@ -48,34 +62,9 @@ function sender(opts: Parameters<typeof spawnSender>[0]): SenderProcess {
   return s
 }
 
-/**
- * A batch whose three numbers are on their way to HQ in one request held by `pid`, which last
- * beat `heartbeatAgoMs` ago (null: written by a Roster before heartbeats, `startedAgoMs` ago).
- */
-function inFlight(
-  db: TempDb,
-  holder: { pid: number; heartbeatAgoMs: number | null; startedAgoMs?: number }
-): number {
-  const batchId = createBatch(db.db, {
-    projectId: db.project.id,
-    options: { appId: 'app-1' },
-    rows: rowsOf(kenyanNumbers(3, Number(db.db.prepare('SELECT COUNT(*) FROM invite_numbers').pluck().get())))
-  })
-  const started = new Date(Date.now() - (holder.startedAgoMs ?? 0)).toISOString()
-  const heartbeat = holder.heartbeatAgoMs === null ? null : Date.now() - holder.heartbeatAgoMs
-  const requestId = Number(
-    db.db
-      .prepare(
-        `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, heartbeat_at, created_at, started_at)
-         VALUES (?, 'sending', 3, 1, ?, ?, ?, ?)`
-      )
-      .run(batchId, holder.pid, heartbeat, started, started).lastInsertRowid
-  )
-  db.db
-    .prepare(`UPDATE invite_numbers SET status = 'sending', request_id = ? WHERE batch_id = ?`)
-    .run(requestId, batchId)
-  db.db.prepare(`UPDATE invite_batches SET state = 'sending' WHERE id = ?`).run(batchId)
-  return batchId
+/** A batch whose three numbers are on their way to HQ in one request held by `holder.pid`. */
+function inFlight(db: TempDb, holder: Parameters<typeof requestInFlight>[2]): number {
+  return requestInFlight(db.db, db.project.id, holder)
 }
 
 function heartbeatOf(db: TempDb, batchId: number): number {
@@ -100,7 +89,7 @@ async function batchOf(numbers: number, simOptions: Parameters<typeof startSim>[
 describe('recovering requests whose sender is gone', () => {
   it('recovers a request whose pid is alive but whose heartbeat is stale: the pid went to another program', async () => {
     t = tempDb()
-    const batchId = inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: 60_000 })
+    const batchId = inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: STALE_AFTER_MS + 60_000 })
     expect(recoverOutbox(t.db)).toMatchObject({
       unknownRequests: 1,
       unknownNumbers: 3,
@@ -129,9 +118,30 @@ describe('recovering requests whose sender is gone', () => {
     t = tempDb()
     const pid = await otherProgram()
     const recent = inFlight(t, { pid, heartbeatAgoMs: null, startedAgoMs: 1000 })
-    const old = inFlight(t, { pid, heartbeatAgoMs: null, startedAgoMs: 120_000 })
+    const old = inFlight(t, { pid, heartbeatAgoMs: null, startedAgoMs: STALE_AFTER_MS + 60_000 })
     expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [old] })
     expect(getBatch(t.db, recent).batch.counts.sending).toBe(3)
+  })
+
+  it('leaves a running pid a minute without a heartbeat: another program’s long write can keep a live sender from beating that long', async () => {
+    t = tempDb()
+    const batchId = inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: 60_000 })
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 0, batches: [] })
+    expect(getBatch(t.db, batchId).batch.counts.sending).toBe(3)
+  })
+
+  it('judges a running pid’s stale heartbeat only when no other program was writing, and recovers gone pids meanwhile', async () => {
+    t = tempDb()
+    const quiet = inFlight(t, { pid: await otherProgram(), heartbeatAgoMs: STALE_AFTER_MS + 60_000 })
+    const gone = inFlight(t, { pid: await deadPid(), heartbeatAgoMs: 0 })
+    const other = await locker(t.path)
+    await other.hold(1000)
+    // Recovery waits out the other program's write; a live sender could not beat during it either.
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [gone] })
+    expect(getBatch(t.db, quiet).batch.counts).toMatchObject({ sending: 3, unknown: 0 })
+    await other.released()
+    // With the database free, a silence that long means the pid went to another program.
+    expect(recoverOutbox(t.db)).toMatchObject({ unknownRequests: 1, batches: [quiet] })
   })
 
   it('does not take the write lock when nothing needs recovering', async () => {
@@ -174,6 +184,95 @@ describe('a live sender in another process', () => {
     await child.exited
     expect(child.finished()).toBe('done')
     expect(getBatch(t.db, batchId).batch.counts).toMatchObject({ success: 50, unknown: 0 })
+  }, 60_000)
+
+  it('is not taken for dead while another program’s long write keeps it from beating', async () => {
+    const { sim, t, batchId } = await batchOf(50, { latencyMs: 4000 })
+    const other = await locker(t.path)
+    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
+    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
+    await other.hold(2500)
+    await sleep(1500)
+    // Silent for longer than counts as dead below: it cannot write while the other program does.
+    expect(Date.now() - heartbeatOf(t, batchId)).toBeGreaterThan(1000)
+    expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({ unknownRequests: 0, batches: [] })
+    expect(getBatch(t.db, batchId).batch.counts.sending).toBe(50)
+
+    const [code] = await child.exited
+    expect(code, child.stderr()).toBe(0)
+    expect(child.finished()).toBe('done')
+    expect(getBatch(t.db, batchId).batch.counts).toMatchObject({ success: 50, unknown: 0 })
+  }, 60_000)
+
+  it('lets HQ’s late answer overrule “mark as failed” and a “send again” not yet sent, so no number is invited twice', async () => {
+    const { sim, t, batchId } = await batchOf(150, { latencyMs: 3000 })
+    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
+    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
+    await sleep(300)
+    child.proc.kill('SIGSTOP')
+    await sleep(1500)
+    expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({ unknownNumbers: 50 })
+
+    // The coordinator guesses about the unknown outcome before HQ's answer is in.
+    const unknown = getBatch(t.db, batchId, { status: 'unknown' }).numbers
+    const markedFailed = unknown.slice(0, 25)
+    const sendAgain = unknown.slice(25)
+    resolveUnknown(
+      t.db,
+      batchId,
+      markedFailed.map((n) => n.id),
+      'mark-failed'
+    )
+    resolveUnknown(
+      t.db,
+      batchId,
+      sendAgain.map((n) => n.id),
+      'resend'
+    )
+
+    // HQ had invited all 50, and says so once the sender wakes up.
+    child.proc.kill('SIGCONT')
+    const [code] = await child.exited
+    expect(code, child.stderr()).toBe(0)
+    const after = new Map(getBatch(t.db, batchId).numbers.map((n) => [n.id, n]))
+    for (const n of markedFailed) {
+      expect(after.get(n.id)).toMatchObject({
+        status: 'success',
+        reason: expect.stringContaining('marked it failed')
+      })
+    }
+    for (const n of sendAgain) {
+      expect(after.get(n.id)).toMatchObject({
+        status: 'success',
+        reason: expect.stringContaining('not sent twice')
+      })
+    }
+    expect(getBatch(t.db, batchId).batch.counts).toMatchObject({
+      success: 50,
+      failed: 0,
+      unknown: 0,
+      queued: 100
+    })
+
+    // They count as invited: a new list with them is refused without --reinvite.
+    expect(() =>
+      createBatch(t.db, {
+        projectId: t.project.id,
+        options: { appId: sim.data.applications[0]!.id },
+        rows: rowsOf(markedFailed.map((n) => n.e164))
+      })
+    ).toThrow(/already invited/)
+
+    // Sending the rest of the batch invites every number exactly once.
+    const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.credentials })
+    try {
+      const rest = await sendBatch({ db: t.db, batchId, client })
+      expect(rest.counts).toMatchObject({ success: 150, queued: 0, unknown: 0, failed: 0 })
+    } finally {
+      await client.close()
+    }
+    expect(sim.invitationHistory).toHaveLength(150)
+    expect(new Set(sim.invitationHistory.map((i) => i.phoneNumber)).size).toBe(150)
   }, 60_000)
 
   it('records HQ’s late answer over the unknown that recovery wrote while it was frozen, and sends nothing more', async () => {

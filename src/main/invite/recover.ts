@@ -1,15 +1,20 @@
 import type Database from 'better-sqlite3'
 import { inSlices } from './batches'
+import { isDatabaseBusy, withBusyTimeout } from './busy'
 import { InviteError, plural } from './errors'
 import { isSending } from './sender'
 import { batchRow, settleBatch } from './summary'
 
 /**
- * How long a sender may go without a heartbeat before its requests count as orphaned. A sender
- * beats every few seconds (HEARTBEAT_EVERY_MS in sender.ts); a process that kept a dead
- * sender's pid does not beat at all.
+ * How long a sender whose pid is running may go without a heartbeat before its requests count
+ * as orphaned. A sender beats every few seconds (HEARTBEAT_EVERY_MS in sender.ts) but cannot
+ * while another program holds the database for one long write (`roster sync` reindexing a big
+ * roster holds it for half a minute, longer on a slow laptop), so this must outlast such a
+ * write. A process that kept a dead sender's pid does not beat at all; being generous here
+ * only delays that rare case (a crash and a reused pid), since a sender whose pid is gone
+ * counts as gone at once.
  */
-export const STALE_AFTER_MS = 30_000
+export const STALE_AFTER_MS = 120_000
 
 function processAlive(pid: number): boolean {
   if (pid <= 0) return false // 0 and negatives name process groups, never one sender
@@ -60,9 +65,11 @@ const BATCHES_BETWEEN_REQUESTS = `SELECT b.id AS batch_id, r.sender_pid, r.heart
 class OwnerCheck {
   private readonly pids = new Map<number, boolean>()
 
+  /** `heartbeatsUnreliable`: the database was just busy, so a live sender may not have been able to beat. */
   constructor(
     private readonly nowMs: number,
-    private readonly staleAfterMs: number
+    private readonly staleAfterMs: number,
+    private readonly heartbeatsUnreliable = false
   ) {}
 
   alive(holder: Holder): boolean {
@@ -71,7 +78,7 @@ class OwnerCheck {
     if (pid === process.pid) return isSending(holder.batch_id)
     // A request written before heartbeats counts its start as its one beat.
     const beat = holder.heartbeat_at ?? Date.parse(holder.started_at ?? holder.created_at)
-    if (!(this.nowMs - beat <= this.staleAfterMs)) return false
+    if (!this.heartbeatsUnreliable && !(this.nowMs - beat <= this.staleAfterMs)) return false
     let alive = this.pids.get(pid)
     if (alive === undefined) {
       alive = processAlive(pid)
@@ -107,62 +114,77 @@ export interface RecoveryOptions {
 export function recoverOutbox(db: Database.Database, opts: RecoveryOptions = {}): RecoveryReport {
   const nowMs = opts.nowMs ?? Date.now()
   const at = new Date(nowMs).toISOString()
-  const owners = new OwnerCheck(nowMs, opts.staleAfterMs ?? STALE_AFTER_MS)
-  const orphaned = () => ({
+  const staleAfterMs = opts.staleAfterMs ?? STALE_AFTER_MS
+  const orphaned = (owners: OwnerCheck) => ({
     requests: (db.prepare(OPEN_REQUESTS).all() as OpenRequest[]).filter((r) => !owners.alive(r)),
     batches: (db.prepare(BATCHES_BETWEEN_REQUESTS).all() as Holder[]).filter((b) => !owners.alive(b))
   })
-  const report: RecoveryReport = { unknownRequests: 0, unknownNumbers: 0, abandonedRetries: 0, batches: [] }
+  const empty = (): RecoveryReport => ({
+    unknownRequests: 0,
+    unknownNumbers: 0,
+    abandonedRetries: 0,
+    batches: []
+  })
   // Most runs find nothing: they read, and leave the write lock to the senders.
-  const seen = orphaned()
-  if (seen.requests.length === 0 && seen.batches.length === 0) return report
+  const seen = orphaned(new OwnerCheck(nowMs, staleAfterMs))
+  if (seen.requests.length === 0 && seen.batches.length === 0) return empty()
 
-  return db
-    .transaction((): RecoveryReport => {
-      const found = orphaned()
-      const touched = new Set<number>(found.batches.map((b) => b.batch_id))
-      for (const r of found.requests) {
-        touched.add(r.batch_id)
-        if (r.state === 'queued') {
-          db.prepare(
-            `UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`
-          ).run(at, 'Roster stopped while waiting to retry; this request never reached HQ.', r.id)
-          report.abandonedRetries++
-          continue
-        }
+  const recover = db.transaction((heartbeatsUnreliable: boolean): RecoveryReport => {
+    const report = empty()
+    const found = orphaned(new OwnerCheck(nowMs, staleAfterMs, heartbeatsUnreliable))
+    const touched = new Set<number>(found.batches.map((b) => b.batch_id))
+    for (const r of found.requests) {
+      touched.add(r.batch_id)
+      if (r.state === 'queued') {
         db.prepare(
-          `UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`
-        ).run(at, 'Roster stopped while this request was on its way to HQ.', r.id)
-        report.unknownNumbers += db
-          .prepare(
-            `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
-          )
-          .run(
-            'Roster stopped while this invitation was on its way to HQ: HQ may or may not have received it.',
-            at,
-            r.id
-          ).changes
-        report.unknownRequests++
+          `UPDATE invite_requests SET state = 'failed', finished_at = ?, error = ? WHERE id = ?`
+        ).run(at, 'Roster stopped while waiting to retry; this request never reached HQ.', r.id)
+        report.abandonedRetries++
+        continue
       }
-      for (const batchId of touched) {
-        const queued = (
-          db
-            .prepare(`SELECT COUNT(*) AS n FROM invite_numbers WHERE batch_id = ? AND status = 'queued'`)
-            .get(batchId) as { n: number }
-        ).n
-        settleBatch(db, batchId, {
-          now: at,
-          // This process may be sending the same batch (after the dead one stopped): it stays sending.
-          running: isSending(batchId),
-          stopReason: `Roster was closed while sending.${
-            queued > 0 ? ` ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.` : ''
-          }`
-        })
-      }
-      report.batches = [...touched].sort((a, b) => a - b)
-      return report
-    })
-    .immediate()
+      db.prepare(`UPDATE invite_requests SET state = 'unknown', finished_at = ?, error = ? WHERE id = ?`).run(
+        at,
+        'Roster stopped while this request was on its way to HQ.',
+        r.id
+      )
+      report.unknownNumbers += db
+        .prepare(
+          `UPDATE invite_numbers SET status = 'unknown', reason = ?, updated_at = ? WHERE request_id = ? AND status = 'sending'`
+        )
+        .run(
+          'Roster stopped while this invitation was on its way to HQ: HQ may or may not have received it.',
+          at,
+          r.id
+        ).changes
+      report.unknownRequests++
+    }
+    for (const batchId of touched) {
+      const queued = (
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM invite_numbers WHERE batch_id = ? AND status = 'queued'`)
+          .get(batchId) as { n: number }
+      ).n
+      settleBatch(db, batchId, {
+        now: at,
+        // This process may be sending the same batch (after the dead one stopped): it stays sending.
+        running: isSending(batchId),
+        stopReason: `Roster was closed while sending.${
+          queued > 0 ? ` ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.` : ''
+        }`
+      })
+    }
+    report.batches = [...touched].sort((a, b) => a - b)
+    return report
+  })
+  try {
+    return withBusyTimeout(db, 0, () => recover.immediate(false))
+  } catch (error) {
+    if (!isDatabaseBusy(error)) throw error
+  }
+  // Another program is writing right now, perhaps for long enough that a live sender could not
+  // beat: a stale heartbeat proves nothing this time. Senders whose pid is gone are still
+  // recovered; one whose pid runs is judged by a later round, when the database is free.
+  return recover.immediate(true)
 }
 
 /**

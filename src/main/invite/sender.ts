@@ -4,8 +4,9 @@ import { backoffDelay, rateLimitDelay, type Random } from '../hq/backoff'
 import { realClock, type Clock } from '../hq/clock'
 import { HqError, isHqError } from '../hq/errors'
 import type { RegistrationRequest, RegistrationResponse } from '../hq/schemas'
+import { writeIfFree, writeWhenFree } from './busy'
 import { classifyFailure, lenientDigits } from './classify'
-import { InviteError, plural } from './errors'
+import { InviteError, listSome, plural } from './errors'
 import { batchCounts, batchProgress, batchRow, settleBatch } from './summary'
 
 export type { RegistrationRequest }
@@ -39,6 +40,11 @@ export interface SendBatchOptions {
   now?: () => string
   /** How often the sender says it is alive while it holds a request; HEARTBEAT_EVERY_MS by default. */
   heartbeatMs?: number
+  /**
+   * Told what the sender could not record because the database was closed under it (HQ's
+   * answer, most importantly), so it is not lost without a trace; stderr by default.
+   */
+  log?: (message: string) => void
 }
 
 export interface SendBatchResult extends InviteProgress {
@@ -54,6 +60,12 @@ const DEFAULT_RETRY = { maxAttempts: 5, maxRateLimitWaits: 30, baseDelayMs: 1000
  * a dead one whose pid was handed to another program.
  */
 export const HEARTBEAT_EVERY_MS = 5000
+
+/**
+ * A beat never waits for the lock (the app's thread would freeze while another program writes):
+ * a skipped beat is tried again this soon, so the heartbeat is fresh a moment after the lock ends.
+ */
+const BEAT_RETRY_MS = 250
 
 /** Why a sender stops when recovery elsewhere took it for dead (it was frozen, or the computer slept). */
 const TAKEN_OVER =
@@ -108,6 +120,22 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   const emit = (): void => {
     if (opts.onProgress) opts.onProgress(batchProgress(db, batchId))
   }
+  const log = opts.log ?? ((message: string) => void process.stderr.write(`${message}\n`))
+  const sleep = (ms: number, until?: AbortSignal): Promise<void> => clock.sleep(ms, until)
+  /**
+   * Records what is now known (HQ's answer, or that a request certainly did not reach HQ),
+   * waiting for the database as long as another program holds it: the outcome stays in memory
+   * and the request stays "sending" with this sender's heartbeat, so recovery leaves it alone.
+   * Pausing does not stop it; only a closed database (Roster quitting) does, and then what was
+   * lost is logged and recovery marks the request unknown.
+   */
+  const record = async <T>(write: () => T, what: () => string): Promise<T> => {
+    const result = await writeWhenFree(db, write, { sleep })
+    if (result.written) return result.value
+    const message = `Roster closed the database before it could record ${what()}`
+    log(message)
+    throw new Error(message)
+  }
   const body = {
     app_id: batch.app_id,
     ...(batch.android_only ? { android_only: true } : {}),
@@ -116,24 +144,29 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   }
 
   let stopReason: string | null = null
-  // The request this send holds open; beating an answered one changes nothing.
+  // The latest request of this send: its heartbeat says the sender is alive, during a request
+  // and between two of them (recovery reads a sending batch's latest request).
   let holding: number | null = null
-  const heartbeat = setInterval(() => {
-    if (holding !== null) beat(db, holding)
-  }, opts.heartbeatMs ?? HEARTBEAT_EVERY_MS)
-  heartbeat.unref()
+  const heartbeat = startHeartbeat(db, () => holding, opts.heartbeatMs ?? HEARTBEAT_EVERY_MS)
   try {
     for (;;) {
       if (signal?.aborted) {
         stopReason = pausedMessage(db, batchId)
         break
       }
-      const taken = takeChunk(db, batchId, chunkSize, now())
+      // Nothing is at stake before a request leaves: pausing may end this wait.
+      const next = await writeWhenFree(db, () => takeChunk(db, batchId, chunkSize, now()), { signal, sleep })
+      if (!next.written) {
+        if (next.why === 'closed')
+          throw new Error(`Roster closed the database while sending batch ${batchId}.`)
+        stopReason = pausedMessage(db, batchId)
+        break
+      }
+      const taken = next.value
       if (!taken) break
       holding = taken.requestId
       emit()
       const outcome = await sendOne(taken)
-      holding = null
       emit()
       if (outcome.kind === 'done') continue
       if (outcome.kind === 'paused') stopReason = pausedMessage(db, batchId)
@@ -141,9 +174,24 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       break
     }
   } finally {
-    clearInterval(heartbeat)
-    db.transaction(() => settleBatch(db, batchId, { stopReason, now: now() })).immediate()
-    active.delete(batchId)
+    heartbeat.stop()
+    try {
+      const settled = await writeWhenFree(
+        db,
+        () => db.transaction(() => settleBatch(db, batchId, { stopReason, now: now() })).immediate(),
+        { sleep }
+      )
+      if (!settled.written)
+        log(`Roster closed the database before it could update the state of batch ${batchId}.`)
+    } catch (error) {
+      log(
+        `Roster could not update the state of batch ${batchId}: ${error instanceof Error ? error.message : String(error)}`
+      )
+    } finally {
+      // However settling went, this process no longer sends the batch: Send works again and
+      // recovery may judge its requests.
+      active.delete(batchId)
+    }
   }
   const progress = batchProgress(db, batchId)
   opts.onProgress?.(progress)
@@ -166,6 +214,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
             : { phone_number: n.e164 }
         })
       }
+      const { requestId } = current
       let answer: RegistrationAnswer
       try {
         answer = await client.register(request, signal)
@@ -176,17 +225,29 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
               'network',
               `Roster failed while sending (${caught instanceof Error ? caught.message : String(caught)}).`
             )
+        const at = now()
+        const notRecorded = (what: string) => () =>
+          `that request ${requestId} of batch ${batchId} ${what} (${error.message}).`
         const decision = classifyFailure(error)
         if (decision.action === 'unknown') {
-          recordUnknown(db, current.requestId, error.message, now())
+          await record(
+            () => recordUnknown(db, requestId, error.message, at),
+            notRecorded('may or may not have reached HQ')
+          )
           return { kind: 'unknown', message: `${error.message}` }
         }
         if (decision.action === 'paused') {
-          recordNotSent(db, current.requestId, 'failed', 'Paused before this request reached HQ.', now())
+          await record(
+            () => recordNotSent(db, requestId, 'failed', 'Paused before this request reached HQ.', at),
+            notRecorded('did not reach HQ')
+          )
           return { kind: 'paused' }
         }
         if (decision.action === 'stop') {
-          recordNotSent(db, current.requestId, 'failed', error.message, now())
+          await record(
+            () => recordNotSent(db, requestId, 'failed', error.message, at),
+            notRecorded('was refused by HQ')
+          )
           return { kind: 'stop', message: stopMessage(error.message, batchCounts(db, batchId).queued) }
         }
         // retry: HQ did nothing with it. The numbers go back to queued while we wait, so a
@@ -199,8 +260,11 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
           : failures >= retry.maxAttempts
         if (exhausted) {
           const tries = failures + rateLimitWaits
-          if (!recordNotSent(db, current.requestId, 'failed', notSentReason(error), now()))
-            return takenOver(db, batchId)
+          const mine = await record(
+            () => recordNotSent(db, requestId, 'failed', notSentReason(error), at),
+            notRecorded('did not reach HQ')
+          )
+          if (!mine) return takenOver(db, batchId)
           return {
             kind: 'stop',
             message: stopMessage(
@@ -209,12 +273,16 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
             )
           }
         }
-        const mine = recordNotSent(
-          db,
-          current.requestId,
-          'queued',
-          `${notSentReason(error)} Sending again after the wait.`,
-          now()
+        const mine = await record(
+          () =>
+            recordNotSent(
+              db,
+              requestId,
+              'queued',
+              `${notSentReason(error)} Sending again after the wait.`,
+              at
+            ),
+          notRecorded('did not reach HQ')
         )
         if (!mine) return takenOver(db, batchId)
         emit()
@@ -225,21 +293,41 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
         try {
           await clock.sleep(waitMs, signal)
         } catch {
-          db.prepare(
-            `UPDATE invite_requests SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'queued'`
-          ).run(now(), current.requestId)
+          abandonRetry(db, requestId, now())
           return { kind: 'paused' }
         }
-        const again = retake(db, current.requestId, now())
-        if (again === 'taken-over') return takenOver(db, batchId)
-        if (!again) return { kind: 'done' }
-        current = again
+        // Nothing has left yet: pausing may end a wait for the database here too.
+        const again = await writeWhenFree(db, () => retake(db, requestId, now()), { signal, sleep })
+        if (!again.written) {
+          if (again.why === 'closed')
+            throw new Error(`Roster closed the database while sending batch ${batchId}.`)
+          abandonRetry(db, requestId, now())
+          return { kind: 'paused' }
+        }
+        if (again.value === 'taken-over') return takenOver(db, batchId)
+        if (!again.value) return { kind: 'done' }
+        current = again.value
         continue
       }
-      const mine = recordAnswer(db, current.requestId, answer, now())
+      const at = now()
+      const mine = await record(
+        () => recordAnswer(db, requestId, answer, at),
+        () => `HQ's answer to request ${requestId} of batch ${batchId}: ${describeAnswer(answer)}.`
+      )
       return mine ? { kind: 'done' } : takenOver(db, batchId)
     }
   }
+}
+
+/** HQ's answer in a line a coordinator can act on from a log. */
+function describeAnswer(answer: RegistrationAnswer): string {
+  const part = (label: string, numbers: readonly string[]): string =>
+    `${label} ${numbers.length}${numbers.length > 0 ? ` (${listSome([...numbers], 1000)})` : ''}`
+  return [
+    part('invited', answer.success_numbers),
+    part('already in use', answer.numbers_in_use),
+    part('not accepted', answer.invalid_format_numbers)
+  ].join('; ')
 }
 
 /** Why a request did not go through, without the client's "outcome unknown" wording (HQ did nothing). */
@@ -261,16 +349,56 @@ function pausedMessage(db: Database.Database, batchId: number): string {
   return `Sending paused: ${plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.`
 }
 
-/** This process is alive and still holds the request (see HEARTBEAT_EVERY_MS). */
-function beat(db: Database.Database, requestId: number): void {
-  if (!db.open) return
-  try {
-    db.prepare(
-      `UPDATE invite_requests SET heartbeat_at = ? WHERE id = ? AND state IN ('sending', 'queued')`
-    ).run(Date.now(), requestId)
-  } catch {
-    // The database is busy with another writer: the next beat comes well before recovery gives up on us.
+/**
+ * Says every `everyMs` that this process is alive and still sends (see HEARTBEAT_EVERY_MS), by
+ * writing the time into the request `holding()` names. A beat never waits for the lock: while
+ * another program writes, it is skipped and tried again after BEAT_RETRY_MS.
+ */
+function startHeartbeat(
+  db: Database.Database,
+  holding: () => number | null,
+  everyMs: number
+): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const schedule = (ms: number): void => {
+    if (stopped) return
+    timer = setTimeout(tick, ms)
+    timer.unref()
   }
+  const tick = (): void => {
+    const requestId = holding()
+    let beaten = true
+    try {
+      if (requestId !== null)
+        beaten = writeIfFree(db, () => {
+          db.prepare(`UPDATE invite_requests SET heartbeat_at = ? WHERE id = ?`).run(Date.now(), requestId)
+        })
+    } catch {
+      // Not a busy database (the connection closing under us, say): the send itself will say so.
+    }
+    schedule(beaten ? everyMs : Math.min(everyMs, BEAT_RETRY_MS))
+  }
+  schedule(everyMs)
+  return {
+    stop() {
+      stopped = true
+      clearTimeout(timer)
+    }
+  }
+}
+
+/**
+ * A wait to retry that ends without the retry (paused): the request never reached HQ. Tried
+ * once; if the database is busy, recovery finds the request waiting with nobody sending it and
+ * fails it the same way, its numbers staying queued.
+ */
+function abandonRetry(db: Database.Database, requestId: number, at: string): void {
+  writeIfFree(db, () => {
+    db.prepare(
+      `UPDATE invite_requests SET state = 'failed', finished_at = ? WHERE id = ? AND state = 'queued'`
+    ).run(at, requestId)
+  })
 }
 
 /** Who holds a request now, or what became of it. */
@@ -352,11 +480,21 @@ const REASONS: Record<'success' | 'invalid_format' | 'in_use' | 'unknown', strin
   unknown: 'HQ answered but did not mention this number, so whether it was invited is unknown.'
 }
 
+/** HQ invited a number after the coordinator had decided about its unknown outcome. */
+const LATE_SUCCESS: Record<'failed' | 'queued', string> = {
+  failed: 'HQ answered late: it did invite this number, so it counts as invited (you had marked it failed).',
+  queued:
+    'HQ answered late: it did invite this number, so it was taken out of the queue and is not sent twice.'
+}
+
 /**
  * HQ's answer, number by number, matched on HQ's lenient digits. A number HQ did not mention
  * is unknown, not guessed. An answer that arrives after recovery elsewhere marked the request
- * unknown still wins: a real answer beats a guess. Returns whether the request was still this
- * sender's (false: recovery had taken it over).
+ * unknown still wins: a real answer beats a guess. So does an answer about a number the
+ * coordinator has since marked failed (a guess too) or queued to send again but not yet sent:
+ * it leaves the queue rather than get a second SMS. A number already sent again belongs to its
+ * new request and is not touched. Returns whether the request was still this sender's (false:
+ * recovery had taken it over).
  */
 function recordAnswer(
   db: Database.Database,
@@ -371,18 +509,28 @@ function recordAnswer(
   return db
     .transaction((): boolean => {
       const mine = requestState(db, requestId) === 'sending'
-      // Numbers the coordinator already resolved (sent again, marked failed) keep that decision.
+      // 'failed' and 'queued' here are what the coordinator made of an unknown outcome (mark as
+      // failed, send again, perhaps cancelled since): this request's numbers that never reached
+      // HQ are not in its answer, so an answer about one means HQ received it.
       const numbers = db
         .prepare(
-          `SELECT id, digits FROM invite_numbers WHERE request_id = ? AND status IN ('sending', 'unknown')`
+          `SELECT id, digits, status FROM invite_numbers
+           WHERE request_id = ? AND status IN ('sending', 'unknown', 'failed', 'queued')`
         )
-        .all(requestId) as { id: number; digits: string }[]
+        .all(requestId) as { id: number; digits: string; status: NumberStatus }[]
       const update = db.prepare(
         `UPDATE invite_numbers SET status = ?, reason = ?, updated_at = ? WHERE id = ?`
       )
       let unmentioned = 0
       for (const n of numbers) {
-        const status = verdict.get(n.digits) ?? 'unknown'
+        const said = verdict.get(n.digits)
+        if (n.status === 'failed' || n.status === 'queued') {
+          // HQ said nothing about it: the coordinator's decision stands.
+          if (said === undefined) continue
+          update.run(said, said === 'success' ? LATE_SUCCESS[n.status] : REASONS[said], at, n.id)
+          continue
+        }
+        const status = said ?? 'unknown'
         if (status === 'unknown') unmentioned++
         update.run(status, REASONS[status], at, n.id)
       }

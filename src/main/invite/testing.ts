@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import type { InviteProgress } from '../../shared/invite'
 import { openDatabase, type Db } from '../db/open'
 import { createProject, type ProjectRecord } from '../db/projects'
+import { createBatch } from './batches'
 
 export interface TempDb {
   db: Db
@@ -128,4 +129,107 @@ export function spawnSender(opts: {
       }
     }
   }
+}
+
+const LOCK_CHILD = fileURLToPath(new URL('./lock-child.fixture.ts', import.meta.url))
+
+/** Another program holding the database for one long write (lock-child.fixture.ts). */
+export interface Locker {
+  /** Takes the write lock, held for `ms` by the child's own clock; resolves once it is held. */
+  hold(ms: number): Promise<void>
+  /** Resolves when the lock taken by the latest hold() is let go. */
+  released(): Promise<void>
+  /** Lets go of the lock now instead of when the hold ends. */
+  release(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function spawnLocker(dbPath: string): Promise<Locker> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', LOCK_CHILD, dbPath], {
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = once(proc, 'exit')
+  const seen = new Map<string, number>()
+  const waiters: { word: string; count: number; resolve: () => void; reject: (e: Error) => void }[] = []
+  const settle = (): void => {
+    for (const w of [...waiters]) {
+      if ((seen.get(w.word) ?? 0) >= w.count) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+    }
+  }
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    seen.set(line, (seen.get(line) ?? 0) + 1)
+    settle()
+  })
+  void exited.then(() => {
+    for (const w of waiters.splice(0)) w.reject(new Error(`the lock holder ended: ${stderr}`))
+  })
+  /** Resolves at the `count`th line `word`. */
+  const line = (word: string, count: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      waiters.push({ word, count, resolve, reject })
+      settle()
+    })
+  await line('ready', 1)
+  let holds = 0
+  return {
+    async hold(ms) {
+      holds++
+      proc.stdin!.write(`hold ${ms}\n`)
+      await line('locked', holds)
+    },
+    released: () => line('released', holds),
+    async release() {
+      proc.stdin!.write('release\n')
+      await line('released', holds)
+    },
+    async close() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return
+      proc.kill('SIGKILL')
+      await exited
+    }
+  }
+}
+
+/** A pid nobody holds any more. */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await once(child, 'exit')
+  return child.pid!
+}
+
+/**
+ * A batch of `project` whose three numbers are on their way to HQ in one request held by `pid`,
+ * which last beat `heartbeatAgoMs` ago (null: written by a Roster before heartbeats, `startedAgoMs` ago).
+ */
+export function requestInFlight(
+  db: Db,
+  projectId: string,
+  holder: { pid: number; heartbeatAgoMs: number | null; startedAgoMs?: number }
+): number {
+  const batchId = createBatch(db, {
+    projectId,
+    options: { appId: 'app-1' },
+    rows: rowsOf(kenyanNumbers(3, Number(db.prepare('SELECT COUNT(*) FROM invite_numbers').pluck().get())))
+  })
+  const started = new Date(Date.now() - (holder.startedAgoMs ?? 0)).toISOString()
+  const heartbeat = holder.heartbeatAgoMs === null ? null : Date.now() - holder.heartbeatAgoMs
+  const requestId = Number(
+    db
+      .prepare(
+        `INSERT INTO invite_requests (batch_id, state, size, attempts, sender_pid, heartbeat_at, created_at, started_at)
+         VALUES (?, 'sending', 3, 1, ?, ?, ?, ?)`
+      )
+      .run(batchId, holder.pid, heartbeat, started, started).lastInsertRowid
+  )
+  db.prepare(`UPDATE invite_numbers SET status = 'sending', request_id = ? WHERE batch_id = ?`).run(
+    requestId,
+    batchId
+  )
+  db.prepare(`UPDATE invite_batches SET state = 'sending' WHERE id = ?`).run(batchId)
+  return batchId
 }

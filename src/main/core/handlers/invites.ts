@@ -42,7 +42,8 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
       batchId,
       client,
       signal: controller.signal,
-      onProgress: (progress) => ctx.events.emit('invite.progress', progress)
+      onProgress: (progress) => ctx.events.emit('invite.progress', progress),
+      log: ctx.log
     })
       .then(
         () => ctx.noteConnectivity(projectId),
