@@ -6,7 +6,14 @@ import { classifyFailure } from '../invite/classify'
 import { createHqClient, type HqClient, type HqClientOptions } from './client'
 import { failure } from './testing'
 import { proxyFromPac } from './proxy'
-import { startTestProxy, startTestSocksProxy, type TestProxy, type TestProxyOptions } from './testing-proxy'
+import {
+  startTestProxy,
+  startTestSocksProxy,
+  type TestProxy,
+  type TestProxyOptions,
+  type TestSocksProxy,
+  type TestSocksProxyOptions
+} from './testing-proxy'
 
 // The HQ client through real proxies on loopback, against the HQ simulator.
 
@@ -43,6 +50,12 @@ async function sim(users = 60): Promise<Sim> {
 
 async function proxy(opts: TestProxyOptions = {}): Promise<TestProxy> {
   const p = await startTestProxy(opts)
+  open.closers.push(() => p.close())
+  return p
+}
+
+async function socksProxy(opts: TestSocksProxyOptions = {}): Promise<TestSocksProxy> {
+  const p = await startTestSocksProxy(opts)
   open.closers.push(() => p.close())
   return p
 }
@@ -149,8 +162,7 @@ describe('an HQ client given a proxy', () => {
 
   it('reads the worker list through a SOCKS5 proxy', async () => {
     const s = await sim()
-    const socks = await startTestSocksProxy()
-    open.closers.push(() => socks.close())
+    const socks = await socksProxy()
     const client = connect(s, { proxy: async () => proxyFromPac(`SOCKS5 ${socks.label}`) })
     expect(await workerIds(client)).toEqual(activeIds(s))
     expect(socks.connects.length).toBeGreaterThan(0)
@@ -299,5 +311,223 @@ describe('a proxy that refuses or cannot be reached', () => {
     expect(refused.message).not.toContain(SECRET)
     expect(classifyFailure(refused)).toEqual({ action: 'retry' })
     expect(s.requests).toEqual([])
+  })
+})
+
+describe('a SOCKS proxy that cannot reach HQ', () => {
+  it('says so, retries, and knows an invitation never left', async () => {
+    const socks = await socksProxy()
+    const port = await closedPort()
+    const client = createHqClient({
+      server: `http://127.0.0.1:${port}`,
+      domain: 'demo',
+      username: 'coordinator@example.org',
+      apiKey: 'sim-key-coordinator',
+      proxy: async () => socks.url,
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }
+    })
+    open.closers.push(() => client.close())
+    const error = await failure(client.listGroups())
+    expect(error).toMatchObject({ kind: 'network', code: 'PROXY_UPSTREAM' })
+    expect(error.message).toMatch(
+      new RegExp(`^The proxy ${socks.label} could not reach HQ at http://127\\.0\\.0\\.1:${port}`)
+    )
+    expect(socks.connects).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port}`])
+    const refused = await failure(
+      client.register({ app_id: 'app-1', users: [{ phone_number: '15550102030' }] })
+    )
+    expect(refused).toMatchObject({ code: 'PROXY_UPSTREAM', maybeDelivered: false })
+  })
+})
+
+describe('a SOCKS proxy that wants a login', () => {
+  it('logs in with the user name and password in HTTP_PROXY', async () => {
+    const s = await sim()
+    const socks = await socksProxy({ login: { username: 'roster', password: SECRET } })
+    process.env.HTTP_PROXY = `socks5://roster:${SECRET}@${socks.label}`
+    expect(await workerIds(connect(s))).toEqual(activeIds(s))
+    expect(new Set(socks.logins)).toEqual(new Set([`roster:${SECRET}`]))
+    expect(new Set(socks.connects)).toEqual(new Set([simHost(s)]))
+  })
+
+  it('says the login was refused, without quoting it and without retrying', async () => {
+    const s = await sim()
+    const socks = await socksProxy({ login: { username: 'roster', password: 'the-right-one' } })
+    process.env.HTTP_PROXY = `socks5://roster:${SECRET}@${socks.label}`
+    const error = await failure(workerIds(connect(s)))
+    expect(error).toMatchObject({ kind: 'auth', code: 'PROXY_AUTH' })
+    expect(error.message).toMatch(
+      new RegExp(`^The proxy ${socks.label} did not accept the user name and password in HTTP_PROXY`)
+    )
+    expect(error.message).not.toContain(SECRET)
+    expect(socks.logins).toHaveLength(1)
+    expect(s.requests).toEqual([])
+  })
+})
+
+describe('an HQ client and the proxy variables it does not use', () => {
+  it('ignores an HTTPS_PROXY that is not a proxy address when HQ is reached over http', async () => {
+    const s = await sim()
+    const p = await proxy()
+    process.env.HTTPS_PROXY = `roster:${SECRET}@proxy.corp:3128`
+    process.env.HTTP_PROXY = p.url
+    expect(await workerIds(connect(s))).toEqual(activeIds(s))
+    expect(new Set(p.connects)).toEqual(new Set([simHost(s)]))
+  })
+
+  it('goes direct when NO_PROXY covers HQ, whatever HTTP_PROXY holds', async () => {
+    const s = await sim()
+    process.env.HTTP_PROXY = 'proxy.corp:3128'
+    process.env.NO_PROXY = '127.0.0.1'
+    expect(await workerIds(connect(s))).toEqual(activeIds(s))
+  })
+})
+
+describe('an https:// proxy with a certificate this computer does not trust', () => {
+  it("blames the proxy's own certificate, not HQ's, and never retries", async () => {
+    const p = await proxy({ tls: true })
+    const error = await failure(
+      away({ proxy: async () => p.url.replace('https://', `https://roster:${SECRET}@`) }).listGroups()
+    )
+    expect(error).toMatchObject({ kind: 'network', code: 'PROXY_CERTIFICATE', maybeDelivered: false })
+    expect(error.message).toMatch(
+      new RegExp(`^The security certificate of the proxy ${p.label} is not valid \\([A-Z_]+\\)`)
+    )
+    expect(error.message).not.toMatch(/API key|hq\.example\.org/)
+    expect(error.message).not.toContain(SECRET)
+    expect(p.connects).toEqual([])
+  })
+})
+
+// Proxies that take the connection and then say nothing. HQ is never reached, so it need not
+// exist; timeouts are small, and the bounds checked generous.
+
+const HQ_AWAY = 'https://hq.example.org'
+
+function away(extra: Partial<HqClientOptions>): HqClient {
+  const client = createHqClient({
+    server: HQ_AWAY,
+    domain: 'demo',
+    username: 'coordinator@example.org',
+    apiKey: 'sim-key-coordinator',
+    retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 },
+    ...extra
+  })
+  open.closers.push(() => client.close())
+  return client
+}
+
+const awayInvitation = { app_id: 'app-1', users: [{ phone_number: '15550102030' }] }
+
+/** Whether `promise` settles within `ms`; a generous bound, not a timing measurement. */
+async function settlesWithin(ms: number, promise: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  const settled = promise.then(
+    () => true as const,
+    () => true as const
+  )
+  try {
+    return await Promise.race([settled, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+describe('a proxy that never answers', () => {
+  it('gives up on CONNECT after connectMs, knowing the invitation never left', async () => {
+    const p = await proxy({ silent: true })
+    const client = away({ proxy: async () => p.url, timeouts: { connectMs: 200, requestMs: 60_000 } })
+    const sending = failure(client.register(awayInvitation))
+    expect(await settlesWithin(10_000, sending)).toBe(true)
+    const error = await sending
+    expect(error).toMatchObject({ kind: 'timeout', code: 'PROXY_TIMEOUT', maybeDelivered: false })
+    expect(error.message).toMatch(
+      new RegExp(`^The proxy ${p.label} did not connect Roster to hq\\.example\\.org in time`)
+    )
+    expect(classifyFailure(error)).toEqual({ action: 'retry' })
+    expect(p.connects).toEqual(['hq.example.org:443'])
+  })
+
+  it('stops waiting at requestMs, and retries a read', async () => {
+    const p = await proxy({ silent: true })
+    const client = away({
+      proxy: async () => p.url,
+      timeouts: { connectMs: 60_000, requestMs: 200 },
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }
+    })
+    const reading = failure(client.listGroups())
+    expect(await settlesWithin(10_000, reading)).toBe(true)
+    const error = await reading
+    expect(error).toMatchObject({ kind: 'timeout', code: 'UND_ERR_CONNECT_TIMEOUT' })
+    expect(error.message).toMatch(new RegExp(`^No connection to HQ through the proxy ${p.label} in time`))
+    expect(p.connects).toHaveLength(2)
+  })
+
+  it('gives up on a SOCKS proxy that never answers its greeting after connectMs', async () => {
+    const socks = await socksProxy({ silent: 'greeting' })
+    const client = away({ proxy: async () => socks.url, timeouts: { connectMs: 200, requestMs: 60_000 } })
+    const sending = failure(client.register(awayInvitation))
+    expect(await settlesWithin(4_000, sending)).toBe(true)
+    const error = await sending
+    expect(error).toMatchObject({ kind: 'timeout', code: 'PROXY_TIMEOUT', maybeDelivered: false })
+    expect(error.message).toMatch(new RegExp(`^The SOCKS proxy ${socks.label} did not answer in time`))
+  })
+
+  it('gives up on a TLS handshake with HQ that goes unanswered through a SOCKS tunnel', async () => {
+    const socks = await socksProxy({ silent: 'tunnel' })
+    const client = away({ proxy: async () => socks.url, timeouts: { connectMs: 200, requestMs: 60_000 } })
+    const sending = failure(client.register(awayInvitation))
+    expect(await settlesWithin(10_000, sending)).toBe(true)
+    const error = await sending
+    expect(error).toMatchObject({ kind: 'timeout', code: 'UND_ERR_CONNECT_TIMEOUT', maybeDelivered: false })
+    expect(error.message).toMatch(new RegExp(`^No connection to HQ through the proxy ${socks.label} in time`))
+    // The proxy was given HQ's name to resolve, as curl's socks5h:// does.
+    expect(socks.connects).toEqual(['hq.example.org:443'])
+  })
+})
+
+describe.each([
+  {
+    what: 'an HTTP proxy that never answers CONNECT',
+    start: async () => {
+      const p = await proxy({ silent: true })
+      return { url: p.url, reached: () => p.connects.length > 0 }
+    }
+  },
+  {
+    what: 'a SOCKS tunnel whose far end is silent',
+    start: async () => {
+      const socks = await socksProxy({ silent: 'tunnel' })
+      return { url: socks.url, reached: () => socks.connects.length > 0 }
+    }
+  }
+])('a request stuck on $what', ({ start }) => {
+  // Long timeouts: only the cancel or the close can end these requests in time.
+  const timeouts = { connectMs: 60_000, requestMs: 60_000 }
+
+  it('ends at once when cancelled, as never sent', async () => {
+    const silent = await start()
+    const client = away({ proxy: async () => silent.url, timeouts })
+    const cancel = new AbortController()
+    const sending = failure(client.register(awayInvitation, cancel.signal))
+    await vi.waitFor(() => expect(silent.reached()).toBe(true), { timeout: 10_000 })
+    cancel.abort()
+    expect(await settlesWithin(3_000, sending)).toBe(true)
+    const error = await sending
+    expect(error).toMatchObject({ kind: 'cancelled', maybeDelivered: false })
+    expect(classifyFailure(error)).toEqual({ action: 'paused' })
+  })
+
+  it('does not hold up close(), which ends it as cancelled', async () => {
+    const silent = await start()
+    const client = away({ proxy: async () => silent.url, timeouts })
+    const reading = failure(client.listGroups())
+    await vi.waitFor(() => expect(silent.reached()).toBe(true), { timeout: 10_000 })
+    expect(await settlesWithin(5_000, client.close())).toBe(true)
+    expect(await settlesWithin(3_000, reading)).toBe(true)
+    expect(await reading).toMatchObject({ kind: 'cancelled' })
   })
 })

@@ -40,6 +40,11 @@ export interface ErrorContext {
   endpoint: Endpoint
   /** The proxy requests went through, when there was one: failures on the way are its. */
   proxy?: ProxyInUse
+  /**
+   * The request had not been handed to a connection yet: the failure came while connecting (to
+   * HQ, to the proxy, or through it), so a timeout was the connection's.
+   */
+  connecting?: boolean
 }
 
 const MAX_QUOTE = 300
@@ -202,7 +207,9 @@ function safeLocation(location: string): string {
 
 /** Maps a failure below HTTP (DNS, TCP, TLS, timeouts, broken bodies) to an HqError. */
 export function errorForTransport(error: unknown, ctx: ErrorContext): HqError {
-  const code = errorCode(error) ?? 'UNKNOWN'
+  const found = errorCode(error) ?? 'UNKNOWN'
+  // Out of time before there was a connection: it was the connection that took too long.
+  const code = ctx.connecting && found === 'REQUEST_TIMEOUT' ? 'UND_ERR_CONNECT_TIMEOUT' : found
   const viaProxy = proxyFailure(error, code, ctx)
   if (viaProxy) return viaProxy
   const host = hostOf(ctx.server)

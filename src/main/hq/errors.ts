@@ -19,8 +19,10 @@ export interface HqErrorDetails {
   /** The field HQ (or our validation) named: "app_id", "objects[3].id", "server". */
   field?: string
   /**
-   * Only for register(): the request may have reached HQ (it was sent, or partly sent) and no
-   * valid answer came back, so invitations may or may not have gone out. Never retry blindly.
+   * Whether the request may have reached HQ. register() always says: true when it was sent (or
+   * partly sent) and no valid answer came back, so invitations may or may not have gone out (never
+   * retry blindly); false when HQ certainly did not act on it. Any other request says false when
+   * it failed before it was handed to a connection, so nothing of it left this machine.
    */
   maybeDelivered?: boolean
   /** The low-level code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT, ...) for logs. */
@@ -104,8 +106,9 @@ export function isCertificateCode(code: string | undefined): boolean {
 /**
  * A proxy's refusals, as HqError codes (see proxyErrors.ts). The tunnel to HQ never opened, so
  * none of them can have reached HQ. PROXY_UPSTREAM (the proxy could not reach HQ) and
- * PROXY_TIMEOUT may pass by themselves and are retried; PROXY_REFUSED and PROXY_INVALID need IT
- * or a setting changed and are not, nor are PROXY_AUTH and PROXY_FORBIDDEN (kinds auth, permission).
+ * PROXY_TIMEOUT may pass by themselves and are retried; PROXY_REFUSED, PROXY_INVALID and
+ * PROXY_CERTIFICATE (the proxy's own) need IT or a setting changed and are not, nor are PROXY_AUTH
+ * and PROXY_FORBIDDEN (kinds auth, permission).
  */
 const PROXY_CODES = new Set([
   'PROXY_AUTH',
@@ -113,9 +116,10 @@ const PROXY_CODES = new Set([
   'PROXY_UPSTREAM',
   'PROXY_REFUSED',
   'PROXY_INVALID',
-  'PROXY_TIMEOUT'
+  'PROXY_TIMEOUT',
+  'PROXY_CERTIFICATE'
 ])
-const PERMANENT_PROXY_CODES = new Set(['PROXY_REFUSED', 'PROXY_INVALID'])
+const PERMANENT_PROXY_CODES = new Set(['PROXY_REFUSED', 'PROXY_INVALID', 'PROXY_CERTIFICATE'])
 
 /** Codes that mean the request never left this machine (so it cannot have reached HQ). */
 const NOT_SENT_CODES = new Set([
@@ -134,6 +138,12 @@ const GENERIC_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR', 'UND_ERR_ABORTED', '
 
 /** The most specific error code in an error, its cause chain and (happy-eyeballs) aggregate. */
 export function errorCode(error: unknown): string | undefined {
+  const codes = errorCodes(error)
+  return codes.find((code) => !GENERIC_CODES.has(code)) ?? codes[0]
+}
+
+/** Every error code in an error, its cause chain and aggregate, outermost first. */
+export function errorCodes(error: unknown): string[] {
   const codes: string[] = []
   const visit = (current: unknown, depth: number): void => {
     if (!current || typeof current !== 'object' || depth > 5) return
@@ -143,7 +153,7 @@ export function errorCode(error: unknown): string | undefined {
     visit(record.cause, depth + 1)
   }
   visit(error, 0)
-  return codes.find((code) => !GENERIC_CODES.has(code)) ?? codes[0]
+  return codes
 }
 
 /** Whether a transport failure happened before any byte of the request could reach HQ. */

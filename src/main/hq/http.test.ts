@@ -146,6 +146,18 @@ describe('HQ transport', () => {
     expect(error.kind).toBe('timeout')
   })
 
+  it('ends a request made after close() as cancelled, without retrying it', async () => {
+    let calls = 0
+    const url = await serve((_req, res) => {
+      calls += 1
+      res.end(groupPage)
+    })
+    const closed = connect(url)
+    await closed.close()
+    expect(await failure(closed.listGroups())).toMatchObject({ kind: 'cancelled' })
+    expect(calls).toBe(0)
+  })
+
   it('keeps the API key out of messages even when HQ echoes it back', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' })
@@ -212,6 +224,17 @@ describe('register() over the wire', () => {
     const error = await failure(connect(url, { timeouts: { headersMs: 100 } }).register(body))
     expect(error.kind).toBe('timeout')
     expect(error.maybeDelivered).toBe(true)
+  })
+
+  it('marks the outcome unknown when cancelled after HQ received the request', async () => {
+    let received: () => void = () => undefined
+    const arrived = new Promise<void>((resolve) => (received = resolve))
+    const url = await serve(() => received())
+    const cancel = new AbortController()
+    const sending = failure(connect(url).register(body, cancel.signal))
+    await arrived
+    cancel.abort()
+    expect(await sending).toMatchObject({ kind: 'cancelled', maybeDelivered: true })
   })
 
   it('refuses an invalid request before sending anything', async () => {

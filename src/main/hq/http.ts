@@ -3,7 +3,7 @@ import zlib from 'node:zlib'
 import { request, type Dispatcher } from 'undici'
 import { cancelledError } from './clock'
 import { errorForTransport, type ErrorContext } from './errorMapping'
-import { HqError } from './errors'
+import { errorCode, HqError } from './errors'
 import type { ProxyInUse } from './proxy'
 import type { Route } from './route'
 
@@ -56,7 +56,9 @@ export interface HttpAnswer {
 /**
  * One HTTP exchange: send, read the whole body, undo gzip, decode UTF-8. Every failure comes
  * out as an HqError ('network', 'timeout' or 'cancelled'); HTTP error statuses are returned,
- * not thrown, so the caller can read HQ's message.
+ * not thrown, so the caller can read HQ's message. A failure before the request was handed to
+ * an open connection (to HQ, or through the proxy's tunnel) says so with `maybeDelivered: false`:
+ * nothing of it can have left this machine.
  */
 export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext): Promise<HttpAnswer> {
   if (req.signal?.aborted) throw cancelledError()
@@ -70,19 +72,26 @@ export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext
   }, t.timeouts.requestMs)
   const onCancel = (): void => controller.abort()
   req.signal?.addEventListener('abort', onCancel, { once: true })
-  const signal = controller.signal
+  // undici honours an abort only once the request has a connection; one still waiting for it
+  // (a proxy that never answers CONNECT, a silent TLS handshake) would wait on. So the exchange
+  // races the abort, and undici, told by the same signal, cleans up when it gets there.
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true })
+  })
+  let sent = false
   let proxy: ProxyInUse | null = null
-  try {
+  const exchange = (async (): Promise<HttpAnswer> => {
     const route = await t.route()
     proxy = route.proxy
+    if (controller.signal.aborted) throw new Error('stopped')
     const headers: Record<string, string> = { ...t.headers }
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     const response = await request(`${t.server}${req.path}`, {
-      dispatcher: route.dispatcher,
+      dispatcher: route.dispatcher.compose(onRequestStart(() => (sent = true))),
       method: req.method,
       headers,
       body: req.body,
-      signal,
+      signal: controller.signal,
       headersTimeout: t.timeouts.headersMs,
       bodyTimeout: t.timeouts.bodyMs
     })
@@ -90,15 +99,51 @@ export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext
     const encoding = headerValue(response.headers['content-encoding'])
     const body = await decode(raw, encoding)
     return { status: response.statusCode, headers: response.headers, text: body.toString('utf8') }
+  })()
+  // Left behind after a deadline or a cancel: its failure is expected and already answered.
+  exchange.catch(() => undefined)
+  try {
+    return await Promise.race([exchange, stopped])
   } catch (error) {
-    if (req.signal?.aborted) throw cancelledError()
-    if (timedOut) throw errorForTransport({ code: 'REQUEST_TIMEOUT' }, ctx)
-    if (error instanceof HqError) throw error
-    throw errorForTransport(error, proxy ? { ...ctx, proxy } : ctx)
+    const where: ErrorContext = { ...ctx, ...(proxy ? { proxy } : {}), ...(sent ? {} : { connecting: true }) }
+    const failure = failureOf(error, { cancelled: req.signal?.aborted === true, timedOut }, where)
+    throw sent ? failure : failure.withDelivery(false)
   } finally {
     clearTimeout(timer)
     req.signal?.removeEventListener('abort', onCancel)
   }
+}
+
+/** The client was closed under the request (ClientDestroyedError, ClientClosedError). */
+const CLOSED_CODES = new Set(['UND_ERR_DESTROYED', 'UND_ERR_CLOSED'])
+
+function failureOf(
+  error: unknown,
+  how: { cancelled: boolean; timedOut: boolean },
+  ctx: ErrorContext
+): HqError {
+  if (how.cancelled || CLOSED_CODES.has(errorCode(error) ?? '')) return cancelledError()
+  if (how.timedOut) return errorForTransport({ code: 'REQUEST_TIMEOUT' }, ctx)
+  if (error instanceof HqError) return error
+  return errorForTransport(error, ctx)
+}
+
+/** Calls `onStart` when undici hands the request to an open connection, just before writing it. */
+function onRequestStart(onStart: () => void): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) =>
+    dispatch(opts, {
+      onRequestStart: (controller, context) => {
+        onStart()
+        handler.onRequestStart?.(controller, context)
+      },
+      onRequestUpgrade: (controller, status, headers, socket) =>
+        handler.onRequestUpgrade?.(controller, status, headers, socket),
+      onResponseStart: (controller, status, headers, message) =>
+        handler.onResponseStart?.(controller, status, headers, message),
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError: (controller, error) => handler.onResponseError?.(controller, error)
+    })
 }
 
 async function readBody(

@@ -7,8 +7,8 @@ const PAC_SCHEMES: Record<string, string> = {
   HTTP: 'http',
   HTTPS: 'https',
   SOCKS5: 'socks5',
-  // Chromium writes SOCKS v4 as plain "SOCKS". undici speaks only SOCKS5, which the usual SOCKS
-  // servers (ssh -D, Dante) also accept; a v4-only server fails with an error naming it.
+  // Chromium writes SOCKS v4 as plain "SOCKS". Roster speaks only SOCKS5, which the usual SOCKS
+  // servers (ssh -D, Dante) also accept; a v4-only server fails as a proxy that refuses Roster.
   SOCKS: 'socks5'
 }
 
@@ -125,10 +125,10 @@ export interface EnvProxy {
 }
 
 /**
- * The proxy undici's EnvHttpProxyAgent will use for `target`, or null when it goes direct:
- * https_proxy/HTTPS_PROXY for https (else the http one), http_proxy/HTTP_PROXY for http, and
- * no_proxy/NO_PROXY entries ("*", "host", ".domain", "*.domain", "host:port") bypass it.
- * Mirrors undici's reading so messages name the proxy a request really went through.
+ * The proxy the environment names for `target`, or null to go direct: https_proxy/HTTPS_PROXY
+ * for https (else the http one), http_proxy/HTTP_PROXY for http, and no_proxy/NO_PROXY entries
+ * ("*", "host", ".domain", "*.domain", "host:port") bypass it. The route uses exactly this
+ * answer, read the way undici's EnvHttpProxyAgent and curl read the variables.
  */
 export function envProxyFor(target: string, env: Env): EnvProxy | null {
   const url = new URL(target)

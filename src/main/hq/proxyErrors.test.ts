@@ -132,6 +132,36 @@ describe('a proxy that cannot be reached', () => {
     expect(failedBeforeSending(reset.code)).toBe(false)
   })
 
+  it("blames the proxy's own certificate when undici says the tunnel's TLS to the proxy failed", () => {
+    const altname = Object.assign(new Error('Hostname/IP does not match certificate altnames'), {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID'
+    })
+    const wrapped = Object.assign(new Error('Secure Proxy Connection failed'), {
+      code: 'UND_ERR_PRX_TLS',
+      cause: altname
+    })
+    const error = errorForTransport(wrapped, via(`https://roster:${SECRET}@proxy.corp:443`))
+    expect(error).toMatchObject({ kind: 'network', code: 'PROXY_CERTIFICATE' })
+    expect(error.message).toMatch(
+      /^The security certificate of the proxy proxy.corp:443 is not valid \(ERR_TLS_CERT_ALTNAME_INVALID\), so Roster will not send anything through it\./
+    )
+    expect(error.message).not.toMatch(/API key|www\.commcarehq\.org/)
+    expect(error.message).not.toContain(SECRET)
+    expect(isRetryable(error)).toBe(false)
+    expect(failedBeforeSending(error.code)).toBe(true)
+  })
+
+  it('reads a wait for the answer to CONNECT, before any connection, as the proxy being slow', () => {
+    const error = errorForTransport(
+      { code: 'UND_ERR_HEADERS_TIMEOUT' },
+      { ...via('http://p:1'), connecting: true }
+    )
+    expect(error).toMatchObject({ kind: 'timeout', code: 'PROXY_TIMEOUT' })
+    expect(error.message).toMatch(/^The proxy p:1 did not connect Roster to www.commcarehq.org in time/)
+    expect(isRetryable(error)).toBe(true)
+    expect(failedBeforeSending(error.code)).toBe(true)
+  })
+
   it('suspects a proxy that inspects secure connections when a certificate is wrong', () => {
     const error = errorForTransport({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, via('http://p:1'))
     expect(error.message).toMatch(/if it inspects secure connections, ask IT/)
@@ -142,14 +172,16 @@ describe('a proxy that cannot be reached', () => {
 describe('a SOCKS proxy', () => {
   it('reads refused logins, rule sets and unreachable hosts like their HTTP counterparts', () => {
     const ctx = via('socks5://gw:1080')
-    expect(errorForTransport({ code: 'UND_ERR_SOCKS5_AUTH_REJECTED' }, ctx).code).toBe('PROXY_AUTH')
-    expect(errorForTransport({ code: 'UND_ERR_SOCKS5_REPLY_2' }, ctx).code).toBe('PROXY_FORBIDDEN')
-    const unreachable = errorForTransport({ code: 'UND_ERR_SOCKS5_REPLY_5' }, ctx)
+    expect(errorForTransport({ code: 'SOCKS5_AUTH_REJECTED' }, ctx).code).toBe('PROXY_AUTH')
+    expect(errorForTransport({ code: 'SOCKS5_AUTH_FAILED' }, ctx).code).toBe('PROXY_AUTH')
+    expect(errorForTransport({ code: 'SOCKS5_REPLY_2' }, ctx).code).toBe('PROXY_FORBIDDEN')
+    const unreachable = errorForTransport({ code: 'SOCKS5_REPLY_5' }, ctx)
     expect(unreachable.code).toBe('PROXY_UPSTREAM')
     expect(unreachable.message).toMatch(/^The proxy gw:1080 could not reach HQ/)
-    expect(errorForTransport({ code: 'UND_ERR_SOCKS5_VERSION' }, ctx).code).toBe('PROXY_REFUSED')
-    const slow = errorForTransport(new Error('SOCKS5 connection timeout'), ctx)
-    expect(slow.code).toBe('PROXY_TIMEOUT')
+    expect(errorForTransport({ code: 'SOCKS5_VERSION' }, ctx).code).toBe('PROXY_REFUSED')
+    const slow = errorForTransport({ code: 'SOCKS5_TIMEOUT' }, ctx)
+    expect(slow).toMatchObject({ kind: 'timeout', code: 'PROXY_TIMEOUT' })
+    expect(slow.message).toMatch(/^The SOCKS proxy gw:1080 did not answer in time/)
     expect(failedBeforeSending(slow.code)).toBe(true)
   })
 })

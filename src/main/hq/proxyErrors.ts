@@ -1,5 +1,5 @@
 import type { ErrorContext } from './errorMapping'
-import { HqError, isCertificateCode } from './errors'
+import { errorCodes, HqError, isCertificateCode } from './errors'
 import type { ProxyInUse } from './proxy'
 import { hostOf } from './url'
 
@@ -34,11 +34,19 @@ export function proxyFailure(error: unknown, code: string, ctx: ErrorContext): H
 
   const status = tunnelRefusal(error)
   if (status !== undefined) return refusal(status, String(status), proxy, ctx)
-  if (code.startsWith('UND_ERR_SOCKS5_')) return socksFailure(code, proxy, ctx)
-  if (error instanceof Error && /^SOCKS5 .*timeout$/.test(error.message)) {
+  if (code === 'SOCKS5_TIMEOUT') {
     return new HqError(
       'timeout',
       `The SOCKS proxy ${p} did not answer in time — are you offline? ${where(proxy)}`,
+      { code: 'PROXY_TIMEOUT' }
+    )
+  }
+  if (code.startsWith('SOCKS5_')) return socksFailure(code, proxy, ctx)
+  if (ctx.connecting && code === 'UND_ERR_HEADERS_TIMEOUT') {
+    // Before the request had a connection, the only answer awaited was the proxy's to CONNECT.
+    return new HqError(
+      'timeout',
+      `The proxy ${p} did not connect Roster to ${hq} in time: it may be overloaded, or unable to reach HQ. This is usually temporary; if it keeps happening, ask IT whether ${hq} can be reached through the proxy.`,
       { code: 'PROXY_TIMEOUT' }
     )
   }
@@ -63,12 +71,20 @@ export function proxyFailure(error: unknown, code: string, ctx: ErrorContext): H
       { code }
     )
   }
-  if (isCertificateCode(code) || code === 'UND_ERR_PRX_TLS') {
-    // undici wraps a TLS name mismatch on the tunnel in its own error; keep the certificate code.
+  if (code === 'PROXY_CERTIFICATE' || code === 'UND_ERR_PRX_TLS') {
+    // The proxy's own certificate (an https:// proxy), not HQ's: the tunnel never opened.
+    const cert = errorCodes(error).find(isCertificateCode) ?? code
+    return new HqError(
+      'network',
+      `The security certificate of the proxy ${p} is not valid (${cert}), so Roster will not send anything through it. ${where(proxy)} Ask IT whether the proxy really takes https:// connections and with which certificate, or check the computer's date and time.`,
+      { code: 'PROXY_CERTIFICATE' }
+    )
+  }
+  if (isCertificateCode(code)) {
     return new HqError(
       'network',
       `The security certificate of ${hq} is not valid (${code}), so Roster will not send your API key there. Connections go through the proxy ${p}: if it inspects secure connections, ask IT to let Roster through to ${hq} uninspected. Otherwise check the server address, or the computer's date and time.`,
-      { code: code === 'UND_ERR_PRX_TLS' ? 'ERR_TLS_CERT_ALTNAME_INVALID' : code }
+      { code }
     )
   }
   return null
@@ -104,8 +120,8 @@ function refusal(status: number, shown: string, proxy: ProxyInUse, ctx: ErrorCon
 
 /** SOCKS5 reply and handshake codes (RFC 1928), read like the HTTP statuses above. */
 function socksFailure(code: string, proxy: ProxyInUse, ctx: ErrorContext): HqError {
-  if (code.startsWith('UND_ERR_SOCKS5_AUTH')) return refusal(407, 'SOCKS login refused', proxy, ctx)
-  const reply = /^UND_ERR_SOCKS5_REPLY_(\d+)$/.exec(code)?.[1]
+  if (code.startsWith('SOCKS5_AUTH')) return refusal(407, 'SOCKS login refused', proxy, ctx)
+  const reply = /^SOCKS5_REPLY_(\d+)$/.exec(code)?.[1]
   // 2: not allowed by the rule set; 1, 3-6: general failure, network/host unreachable, refused, TTL.
   if (reply === '2') return refusal(403, 'SOCKS: not allowed', proxy, ctx)
   if (reply !== undefined && Number(reply) <= 6) return refusal(502, `SOCKS reply ${reply}`, proxy, ctx)

@@ -51,9 +51,11 @@ export async function sendRegistration(
     })
   } catch (error) {
     if (!isHqError(error)) throw error
-    // Refused connections, DNS and TLS failures happen before a byte is sent; a reset, a
-    // timeout or a cancel after sending leaves the outcome unknown.
-    throw failedBeforeSending(error.code) ? error.withDelivery(false) : unknownOutcome(error)
+    // Refused connections, DNS and TLS failures, and anything before the request had a connection
+    // (sendOnce says so), happen before a byte is sent; a reset, a timeout or a cancel after
+    // sending leaves the outcome unknown.
+    const neverLeft = error.maybeDelivered === false || failedBeforeSending(error.code)
+    throw neverLeft ? error.withDelivery(false) : unknownOutcome(error)
   }
 
   if (!isSuccess(answer)) {

@@ -1,12 +1,5 @@
-import {
-  Agent,
-  buildConnector,
-  EnvHttpProxyAgent,
-  ProxyAgent,
-  Socks5ProxyAgent,
-  type Dispatcher
-} from 'undici'
-import { HqError } from './errors'
+import { Agent, Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici'
+import { errorCode, HqError, isCertificateCode } from './errors'
 import { DEFAULT_TIMEOUTS } from './http'
 import {
   describeProxy,
@@ -16,6 +9,7 @@ import {
   type Env,
   type ProxyInUse
 } from './proxy'
+import { socksConnector } from './socksConnector'
 
 /** How a client's requests leave this machine: the dispatcher, and the proxy it goes through. */
 export interface Route {
@@ -43,58 +37,63 @@ export interface Router {
    * when the proxy answer changes), so a laptop on a new network gets a new answer.
    */
   route(): Promise<Route>
-  /** Closes whatever dispatcher the router created. */
+  /**
+   * Closes whatever dispatcher the router created: requests still running get the grace period,
+   * then their connections are ended, so a request stuck on a silent proxy cannot hold up a quit.
+   */
   close(): Promise<void>
 }
 
 // Keep-alive across the pages of a sync; a few connections for concurrent paging.
 const AGENT_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 8 }
+// How long close() lets running requests finish before it ends their connections.
+const CLOSE_GRACE_MS = 1_000
+
+/** A dispatcher the router made, and how to end what undici does not track (SOCKS handshakes). */
+interface Owned {
+  dispatcher: Dispatcher
+  destroyMore?: () => void
+}
 
 export function createRouter(opts: RouterOptions): Router {
   let resolved: Promise<Route> | null = null
-  let owned: Dispatcher | null = null
+  let owned: Owned | null = null
   let closing: Promise<void> | null = null
 
-  const own = (route: Route): Route => {
-    owned = route.dispatcher
+  const own = (route: Route, destroyMore?: () => void): Route => {
+    owned = { dispatcher: route.dispatcher, ...(destroyMore ? { destroyMore } : {}) }
     return route
   }
 
   const direct = (): Route =>
     own({ dispatcher: new Agent({ ...AGENT_OPTIONS, connect: { timeout: opts.connectMs } }), proxy: null })
 
-  const through = (proxyUrl: string): Route => {
-    const url = supportedProxyUrl(proxyUrl)
-    if (!url) throw invalidProxy("The proxy address in this computer's proxy settings")
+  const through = (proxy: ProxyInUse, url: URL): Route => {
     noteSecrets(url, opts.onSecret)
-    const proxy = describeProxy(proxyUrl, 'setting')
     if (url.protocol === 'socks5:' || url.protocol === 'socks:') {
-      return own({
-        dispatcher: new Socks5ProxyAgent(url, { connect: buildConnector({ timeout: opts.connectMs }) }),
-        proxy
-      })
+      const socks = socksConnector(url, opts.connectMs)
+      return own(
+        { dispatcher: new Agent({ ...AGENT_OPTIONS, connect: socks.connect }), proxy },
+        socks.destroy
+      )
     }
-    return own({
-      dispatcher: new ProxyAgent({ uri: url.href, ...AGENT_OPTIONS, ...proxyTimeouts(opts.connectMs) }),
-      proxy
-    })
+    return own({ dispatcher: proxyAgent(url, opts.connectMs), proxy })
   }
 
+  const fromSetting = (proxyUrl: string): Route => {
+    const url = supportedProxyUrl(proxyUrl)
+    if (!url) throw invalidProxy("The proxy address in this computer's proxy settings")
+    return through(describeProxy(proxyUrl, 'setting'), url)
+  }
+
+  // Only the variable that serves HQ's address counts: a scheme-less HTTP_PROXY beside a good
+  // HTTPS_PROXY, or one NO_PROXY bypasses, must not stop anything.
   const fromEnvironment = (): Route => {
-    for (const variable of usedProxyVariables(opts.env)) {
-      const url = supportedProxyUrl(opts.env[variable]!)
-      if (!url) throw invalidProxy(`The ${variable} setting`)
-      noteSecrets(url, opts.onSecret)
-    }
     const chosen = envProxyFor(opts.server, opts.env)
-    return own({
-      dispatcher: new EnvHttpProxyAgent({
-        ...AGENT_OPTIONS,
-        connect: { timeout: opts.connectMs },
-        ...proxyTimeouts(opts.connectMs)
-      }),
-      proxy: chosen ? describeProxy(chosen.url, 'environment', chosen.variable) : null
-    })
+    if (!chosen) return direct()
+    const url = supportedProxyUrl(chosen.url)
+    if (!url) throw invalidProxy(`The ${chosen.variable} setting`)
+    return through(describeProxy(chosen.url, 'environment', chosen.variable), url)
   }
 
   const defaultRoute = (): Route => (envHasProxy(opts.env) ? fromEnvironment() : direct())
@@ -107,7 +106,7 @@ export function createRouter(opts: RouterOptions): Router {
     const proxyUrl = await askProxy(opts.proxy, opts.server, opts.connectMs)
     // No answer: like Chrome when its proxy script fails, carry on without it (as the CLI would).
     if (proxyUrl === undefined) return defaultRoute()
-    return proxyUrl === null ? direct() : through(proxyUrl)
+    return proxyUrl === null ? direct() : fromSetting(proxyUrl)
   }
 
   return {
@@ -120,7 +119,7 @@ export function createRouter(opts: RouterOptions): Router {
       resolved ??= Promise.resolve(direct())
       const route = resolved
       closing ??= route.then(
-        () => owned?.close(),
+        () => (owned ? closeWithin(owned, CLOSE_GRACE_MS) : undefined),
         () => undefined
       )
       return closing
@@ -128,22 +127,61 @@ export function createRouter(opts: RouterOptions): Router {
   }
 }
 
-/** Connect timeouts for the hop to the proxy and for the TLS handshake with HQ through it. */
-function proxyTimeouts(connectMs: number) {
-  return { proxyTls: { timeout: connectMs }, requestTls: { timeout: connectMs } }
+/**
+ * Through an HTTP(S) proxy, every wait bounded by `connectMs`: the connection to the proxy, its
+ * answer to CONNECT (undici would wait 300 s, its default headers timeout), and the TLS
+ * handshake with HQ through the tunnel.
+ */
+function proxyAgent(url: URL, connectMs: number): Dispatcher {
+  return new ProxyAgent({
+    uri: url.href,
+    ...AGENT_OPTIONS,
+    proxyTls: { timeout: connectMs },
+    requestTls: { timeout: connectMs },
+    // The client that talks to the proxy itself; undici hands it the connector built from proxyTls.
+    clientFactory: (origin, options) =>
+      new Pool(origin, {
+        connect: proxyHop((options as { connect: buildConnector.connector }).connect),
+        headersTimeout: connectMs
+      })
+  })
 }
 
-/** The variables undici's EnvHttpProxyAgent reads (the lower-case one wins when set, even empty). */
-function usedProxyVariables(env: Env): string[] {
-  const used: string[] = []
-  for (const [lower, upper] of [
-    ['http_proxy', 'HTTP_PROXY'],
-    ['https_proxy', 'HTTPS_PROXY']
-  ] as const) {
-    const variable = env[lower] !== undefined ? lower : upper
-    if (env[variable]) used.push(variable)
-  }
-  return used
+/**
+ * The connector to the proxy, with the proxy's own certificate failures told apart from HQ's:
+ * both come with the same codes, and only one of them is about HQ.
+ */
+function proxyHop(connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) =>
+    connect(options, (...args) => {
+      const [error] = args
+      if (error && isCertificateCode(errorCode(error))) {
+        callback(
+          Object.assign(new Error(`The proxy's certificate is not valid: ${error.message}`), {
+            code: 'PROXY_CERTIFICATE',
+            cause: error
+          }),
+          null
+        )
+      } else callback(...args)
+    })
+}
+
+/** Ends `owned` gracefully if it can within `graceMs`, else destroys it. */
+async function closeWithin(owned: Owned, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const graceful = owned.dispatcher.close().then(
+    () => true,
+    () => false
+  )
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs)
+  })
+  const closed = await Promise.race([graceful, expired])
+  clearTimeout(timer)
+  if (closed) return
+  owned.destroyMore?.()
+  await owned.dispatcher.destroy().catch(() => undefined)
 }
 
 function noteSecrets(url: URL, onSecret: (secret: string) => void): void {

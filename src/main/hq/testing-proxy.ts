@@ -1,13 +1,16 @@
 /**
  * Real proxies for tests, on 127.0.0.1: an HTTP proxy (CONNECT tunnels and absolute-form
- * requests, optional Basic login, optional refusal) and a SOCKS5 proxy (no login, CONNECT). Both
- * count what passed through. Test support only; not imported by the product.
+ * requests, optional Basic login, optional refusal or silence) and a SOCKS5 proxy (CONNECT,
+ * optional login or silence). Both count what passed through. Test support only; not imported
+ * by the product.
  */
 import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
+import { generate } from 'selfsigned'
 
 export interface TestProxy {
-  /** http://127.0.0.1:PORT, without credentials. */
+  /** http://127.0.0.1:PORT (https:// with `tls`), without credentials. */
   url: string
   /** 127.0.0.1:PORT, as Roster's messages name it. */
   label: string
@@ -29,6 +32,29 @@ export interface TestProxyOptions {
   login?: { username: string; password: string }
   /** Answer every request with this status instead of passing it on (403, 502, ...). */
   refuse?: number
+  /**
+   * Take every request and never answer it: a proxy still trying to reach an unreachable HQ, an
+   * overloaded one, a firewall that swallows the connection.
+   */
+  silent?: boolean
+  /**
+   * Speak TLS to clients (an https:// proxy), with a self-signed certificate no computer trusts:
+   * a proxy whose own certificate is not valid.
+   */
+  tls?: boolean
+}
+
+/**
+ * A self-signed certificate no computer trusts, made afresh when a test first asks for one (no
+ * key is kept in the repository).
+ */
+let untrusted: Promise<{ key: string; cert: string }> | undefined
+function untrustedTls(): Promise<{ key: string; cert: string }> {
+  untrusted ??= generate([{ name: 'commonName', value: 'roster-test-proxy.invalid' }], {
+    keyType: 'ec',
+    algorithm: 'sha256'
+  }).then((pems) => ({ key: pems.private, cert: pems.cert }))
+  return untrusted
 }
 
 export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestProxy> {
@@ -36,6 +62,7 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
   const forwarded: string[] = []
   const authorizations: string[] = []
   const tunnels = new Set<net.Socket>()
+  const held = new Set<net.Socket>()
   const streams: Buffer[][] = []
   const expected = opts.login
     ? `Basic ${Buffer.from(`${opts.login.username}:${opts.login.password}`).toString('base64')}`
@@ -49,8 +76,9 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
     return opts.refuse ?? null
   }
 
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     forwarded.push(req.url ?? '')
+    if (opts.silent) return
     const refused = gate(req)
     if (refused !== null) {
       res.writeHead(refused, refused === 407 ? { 'proxy-authenticate': 'Basic realm="test"' } : {})
@@ -76,12 +104,17 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
       res.end()
     })
     req.pipe(upstream)
-  })
+  }
+  const server = opts.tls ? https.createServer(await untrustedTls(), handle) : http.createServer(handle)
 
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     const target = req.url ?? ''
     connects.push(target)
     client.on('error', () => client.destroy())
+    if (opts.silent) {
+      held.add(client)
+      return
+    }
     const refused = gate(req)
     if (refused !== null) {
       const extra = refused === 407 ? 'Proxy-Authenticate: Basic realm="test"\r\n' : ''
@@ -112,7 +145,7 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
 
   const port = await listen(server)
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     label: `127.0.0.1:${port}`,
     connects,
     forwarded,
@@ -127,7 +160,7 @@ export async function startTestProxy(opts: TestProxyOptions = {}): Promise<TestP
       ),
     openTunnels: () => tunnels.size,
     close: async () => {
-      for (const socket of tunnels) socket.destroy()
+      for (const socket of [...tunnels, ...held]) socket.destroy()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
@@ -140,32 +173,69 @@ export interface TestSocksProxy {
   label: string
   /** "host:port" of every CONNECT. */
   connects: string[]
+  /** "user:password" of every login offered (RFC 1929). */
+  logins: string[]
   close(): Promise<void>
 }
 
-/** A SOCKS5 proxy (RFC 1928) without login: CONNECT only. */
-export async function startTestSocksProxy(): Promise<TestSocksProxy> {
+export interface TestSocksProxyOptions {
+  /** Require this login (RFC 1929); anything else is refused. */
+  login?: { username: string; password: string }
+  /**
+   * 'greeting': take the connection and never answer. 'tunnel': open the tunnel, after which
+   * HQ's side stays silent (a firewall behind the proxy that swallows the connection, say).
+   */
+  silent?: 'greeting' | 'tunnel'
+}
+
+/** A SOCKS5 proxy (RFC 1928): CONNECT only. */
+export async function startTestSocksProxy(opts: TestSocksProxyOptions = {}): Promise<TestSocksProxy> {
   const connects: string[] = []
+  const logins: string[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     sockets.add(client)
     client.once('close', () => sockets.delete(client))
     client.on('error', () => client.destroy())
+    if (opts.silent === 'greeting') return
     let buffer = Buffer.alloc(0)
-    let greeted = false
+    let step: 'greeting' | 'login' | 'request' = 'greeting'
     const onData = (chunk: Buffer): void => {
       buffer = Buffer.concat([buffer, chunk])
-      if (!greeted) {
-        // VER NMETHODS METHODS...: choose "no authentication".
+      if (step === 'greeting') {
+        // VER NMETHODS METHODS...: "no authentication", or user/password when a login is required.
         if (buffer.length < 2 || buffer.length < 2 + buffer[1]!) return
+        const methods = [...buffer.subarray(2, 2 + buffer[1]!)]
         buffer = buffer.subarray(2 + buffer[1]!)
-        greeted = true
-        client.write(Buffer.from([5, 0]))
+        const wanted = opts.login ? 2 : 0
+        if (!methods.includes(wanted)) {
+          client.end(Buffer.from([5, 0xff]))
+          return
+        }
+        client.write(Buffer.from([5, wanted]))
+        step = opts.login ? 'login' : 'request'
+      }
+      if (step === 'login') {
+        const login = parseSocksLogin(buffer)
+        if (!login) return
+        buffer = buffer.subarray(login.length)
+        logins.push(`${login.username}:${login.password}`)
+        const ok = login.username === opts.login!.username && login.password === opts.login!.password
+        if (!ok) {
+          client.end(Buffer.from([1, 1]))
+          return
+        }
+        client.write(Buffer.from([1, 0]))
+        step = 'request'
       }
       const request = parseSocksConnect(buffer)
       if (!request) return
       client.off('data', onData)
       connects.push(`${request.host}:${request.port}`)
+      if (opts.silent === 'tunnel') {
+        client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]))
+        return
+      }
       const upstream = net.connect(request.port, request.host)
       sockets.add(upstream)
       upstream.once('close', () => sockets.delete(upstream))
@@ -187,10 +257,25 @@ export async function startTestSocksProxy(): Promise<TestSocksProxy> {
     url: `socks5://127.0.0.1:${port}`,
     label: `127.0.0.1:${port}`,
     connects,
+    logins,
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
+  }
+}
+
+/** VER ULEN UNAME PLEN PASSWD (RFC 1929), once all of it has arrived. */
+function parseSocksLogin(b: Buffer): { username: string; password: string; length: number } | null {
+  if (b.length < 2) return null
+  const userEnd = 2 + b[1]!
+  if (b.length < userEnd + 1) return null
+  const passEnd = userEnd + 1 + b[userEnd]!
+  if (b.length < passEnd) return null
+  return {
+    username: b.subarray(2, userEnd).toString('utf8'),
+    password: b.subarray(userEnd + 1, passEnd).toString('utf8'),
+    length: passEnd
   }
 }
 
