@@ -94,7 +94,7 @@ describe('a connection through a SOCKS5 proxy', () => {
     await expect(connectThrough(port, 'hq.example.org', 150)).rejects.toMatchObject({
       code: 'SOCKS5_TIMEOUT'
     })
-    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   it('keeps the network error when nothing listens at the proxy address', async () => {

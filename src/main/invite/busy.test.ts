@@ -128,8 +128,9 @@ describe('sending while another program holds the database', () => {
     const thread = watchThread()
     await locker.released()
     const releasedAt = Date.now()
-    // The app's thread (this one) kept running the whole time the other program wrote.
-    expect(thread.stop()).toBeLessThan(1000)
+    // The app's thread (this one) kept running while the other program wrote for 3 s (a beat
+    // waiting on the lock stalled it for all of that; the bound leaves room for a loaded machine).
+    expect(thread.stop()).toBeLessThan(2000)
     const beat = (): number =>
       t.db
         .prepare('SELECT heartbeat_at FROM invite_requests WHERE batch_id = ?')
@@ -137,7 +138,7 @@ describe('sending while another program holds the database', () => {
         .get(batchId) as number
     expect(beat()).toBeLessThan(lockedAt)
     // It beats again a moment after the lock ends, not a full beat interval later.
-    const deadline = Date.now() + 2000
+    const deadline = Date.now() + 10_000
     while (beat() < releasedAt && Date.now() < deadline) await sleep(20)
     expect(beat()).toBeGreaterThanOrEqual(releasedAt)
 
