@@ -158,6 +158,20 @@ describe('recovering requests whose sender is gone', () => {
   })
 })
 
+/**
+ * 150 numbers, a sender in its own process frozen (SIGSTOP, as a laptop asleep) with its first
+ * request of 50 at HQ (which answers after 3 s), its heartbeat gone stale.
+ */
+async function frozenMidRequest() {
+  const { sim, t, batchId } = await batchOf(150, { latencyMs: 3000 })
+  const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
+  expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
+  await sleep(300)
+  child.proc.kill('SIGSTOP')
+  await sleep(1500)
+  return { sim, t, batchId, child }
+}
+
 /** A second connection to the same file (as the CLI opens the app's), holding the write lock until rolled back. */
 function tempDbWriter(db: TempDb): { rollback(): void } {
   const other = new Database(db.path)
@@ -205,12 +219,7 @@ describe('a live sender in another process', () => {
   }, 60_000)
 
   it('lets HQ’s late answer overrule “mark as failed” and a “send again” not yet sent, so no number is invited twice', async () => {
-    const { sim, t, batchId } = await batchOf(150, { latencyMs: 3000 })
-    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
-    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
-    await sleep(300)
-    child.proc.kill('SIGSTOP')
-    await sleep(1500)
+    const { sim, t, batchId, child } = await frozenMidRequest()
     expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({ unknownNumbers: 50 })
 
     // The coordinator guesses about the unknown outcome before HQ's answer is in.
@@ -276,13 +285,7 @@ describe('a live sender in another process', () => {
   }, 60_000)
 
   it('records HQ’s late answer over the unknown that recovery wrote while it was frozen, and sends nothing more', async () => {
-    const { sim, t, batchId } = await batchOf(150, { latencyMs: 3000 })
-    const child = sender({ dbPath: t.path, sim, batchId, chunkSize: 50, heartbeatMs: 100 })
-    expect(await child.progress((c) => c.sending === 50), child.stderr()).not.toBeNull()
-    await sleep(300)
-    // The laptop sleeps: the sender is frozen, pid and all, with its request at HQ.
-    child.proc.kill('SIGSTOP')
-    await sleep(1500)
+    const { sim, t, batchId, child } = await frozenMidRequest()
     expect(recoverOutbox(t.db, { staleAfterMs: 1000 })).toMatchObject({
       unknownRequests: 1,
       unknownNumbers: 50,
