@@ -4,6 +4,7 @@
  * against this table, so a renderer bug or a hostile page cannot hand the core a bad value.
  */
 import { z } from 'zod'
+import { ChannelChoiceSchema } from './channels'
 import {
   ApplicationSchema,
   AutoSyncHoursSchema,
@@ -49,7 +50,9 @@ export const apiContract = {
         label: z.string().trim().max(100).optional(),
         defaultCountry: z.string().length(2).optional(),
         appId: z.string().min(1).nullable().optional(),
-        autoSyncHours: AutoSyncHoursSchema.optional()
+        autoSyncHours: AutoSyncHoursSchema.optional(),
+        channel: ChannelChoiceSchema.optional(),
+        usernameTemplate: z.string().trim().min(1).max(200).optional()
       })
       .strict(),
     ProjectSchema
@@ -77,7 +80,14 @@ export const apiContract = {
   'apps.list': call(ByProject, z.array(ApplicationSchema)),
 
   'invite.lookup': call(
-    z.object({ projectId: ProjectId, digits: z.array(z.string().regex(/^\d{1,20}$/)).max(200_000) }).strict(),
+    z
+      .object({
+        projectId: ProjectId,
+        digits: z.array(z.string().regex(/^\d{1,20}$/)).max(200_000),
+        /** Usernames (before the @) a new account would take: which are taken already. */
+        usernames: z.array(z.string().max(200)).max(200_000).optional()
+      })
+      .strict(),
     InviteLookupSchema
   ),
   'invite.create': call(BatchInputSchema, z.object({ batchId: z.number().int() })),
@@ -98,9 +108,14 @@ export const apiContract = {
       .strict(),
     Ok
   ),
+  /**
+   * Invites chosen numbers of a batch again, the way its channel allows: channel 1 a new batch;
+   * channel 3 HQ re-sends the confirmation e-mail (PUT); channel 2 cannot (HQ has no API for it):
+   * refused with where in HQ to do it. `message` says what happened.
+   */
   'invite.reinvite': call(
     z.object({ batchId: z.number().int(), numberIds: z.array(z.number().int()).min(1) }).strict(),
-    z.object({ batchId: z.number().int() })
+    z.object({ batchId: z.number().int(), message: z.string().optional() })
   ),
   'invite.batches': call(ByProject, z.array(BatchSummarySchema)),
   'invite.batch': call(
