@@ -48,8 +48,9 @@ describe('answers from the import worker', () => {
     })
     const client = createWorkerClient(worker as unknown as Worker)
     const progress: number[] = []
-    const lookups = client.request({ op: 'lookups', lookup: { registered: [], invited: [] } }, (p) =>
-      progress.push(p.done)
+    const lookups = client.request(
+      { op: 'lookups', lookup: { registered: [], invited: [], takenUsernames: [] } },
+      (p) => progress.push(p.done)
     )
     const update = client.request({ op: 'update', upsert: [], remove: [] })
     const [big, small] = await Promise.all([lookups, update])

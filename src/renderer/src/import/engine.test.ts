@@ -93,7 +93,7 @@ describe('the import engine', () => {
 
     const checks = (await engine.handle({
       op: 'lookups',
-      lookup: { registered: [], invited: [] }
+      lookup: { registered: [], invited: [], takenUsernames: [] }
     })) as ChecksResult
     expect(new Map(checks.checks).get(1)).toMatchObject({ status: 'ready', e164: '+254712345678' })
     expect(new Map(checks.checks).get(2)).toMatchObject({ status: 'error' })
@@ -109,7 +109,7 @@ describe('the import engine', () => {
     await engine.handle({ op: 'start', rows, country: 'KE' })
     const all = (await engine.handle({
       op: 'lookups',
-      lookup: { registered: [], invited: [] }
+      lookup: { registered: [], invited: [], takenUsernames: [] }
     })) as ChecksResult
     expect(new Map(all.checks).get(2)?.message).toMatch(/same number as row 2/)
 
@@ -127,6 +127,7 @@ describe('the import engine', () => {
       op: 'lookups',
       lookup: {
         registered: [],
+        takenUsernames: [],
         invited: [
           {
             digits: '254722000111',
@@ -164,6 +165,7 @@ describe('the import engine', () => {
       op: 'lookups',
       lookup: {
         registered: [],
+        takenUsernames: [],
         invited: [
           { digits: '254711000001', batchId: 1, invitedAt: at(1), status: 'failed', registered: false },
           {

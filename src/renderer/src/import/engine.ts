@@ -51,11 +51,18 @@ function hasBom(data: Uint8Array): boolean {
 }
 
 /**
- * Invitations whose link may still reach the person: waiting, being sent, accepted by HQ, or with
- * an outcome nobody knows. A number HQ refused (invalid format, in use) or that failed was never
- * invited: sending it again needs no re-invite choice.
+ * Invitations whose link may still reach the person: waiting, being sent, accepted by HQ, with
+ * an outcome nobody knows, or an account HQ is still creating. A number HQ refused (invalid
+ * format, in use, account refused) or that failed was never invited: sending it again needs no re-invite choice.
  */
-const LIVE_INVITATION = new Set<string>(['queued', 'sending', 'success', 'unknown'] satisfies NumberStatus[])
+const LIVE_INVITATION = new Set<string>([
+  'queued',
+  'sending',
+  'success',
+  'unknown',
+  // An uploaded account HQ has not created yet (channel 2): it may still appear.
+  'pending'
+] satisfies NumberStatus[])
 
 export function isLiveInvitation(status: string): boolean {
   return LIVE_INVITATION.has(status)

@@ -40,7 +40,7 @@ export interface ImportSnapshot {
   country: string
 }
 
-const EMPTY_LOOKUP: InviteLookup = { registered: [], invited: [] }
+const EMPTY_LOOKUP: InviteLookup = { registered: [], invited: [], takenUsernames: [] }
 /** invite.lookup accepts up to 200,000 numbers per call. */
 const LOOKUP_SLICE = 200_000
 
@@ -121,7 +121,7 @@ export class ImportStore {
   }
 
   private async lookup(digits: string[]): Promise<InviteLookup> {
-    const out: InviteLookup = { registered: [], invited: [] }
+    const out: InviteLookup = { registered: [], invited: [], takenUsernames: [] }
     for (let i = 0; i < digits.length; i += LOOKUP_SLICE) {
       const part = await this.api.call('invite.lookup', {
         projectId: this.projectId,

@@ -5,7 +5,7 @@
  */
 import { ApiError, type ApiInput } from '../../../../shared/api'
 import { countedTotal, countsFrom, emptyCounts } from '../../../../shared/batchCounts'
-import type { Project } from '../../../../shared/domain'
+import type { Facets, Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, InviteLookup, NumberStatus } from '../../../../shared/invite'
 import { makeProject } from '../../test/fakeApi'
 import { createFakeCore, type FakeCore, type FakeHandlers } from '../../test/fakeCore'
@@ -15,26 +15,75 @@ export interface FakeInviteApi extends FakeCore {
   numbers: BatchNumber[]
   /** The saved projects, as projects.update leaves them. */
   projects: Project[]
-  /** Digits HQ says are in use, and digits whose answer gets lost (unknown). */
-  hq: { inUse: Set<string>; lost: Set<string>; offline: boolean }
+  /**
+   * Digits HQ says are in use, digits whose answer gets lost (unknown), usernames HQ refuses
+   * (channels 2 and 3), and whether uploaded accounts stay pending (channel 2, HQ still working).
+   */
+  hq: { inUse: Set<string>; lost: Set<string>; offline: boolean; refuse: Set<string>; slow: boolean }
   lookup: InviteLookup
+}
+
+/** A saved project as the Invite screen gets it, with the channel fields of issue 9. */
+export function inviteProject(patch: Partial<Project> = {}): Project {
+  return {
+    ...makeProject(),
+    channel: 'auto',
+    channelProbe: null,
+    usernameTemplate: '{first}.{last}',
+    ...patch
+  }
+}
+
+/** Groups and locations of the synced roster, for the per-batch pickers of channels 2 and 3. */
+export const FACETS: Facets = {
+  groups: [
+    { id: 'g-north', name: 'North team', count: 12 },
+    { id: 'g-south', name: 'South team', count: 8 }
+  ],
+  locations: [
+    { id: 'l-ke', name: 'Kenya', parentId: null, type: 'country', count: 0 },
+    { id: 'l-kis', name: 'Kisumu', parentId: 'l-ke', type: 'district', count: 9 }
+  ],
+  customFieldKeys: [],
+  counts: { active: 20, archived: 2 }
 }
 
 const NOW = '2025-03-03T09:00:00.000Z'
 
+const REASONS: Partial<Record<NumberStatus, string>> = {
+  unknown: 'The connection broke after the request left.',
+  in_use: 'HQ says this number belongs to another contact.',
+  refused: 'HQ did not create the account: the username is already taken.',
+  pending: 'HQ has the upload; the account has not appeared yet.'
+}
+
 export function createFakeInviteApi(
-  opts: { lookup?: InviteLookup; apps?: { id: string; name: string }[]; project?: Partial<Project> } = {}
+  opts: {
+    lookup?: Partial<InviteLookup>
+    apps?: { id: string; name: string }[]
+    project?: Partial<Project>
+  } = {}
 ): FakeInviteApi {
   const batches: BatchSummary[] = []
   const numbers: BatchNumber[] = []
-  const hq = { inUse: new Set<string>(), lost: new Set<string>(), offline: false }
-  const lookup = opts.lookup ?? { registered: [], invited: [] }
+  const hq = {
+    inUse: new Set<string>(),
+    lost: new Set<string>(),
+    offline: false,
+    refuse: new Set<string>(),
+    slow: false
+  }
+  const lookup: InviteLookup = {
+    registered: opts.lookup?.registered ?? [],
+    invited: opts.lookup?.invited ?? [],
+    takenUsernames: opts.lookup?.takenUsernames ?? []
+  }
   const apps = opts.apps ?? [
     { id: 'app-1', name: 'Community Health' },
     { id: 'app-2', name: 'Nutrition Survey' }
   ]
   let nextNumberId = 1
-  const projects: Project[] = [makeProject(opts.project)]
+  const projects: Project[] = [inviteProject(opts.project)]
 
   const recount = (batch: BatchSummary) => {
     const counts = countsFrom(
@@ -67,11 +116,14 @@ export function createFakeInviteApi(
       id,
       projectId: input.projectId,
       createdAt: NOW,
-      appId: input.options.appId,
+      channel: input.options.channel ?? 'sms-registration',
+      appId: input.options.appId ?? '',
       appName: app?.name ?? null,
       androidOnly: input.options.androidOnly ?? false,
       requireEmail: input.options.requireEmail ?? false,
       message: input.options.message ?? null,
+      locationId: input.options.locationId ?? null,
+      groupId: input.options.groupId ?? null,
       state: 'queued',
       error: null,
       total: 0,
@@ -91,7 +143,9 @@ export function createFakeInviteApi(
         updatedAt: NOW,
         registeredWorkerId: null,
         registeredAt: null,
-        customUserData: row.customUserData ?? {}
+        customUserData: row.customUserData ?? {},
+        username: row.username ?? null,
+        email: row.email ?? null
       })
     }
     recount(batch)
@@ -121,14 +175,13 @@ export function createFakeInviteApi(
         ? 'unknown'
         : hq.inUse.has(n.digits)
           ? 'in_use'
-          : 'success'
+          : n.username !== null && hq.refuse.has(n.username)
+            ? 'refused'
+            : batch.channel === 'sms-confirmation' && hq.slow
+              ? 'pending'
+              : 'success'
       n.status = status
-      n.reason =
-        status === 'unknown'
-          ? 'The connection broke after the request left.'
-          : status === 'in_use'
-            ? 'HQ says this number belongs to another contact.'
-            : null
+      n.reason = REASONS[status] ?? null
     }
     recount(batch)
     announce(batch)
@@ -143,14 +196,23 @@ export function createFakeInviteApi(
       if (patch.label !== undefined) updated.label = patch.label
       if (patch.defaultCountry !== undefined) updated.defaultCountry = patch.defaultCountry
       if (patch.appId !== undefined) updated.appId = patch.appId
+      if (patch.channel !== undefined) updated.channel = patch.channel
+      if (patch.usernameTemplate !== undefined) updated.usernameTemplate = patch.usernameTemplate
       projects[index] = updated
       return updated
     },
-    'invite.lookup': ({ digits }) => {
+    'workers.facets': () => FACETS,
+    'invite.lookup': ({ digits, usernames }) => {
       const wanted = new Set(digits)
+      // As the core answers: a taken name, and the taken "<name><digits>" forms of each asked name.
+      const asked = (usernames ?? []).map((u) => u.toLowerCase())
+      const takenUsernames = lookup.takenUsernames.filter((t) =>
+        asked.some((a) => t === a || (t.startsWith(a) && /^\d+$/.test(t.slice(a.length))))
+      )
       return {
         registered: lookup.registered.filter((r) => wanted.has(r.digits)),
-        invited: lookup.invited.filter((r) => wanted.has(r.digits))
+        invited: lookup.invited.filter((r) => wanted.has(r.digits)),
+        takenUsernames
       }
     },
     'invite.create': (input) => ({ batchId: create(input, Boolean(input.reinvite)) }),
@@ -188,6 +250,7 @@ export function createFakeInviteApi(
         {
           projectId: from.projectId,
           options: {
+            channel: from.channel,
             appId: from.appId,
             androidOnly: from.androidOnly,
             requireEmail: from.requireEmail,

@@ -148,10 +148,12 @@ export function emptyGrid(): GridState {
   }
 }
 
+/** Outcomes that are, or may still become, an invitation: not a problem to show. */
+const UNDER_WAY = new Set<NumberStatus>(['success', 'queued', 'sending', 'pending'])
+
 /** A row counts as a problem when it cannot be sent as is, or its send did not succeed. */
 export function isProblem(check: RowCheck | undefined, outcome?: RowOutcome): boolean {
-  if (outcome)
-    return outcome.status !== 'success' && outcome.status !== 'queued' && outcome.status !== 'sending'
+  if (outcome) return !UNDER_WAY.has(outcome.status)
   return check?.status === 'warning' || check?.status === 'error'
 }
 

@@ -4,7 +4,7 @@
  */
 import Papa from 'papaparse'
 import type { BatchNumber, NumberStatus } from '../../../../shared/invite'
-import type { GridRow, GridState, RowCheck, RowOutcome } from './gridState'
+import { isProblem, type GridRow, type GridState, type RowCheck, type RowOutcome } from './gridState'
 
 export interface SendChoices {
   /** Invite again numbers an earlier batch already invited (their earlier link stops working). */
@@ -112,7 +112,9 @@ export const OUTCOME_WORDS: Record<NumberStatus, string> = {
   invalid_format: 'Invalid format',
   in_use: 'In use',
   failed: 'Failed',
-  unknown: 'Unknown'
+  unknown: 'Unknown',
+  pending: 'Waiting for HQ',
+  refused: 'Refused by HQ'
 }
 
 /** Why a row is not (or was not) invited, or null when it was or will be. */
@@ -122,8 +124,7 @@ export function rejectionReason(
   choices: SendChoices
 ): string | null {
   if (outcome) {
-    if (outcome.status === 'success' || outcome.status === 'queued' || outcome.status === 'sending')
-      return null
+    if (!isProblem(undefined, outcome)) return null
     return `${OUTCOME_WORDS[outcome.status]}${outcome.reason ? `: ${outcome.reason}` : ''}`
   }
   if (!check) return null

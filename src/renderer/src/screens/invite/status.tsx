@@ -2,16 +2,20 @@ import type { NumberStatus } from '../../../../shared/invite'
 import type { RowCheck, RowOutcome } from './gridState'
 import { OUTCOME_WORDS } from './sendPlan'
 
-/** One word per row for styling: the send outcome once there is one, else the check's verdict. */
-export type RowTone = 'pending' | 'ready' | 'fixed' | 'warning' | 'error' | NumberStatus
+/**
+ * One word per row for styling: the send outcome once there is one, else the check's verdict
+ * (`checking` while it has not come back; `pending` is the outcome of an account HQ has not
+ * created yet).
+ */
+export type RowTone = 'checking' | 'ready' | 'fixed' | 'warning' | 'error' | NumberStatus
 
 export function statusOf(check: RowCheck | undefined, outcome: RowOutcome | undefined): RowTone {
   if (outcome) return outcome.status
-  return check?.status ?? 'pending'
+  return check?.status ?? 'checking'
 }
 
 const CHECK_WORDS = {
-  pending: 'Checking…',
+  checking: 'Checking…',
   ready: 'Ready',
   fixed: 'Fixed',
   warning: 'Warning',
@@ -20,7 +24,7 @@ const CHECK_WORDS = {
 
 /** Icons as glyphs in a coloured badge: colour is never the only signal. */
 const ICONS: Record<RowTone, string> = {
-  pending: '…',
+  checking: '…',
   ready: '✓',
   fixed: '✎',
   warning: '!',
@@ -31,7 +35,9 @@ const ICONS: Record<RowTone, string> = {
   invalid_format: '✕',
   in_use: '✕',
   failed: '✕',
-  unknown: '?'
+  unknown: '?',
+  pending: '⋯',
+  refused: '✕'
 }
 
 export function toneLabel(tone: RowTone): string {
