@@ -5,10 +5,11 @@ import type { Random } from './backoff'
 import { realClock, type Clock } from './clock'
 import { HqError, isHqError, redact } from './errors'
 import { PauseGate } from './gate'
-import { DEFAULT_TIMEOUTS, type Timeouts, type Transport } from './http'
+import type { Transport } from './http'
 import { sendRegistration } from './register'
 import { createRequester } from './requester'
-import { createRouter } from './route'
+import { createRouter } from './net/route'
+import { DEFAULT_TIMEOUTS, type Timeouts } from './net/timeouts'
 import { DEFAULT_RETRY, type OnWait, type RetryDeps } from './retry'
 import {
   HqApplicationSchema,

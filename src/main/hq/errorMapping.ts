@@ -1,6 +1,6 @@
 import { errorCode, HqError, isCertificateCode, type HqErrorDetails } from './errors'
-import type { ProxyInUse } from './proxy'
-import { proxyFailure } from './proxyErrors'
+import type { ProxyInUse } from './net/proxy'
+import { proxyFailure } from './net/proxyErrors'
 import { hostOf } from './url'
 
 // Pure mapping from what HQ (or the network) did to the HqError a coordinator reads.

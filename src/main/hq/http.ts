@@ -4,31 +4,13 @@ import { request, type Dispatcher } from 'undici'
 import { cancelledError } from './clock'
 import { errorForTransport, type ErrorContext } from './errorMapping'
 import { errorCode, HqError } from './errors'
-import type { ProxyInUse } from './proxy'
-import type { Route } from './route'
+import type { ProxyInUse } from './net/proxy'
+import type { Route } from './net/route'
+import type { Timeouts } from './net/timeouts'
 
 const gunzip = promisify(zlib.gunzip)
 const inflate = promisify(zlib.inflate)
 const brotli = promisify(zlib.brotliDecompress)
-
-export interface Timeouts {
-  /** TCP + TLS handshake (set on the Agent we create). */
-  connectMs: number
-  /** From sending the request to the end of the response headers. */
-  headersMs: number
-  /** Longest silence between two chunks of the body. */
-  bodyMs: number
-  /** The whole exchange, so a body trickling in byte by byte cannot hold a sync forever. */
-  requestMs: number
-}
-
-export const DEFAULT_TIMEOUTS: Timeouts = {
-  connectMs: 15_000,
-  // HQ can take a while to build a 1000-worker page.
-  headersMs: 90_000,
-  bodyMs: 60_000,
-  requestMs: 300_000
-}
 
 export interface Transport {
   server: string

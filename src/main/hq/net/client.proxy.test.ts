@@ -1,10 +1,10 @@
 import net from 'node:net'
 import { Agent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startSim, type Sim } from '../../../test/hq-sim'
-import { classifyFailure } from '../invite/classify'
-import { createHqClient, type HqClient, type HqClientOptions } from './client'
-import { failure } from './testing'
+import { startSim, type Sim } from '../../../../test/hq-sim'
+import { classifyFailure } from '../../invite/classify'
+import { createHqClient, type HqClient, type HqClientOptions } from '../client'
+import { failure } from '../testing'
 import { proxyFromPac } from './proxy'
 import {
   startTestProxy,

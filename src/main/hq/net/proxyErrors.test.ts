@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { errorForTransport, type ErrorContext } from './errorMapping'
-import { failedBeforeSending, isRetryable } from './errors'
+import { errorForTransport, type ErrorContext } from '../errorMapping'
+import { failedBeforeSending, isRetryable } from '../errors'
 import { describeProxy } from './proxy'
 import { tunnelRefusal } from './proxyErrors'
 

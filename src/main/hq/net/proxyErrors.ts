@@ -1,12 +1,21 @@
-import type { ErrorContext } from './errorMapping'
-import { errorCodes, HqError, isCertificateCode } from './errors'
+import { errorCodes, HqError, isCertificateCode } from '../errors'
+import { hostOf } from '../url'
 import type { ProxyInUse } from './proxy'
-import { hostOf } from './url'
 
 // Failures on the way through a proxy, in words a coordinator can act on. Each one happened
 // before a request could reach HQ (the codes are in NOT_SENT_CODES), except a connection that
 // broke later, which keeps the usual wording. Messages name the proxy by host:port only: a
 // proxy URL may carry a password.
+
+/**
+ * What a proxy failure's wording needs to know (errorMapping's ErrorContext has all of it): the
+ * HQ server, the proxy in use, and whether the request was still connecting.
+ */
+export interface ProxyFailureContext {
+  server: string
+  proxy?: ProxyInUse
+  connecting?: boolean
+}
 
 /** The status a proxy refused the tunnel with: undici says so only in the message. */
 export function tunnelRefusal(error: unknown): number | undefined {
@@ -26,7 +35,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAD
  * The error for a transport failure while requests go through `ctx.proxy`, or null when the
  * failure is HQ's (a timeout waiting for HQ's answer, say) and the usual wording fits.
  */
-export function proxyFailure(error: unknown, code: string, ctx: ErrorContext): HqError | null {
+export function proxyFailure(error: unknown, code: string, ctx: ProxyFailureContext): HqError | null {
   const proxy = ctx.proxy
   if (!proxy) return null
   const hq = hostOf(ctx.server)
@@ -91,7 +100,7 @@ export function proxyFailure(error: unknown, code: string, ctx: ErrorContext): H
 }
 
 /** A proxy that answered the tunnel request with something other than 200. */
-function refusal(status: number, shown: string, proxy: ProxyInUse, ctx: ErrorContext): HqError {
+function refusal(status: number, shown: string, proxy: ProxyInUse, ctx: ProxyFailureContext): HqError {
   const hq = hostOf(ctx.server)
   const p = proxy.label
   if (status === 407) {
@@ -119,7 +128,7 @@ function refusal(status: number, shown: string, proxy: ProxyInUse, ctx: ErrorCon
 }
 
 /** SOCKS5 reply and handshake codes (RFC 1928), read like the HTTP statuses above. */
-function socksFailure(code: string, proxy: ProxyInUse, ctx: ErrorContext): HqError {
+function socksFailure(code: string, proxy: ProxyInUse, ctx: ProxyFailureContext): HqError {
   if (code.startsWith('SOCKS5_AUTH')) return refusal(407, 'SOCKS login refused', proxy, ctx)
   const reply = /^SOCKS5_REPLY_(\d+)$/.exec(code)?.[1]
   // 2: not allowed by the rule set; 1, 3-6: general failure, network/host unreachable, refused, TTL.
@@ -128,7 +137,7 @@ function socksFailure(code: string, proxy: ProxyInUse, ctx: ErrorContext): HqErr
   return refusal(400, code, proxy, ctx)
 }
 
-function passwordMessage(shown: string, proxy: ProxyInUse, ctx: ErrorContext): string {
+function passwordMessage(shown: string, proxy: ProxyInUse, ctx: ProxyFailureContext): string {
   const hq = hostOf(ctx.server)
   const p = proxy.label
   const variable = proxy.variable ?? (ctx.server.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY')

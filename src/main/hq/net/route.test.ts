@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRouter, type Router } from './route'
 import type { Env } from './proxy'
-import { failure } from './testing'
+import { failure } from '../testing'
 
 // Which proxy the environment gives an HQ server, read without sending anything.
 

@@ -1,6 +1,5 @@
 import { Agent, Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici'
-import { errorCode, HqError, isCertificateCode } from './errors'
-import { DEFAULT_TIMEOUTS } from './http'
+import { errorCode, HqError, isCertificateCode } from '../errors'
 import {
   describeProxy,
   envHasProxy,
@@ -10,6 +9,7 @@ import {
   type ProxyInUse
 } from './proxy'
 import { socksConnector } from './socksConnector'
+import { DEFAULT_TIMEOUTS } from './timeouts'
 
 /** How a client's requests leave this machine: the dispatcher, and the proxy it goes through. */
 export interface Route {
