@@ -17,11 +17,21 @@ const { values } = parseArgs({
     users: { type: 'string', default: '5000' },
     port: { type: 'string', default: '5199' },
     'latency-ms': { type: 'string', default: '50' },
+    // Which HQ the simulator is: 2026 (today's, the default) or 2019 (with SMS self-registration).
+    era: { type: 'string', default: '2026' },
     connect: { type: 'boolean', default: true }
   }
 })
 
-const sim = await startSim({ users: Number(values.users), latencyMs: Number(values['latency-ms']) })
+if (values.era !== '2026' && values.era !== '2019') {
+  console.error(`--era is "2026" or "2019", got "${values.era}"`)
+  process.exit(2)
+}
+const sim = await startSim({
+  users: Number(values.users),
+  latencyMs: Number(values['latency-ms']),
+  era: values.era
+})
 const dataDir = mkdtempSync(join(tmpdir(), 'roster-demo-'))
 const core = createCore({
   dbPath: join(dataDir, 'roster.db'),

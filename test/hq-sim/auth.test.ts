@@ -3,10 +3,15 @@ import { startSim, type Sim } from './index'
 import { call, registrationPath } from './test-helpers'
 
 let sim: Sim
+let legacy: Sim // the 2019 HQ, which still has SMS self-registration
 beforeAll(async () => {
   sim = await startSim({ users: 12 })
+  legacy = await startSim({ users: 12, era: '2019' })
 })
-afterAll(() => sim.close())
+afterAll(async () => {
+  await sim.close()
+  await legacy.close()
+})
 
 const users = () => `/a/${sim.domain}/api/v0.5/user/`
 const basic = (user: string, password: string) =>
@@ -61,8 +66,8 @@ describe('authentication', () => {
     expect(
       (await call(sim, `/a/${sim.domain}/api/location/v2/`, { account: sim.accounts.dataOnly })).status
     ).toBe(403)
-    const invite = await call(sim, registrationPath(sim), {
-      account: sim.accounts.workersOnly,
+    const invite = await call(legacy, registrationPath(legacy), {
+      account: legacy.accounts.workersOnly,
       body: validInvite()
     })
     expect(invite.status).toBe(403)
@@ -73,8 +78,8 @@ describe('authentication', () => {
     expect(
       (await call(sim, `/a/${sim.domain}/api/v0.5/application/`, { account: sim.accounts.dataOnly })).status
     ).toBe(200)
-    const invite = await call(sim, registrationPath(sim), {
-      account: sim.accounts.dataOnly,
+    const invite = await call(legacy, registrationPath(legacy), {
+      account: legacy.accounts.dataOnly,
       body: validInvite()
     })
     expect(invite.status).toBe(200)

@@ -1,11 +1,13 @@
 // npm run sim -- --users 5000 --port 8765 [--seed N] [--latency-ms 200] [--faults spec]
-//                [--max-limit N] [--rate-limit N] [--validation-errors flat|tastypie]
+//                [--max-limit N] [--rate-limit N] [--validation-errors flat|tastypie] [--era 2026|2019]
 import { parseArgs } from 'node:util'
 import { FaultSpecError } from './faults'
 import { startSim } from './server'
 import type { SimOptions } from './types'
 
 const USAGE = `Usage: npm run sim -- [options]
+  --era 2026|2019        today's HQ (default: no SMS self-registration; bulk upload, user creation,
+                         versioned URLs) or the 2019 one (v0.5 only, SMS self-registration)
   --users N              workers to generate, active and archived (default 50)
   --port N               port on 127.0.0.1 (default 8765; 0 picks a free one)
   --seed N               same seed, same project (default 1)
@@ -35,6 +37,7 @@ function parse(argv: string[]): SimOptions | null {
       'max-limit': { type: 'string' },
       'rate-limit': { type: 'string' },
       'validation-errors': { type: 'string' },
+      era: { type: 'string' },
       help: { type: 'boolean' }
     },
     strict: true
@@ -43,6 +46,10 @@ function parse(argv: string[]): SimOptions | null {
   const shape = values['validation-errors']
   if (shape !== undefined && shape !== 'flat' && shape !== 'tastypie') {
     throw new Error(`--validation-errors is "flat" or "tastypie", got "${shape}"`)
+  }
+  const era = values.era
+  if (era !== undefined && era !== '2026' && era !== '2019') {
+    throw new Error(`--era is "2026" or "2019", got "${era}"`)
   }
   const rate = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit'])
   if (rate !== undefined && !(rate > 0))
@@ -57,7 +64,8 @@ function parse(argv: string[]): SimOptions | null {
     faults: values.faults,
     maxLimit,
     rateLimitPerSecond: rate,
-    validationErrorShape: shape
+    validationErrorShape: shape,
+    era
   }
 }
 
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
   Base URL   ${sim.url}
   Project    ${sim.domain}
   Data       ${sim.data.workers.length} workers (${active} active, ${sim.data.workers.length - active} archived), ${sim.data.groups.length} groups, ${sim.data.locations.length} locations, ${sim.data.applications.length} applications
+  HQ         ${sim.era === '2026' ? "2026 (today's: no SMS self-registration; bulk upload, user creation, versioned URLs)" : '2019 (v0.5 only, with SMS self-registration)'}
   Seed       ${options.seed ?? 1}${options.latencyMs ? `   latency ${options.latencyMs} ms` : ''}${options.faults ? `   faults "${options.faults}"` : ''}
 
   Accounts   (header "Authorization: ApiKey <username>:<api key>", or Basic auth with the api key as password)

@@ -117,8 +117,10 @@ describe('status faults', () => {
     expect((await call(s, `/a/${s.domain}/api/location/v2/`)).status).toBe(500)
     const worker = s.data.workers[0]
     expect((await call(s, usersPath(s, `${worker?.id}/`))).status).toBe(200)
-    const invite = await call(s, registrationPath(s), {
-      body: { app_id: s.data.applications[0]?.id, users: [] }
+    await s.close()
+    const legacy = await open({ faults: '500', era: '2019' })
+    const invite = await call(legacy, registrationPath(legacy), {
+      body: { app_id: legacy.data.applications[0]?.id, users: [] }
     })
     expect(invite.status).toBe(200)
   })
@@ -220,7 +222,7 @@ describe('faults on the registration POST', () => {
   const body = (s: Sim) => ({ app_id: s.data.applications[0]?.id, users: [{ phone_number: '+16175550100' }] })
 
   it('rejects before processing on a status fault', async () => {
-    const s = await open({ faults: '503:once;path=registration' })
+    const s = await open({ faults: '503:once;path=registration', era: '2019' })
     expect((await call(s, usersPath(s))).status).toBe(200)
     expect((await call(s, registrationPath(s), { body: body(s) })).status).toBe(503)
     expect(s.invitations.size).toBe(0)
@@ -229,7 +231,7 @@ describe('faults on the registration POST', () => {
   })
 
   it('processes the invitations and then loses the response on a reset', async () => {
-    const s = await open({ faults: 'reset:once;path=registration' })
+    const s = await open({ faults: 'reset:once;path=registration', era: '2019' })
     await expect(call(s, registrationPath(s), { body: body(s) })).rejects.toThrow()
     expect(s.invitations.has('16175550100')).toBe(true)
     expect(s.sms).toHaveLength(1)

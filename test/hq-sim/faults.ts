@@ -37,7 +37,8 @@ Which requests a rule sees
 
 export type FaultKind =
   '403' | '404' | '429' | '500' | '502' | '503' | 'reset' | 'truncate' | 'slow-body' | 'auth-revoke' | 'shift'
-export type RequestCategory = 'workers' | 'groups' | 'locations' | 'applications' | 'detail' | 'registration'
+export type RequestCategory =
+  'workers' | 'groups' | 'locations' | 'applications' | 'detail' | 'registration' | 'accounts'
 export type FaultScope = RequestCategory | 'lists' | 'all'
 
 const KINDS: readonly FaultKind[] = [
@@ -61,7 +62,8 @@ const SCOPES: readonly FaultScope[] = [
   'locations',
   'applications',
   'detail',
-  'registration'
+  'registration',
+  'accounts'
 ]
 const NUMERIC_KEYS = ['nth', 'every', 'p', 'after', 'retry', 'ms', 'add', 'remove'] as const
 type NumericKey = (typeof NUMERIC_KEYS)[number]

@@ -197,6 +197,8 @@ function route(ctx: HandlerContext, req: RequestInfo): Reply {
       return registration(ctx, req, false)
     case 'reinstall':
       return registration(ctx, req, true)
+    case 'bulk-upload':
+      throw new Error('hq-sim: the bulk upload view is asynchronous and served by the server itself')
   }
 }
 

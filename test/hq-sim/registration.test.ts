@@ -4,7 +4,7 @@ import { call, getJson, registrationPath, type ListPage } from './test-helpers'
 
 let sim: Sim
 beforeEach(async () => {
-  sim = await startSim({ users: 30, seed: 21 })
+  sim = await startSim({ users: 30, seed: 21, era: '2019' })
 })
 afterEach(() => sim.close())
 
@@ -93,7 +93,7 @@ describe('SMS registration: validation', () => {
   })
 
   it('can nest validation errors under the resource name, as tastypie really does', async () => {
-    const local = await startSim({ users: 2, validationErrorShape: 'tastypie' })
+    const local = await startSim({ users: 2, validationErrorShape: 'tastypie', era: '2019' })
     try {
       const answer = await call(local, registrationPath(local), { body: {} })
       expect(answer.status).toBe(400)

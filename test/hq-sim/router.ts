@@ -12,10 +12,11 @@ export type Route =
   | { kind: 'group-detail'; api: 'v0.5' | 'group/v1'; id: string }
   | { kind: 'location-list'; api: 'v0.5' | 'location/v1' | 'location/v2' }
   | { kind: 'location-detail'; api: 'v0.5' | 'location/v1' | 'location/v2'; id: string }
-  | { kind: 'application-list' }
-  | { kind: 'application-detail'; id: string }
+  | { kind: 'application-list'; api: 'v0.5' | 'application/v1' }
+  | { kind: 'application-detail'; api: 'v0.5' | 'application/v1'; id: string }
   | { kind: 'registration' }
   | { kind: 'reinstall' }
+  | { kind: 'bulk-upload' }
 
 export interface Matched {
   domain: string
@@ -101,13 +102,23 @@ const PATTERNS: Pattern[] = [
   },
   {
     re: new RegExp(`^/a/${D}/api/v0\\.5/application/$`),
-    build: () => ({ kind: 'application-list' }),
+    build: () => ({ kind: 'application-list', api: 'v0.5' }),
     list: (d) => `/a/${d}/api/v0.5/application/`
   },
   {
     re: new RegExp(`^/a/${D}/api/v0\\.5/application/${ID}/$`),
-    build: (m) => ({ kind: 'application-detail', id: m[2] ?? '' }),
+    build: (m) => ({ kind: 'application-detail', api: 'v0.5', id: m[2] ?? '' }),
     list: (d) => `/a/${d}/api/v0.5/application/`
+  },
+  {
+    re: new RegExp(`^/a/${D}/api/application/v1/$`),
+    build: () => ({ kind: 'application-list', api: 'application/v1' }),
+    list: (d) => `/a/${d}/api/application/v1/`
+  },
+  {
+    re: new RegExp(`^/a/${D}/api/application/v1/${ID}/$`),
+    build: (m) => ({ kind: 'application-detail', api: 'application/v1', id: m[2] ?? '' }),
+    list: (d) => `/a/${d}/api/application/v1/`
   },
   {
     re: new RegExp(`^/a/${D}/api/v0\\.5/sms_user_registration/$`),
@@ -118,8 +129,24 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`^/a/${D}/api/v0\\.5/sms_user_registration_reinstall/$`),
     build: () => ({ kind: 'reinstall' }),
     list: (d) => `/a/${d}/api/v0.5/sms_user_registration_reinstall/`
+  },
+  {
+    // A settings view, not a tastypie resource: no /api/ in the path.
+    re: new RegExp(`^/a/${D}/settings/users/commcare/upload/bulk_user_upload_api/$`),
+    build: () => ({ kind: 'bulk-upload' }),
+    list: (d) => `/a/${d}/settings/users/commcare/upload/bulk_user_upload_api/`
   }
 ]
+
+export type Era = '2026' | '2019'
+
+// What each HQ of its time routes. 2019: v0.5 only, with SMS self-registration. 2026: the SMS
+// registration endpoints are gone (PR #28516) and every resource is also served as <resource>/v1.
+export function servedIn(route: Route, era: Era): boolean {
+  const versioned = ('api' in route && route.api !== 'v0.5') || route.kind === 'bulk-upload'
+  const retired = route.kind === 'registration' || route.kind === 'reinstall'
+  return era === '2019' ? !versioned : !retired
+}
 
 function match(path: string): Matched | null {
   for (const p of PATTERNS) {
@@ -139,15 +166,27 @@ function match(path: string): Matched | null {
 }
 
 // Django's APPEND_SLASH: a known URL without its trailing slash answers 301 to the slashed one.
-export function resolve(path: string, search: string): Resolution {
-  const matched = match(path)
+// A URL the era does not route is Django's 404, whatever the credentials.
+export function resolve(path: string, search: string, era: Era = '2019'): Resolution {
+  const served = (p: string): Matched | null => {
+    const m = match(p)
+    return m && servedIn(m.route, era) ? m : null
+  }
+  const matched = served(path)
   if (matched) return { matched }
-  if (!path.endsWith('/') && match(`${path}/`)) return { redirect: `${path}/${search}` }
+  if (!path.endsWith('/') && served(`${path}/`)) return { redirect: `${path}/${search}` }
   return { notFound: true }
 }
 
 export function allowedMethods(route: Route): string[] {
-  return route.kind === 'registration' || route.kind === 'reinstall' ? ['POST'] : ['GET']
+  switch (route.kind) {
+    case 'registration':
+    case 'reinstall':
+    case 'bulk-upload':
+      return ['POST']
+    default:
+      return ['GET']
+  }
 }
 
 export function permissionFor(route: Route): Permission {
@@ -163,16 +202,18 @@ export function permissionFor(route: Route): Permission {
     case 'registration':
     case 'reinstall':
       return 'edit_data'
+    case 'bulk-upload':
+      return 'edit_commcare_users'
     case 'application-list':
     case 'application-detail':
       return 'access_api' // LoginAndDomainAuthentication: any member with API access
   }
 }
 
-export function categoryOf(route: Route): RequestCategory {
+export function categoryOf(route: Route, method = 'GET'): RequestCategory {
   switch (route.kind) {
     case 'user-list':
-      return 'workers'
+      return method === 'POST' ? 'accounts' : 'workers'
     case 'group-list':
       return 'groups'
     case 'location-list':
@@ -180,6 +221,7 @@ export function categoryOf(route: Route): RequestCategory {
     case 'application-list':
       return 'applications'
     case 'user-detail':
+      return method === 'PUT' ? 'accounts' : 'detail'
     case 'group-detail':
     case 'location-detail':
     case 'application-detail':
@@ -187,5 +229,7 @@ export function categoryOf(route: Route): RequestCategory {
     case 'registration':
     case 'reinstall':
       return 'registration'
+    case 'bulk-upload':
+      return 'accounts'
   }
 }

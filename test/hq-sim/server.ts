@@ -84,6 +84,7 @@ class RateLimiter {
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const options = SimOptionsSchema.parse(opts)
+  const era = options.era ?? '2026'
   const seed = options.seed ?? 1
   const state = new SimState(generateData({ users: options.users ?? 50, seed }), seed, DOMAIN)
   const faults = new FaultEngine(options.faults ?? '', mulberry32(deriveSeed(seed, 'faults')))
@@ -111,7 +112,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     }
 
     const url = new URL(rawPath, 'http://127.0.0.1')
-    const resolution = resolve(url.pathname, url.search)
+    const resolution = resolve(url.pathname, url.search, era)
     if ('notFound' in resolution) return reply({ status: 404, body: DJANGO_404, contentType: HTML })
     if ('redirect' in resolution) {
       return reply({ status: 301, body: '', contentType: HTML, headers: { Location: resolution.redirect } })
@@ -119,6 +120,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     const { matched } = resolution
     const { route, domain } = matched
     if (!DOMAINS.has(domain)) return reply({ status: 404, body: DJANGO_404, contentType: HTML })
+    if (route.kind === 'bulk-upload') return reply({ status: 404, body: DJANGO_404, contentType: HTML }) // next commit
 
     // The registration resources check the plan before anything else, authentication included.
     if ((route.kind === 'registration' || route.kind === 'reinstall') && domain === DOMAIN) {
@@ -158,7 +160,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     )
     if (!auth.ok) return reply({ status: auth.status, body: '', contentType: HTML })
 
-    const decision = faults.decide(categoryOf(route))
+    const decision = faults.decide(categoryOf(route, method))
     if (decision.revoke) {
       state.revokedUsernames.add(auth.account.username)
       return reply({ status: 401, body: '', contentType: HTML }, { ...decision, body: null })
@@ -211,6 +213,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   return {
     url,
     domain: DOMAIN,
+    era,
     credentials: { username: 'coordinator@example.org', apiKey: 'sim-key-coordinator' },
     accounts: {
       coordinator: { username: 'coordinator@example.org', apiKey: 'sim-key-coordinator' },

@@ -143,6 +143,9 @@ export interface SimData {
 export type ValidationErrorShape = 'flat' | 'tastypie'
 
 export const SimOptionsSchema = z.object({
+  // Which HQ to be (README): '2026' today's (no SMS self-registration; versioned URLs, bulk upload,
+  // user creation), '2019' the old one (v0.5 only, with SMS self-registration). Default '2026'.
+  era: z.enum(['2026', '2019']).optional(),
   users: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -164,6 +167,7 @@ export interface SimAccount {
 export interface Sim {
   url: string
   domain: string
+  era: '2026' | '2019'
   credentials: { username: 'coordinator@example.org'; apiKey: 'sim-key-coordinator' }
   accounts: {
     coordinator: SimAccount
