@@ -180,7 +180,15 @@ export const FacetsSchema = z.object({
     })
   ),
   customFieldKeys: z.array(z.string()),
-  counts: z.object({ active: z.number().int(), archived: z.number().int() })
+  counts: z.object({
+    active: z.number().int(),
+    archived: z.number().int(),
+    /**
+     * Of `archived`, the accounts Roster created whose worker has not confirmed yet (rows with
+     * pendingConfirmation). Absent: the core does not tell.
+     */
+    invited: z.number().int().optional()
+  })
 })
 export type Facets = z.infer<typeof FacetsSchema>
 
