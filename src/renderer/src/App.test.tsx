@@ -123,7 +123,7 @@ describe('the Connect screen', () => {
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('HQ did not let Roster read this project.')
     expect(alert.textContent).toContain('Worker list: HQ did not accept this username and API key')
-    expect(alert.textContent).toContain('SMS registration:')
+    expect(alert.textContent).toContain('Invitations: not checked, for the same reason.')
     expect(api.callsOf('projects.test')[0]).toMatchObject({ domain: 'demo-project', apiKey: 'wrong' })
   })
 
@@ -143,7 +143,7 @@ describe('the Connect screen', () => {
     expect((await screen.findByText(/Not saved yet/)).parentElement!.textContent).toContain(
       'HQ did not confirm these details'
     )
-    expect(screen.getAllByText(/HQ did not accept this username and API key/)).toHaveLength(2)
+    expect(screen.getAllByText(/HQ did not accept this username and API key/)).toHaveLength(1)
     expect(api.callsOf('projects.save')).toEqual([])
 
     api.state.goodKey = 'wrong' // say, the coordinator knows HQ is only briefly refusing

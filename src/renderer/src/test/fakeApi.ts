@@ -13,7 +13,9 @@ import type {
   WorkerDetail,
   WorkerRow
 } from '../../../shared/domain'
-import type { BatchSummary, InviteLookup } from '../../../shared/invite'
+import type { ChannelOffers } from '../../../shared/channels'
+import { autoChannel } from '../../../shared/channels'
+import type { BatchNumber, BatchSummary, InviteLookup } from '../../../shared/invite'
 import { createFakeCore, type FakeCore, type FakeHandlers } from './fakeCore'
 
 export interface FakeWorker extends WorkerRow {
@@ -34,6 +36,15 @@ export interface FakeState {
   batches: Record<string, BatchSummary[]>
   /** Earlier invitations invite.lookup answers for the numbers asked about (the latest per number). */
   invited: InviteLookup['invited']
+  /** What invite.batch answers for a batch's numbers (none by default). */
+  numbers: Record<number, BatchNumber[]>
+  /** What the server behind projects.test offers (today's HQ by default: no SMS self-registration). */
+  offers: ChannelOffers
+  /**
+   * How invite.reinvite answers: by default a new batch of the chosen numbers (channel 1); a
+   * message keeps the batch (HQ re-sent e-mails); an Error is thrown (the core refused).
+   */
+  reinvite: { message: string } | ApiError | null
 }
 
 export interface FakeApi extends FakeCore {
@@ -65,6 +76,7 @@ export function makeWorker(i: number, patch: Partial<FakeWorker> = {}): FakeWork
     groupNames: i % 2 ? ['Team North'] : ['Team South'],
     locationName: i % 3 ? 'Kibera' : 'Nairobi',
     archived: i % 10 === 9,
+    pendingConfirmation: false,
     userData: { role: i % 4 ? 'chw' : 'supervisor' },
     groupIds: i % 2 ? ['g-north'] : ['g-south'],
     locationId: i % 3 ? 'loc-kibera' : 'loc-nairobi',
@@ -82,6 +94,9 @@ export function makeProject(patch: Partial<Project> = {}): Project {
     defaultCountry: 'KE',
     appId: null,
     autoSyncHours: 12,
+    channel: 'auto',
+    channelProbe: null,
+    usernameTemplate: '{first}.{last}',
     hasKey: true,
     lastGoodSync: null,
     lastSync: null,
@@ -95,11 +110,14 @@ export function makeBatch(id: number, patch: Partial<BatchSummary> = {}): BatchS
     id,
     projectId: 'p1',
     createdAt: '2025-03-03T09:00:00.000Z',
+    channel: 'sms-registration',
     appId: 'app-1',
     appName: 'Community Health',
     androidOnly: false,
     requireEmail: false,
     message: null,
+    locationId: null,
+    groupId: null,
     state: 'stopped',
     error: 'HQ could not be reached: the computer seems to be offline.',
     total: 5,
@@ -144,7 +162,14 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     goodKey: init.goodKey ?? 'good-key',
     unsettledBatches: init.unsettledBatches ?? [],
     batches: init.batches ?? {},
-    invited: init.invited ?? []
+    invited: init.invited ?? [],
+    numbers: init.numbers ?? {},
+    offers: init.offers ?? {
+      'sms-registration': false,
+      'sms-confirmation': true,
+      'email-confirmation': true
+    },
+    reinvite: init.reinvite ?? null
   }
   let nextRunId = 100
   const running = new Map<string, SyncRun>()
@@ -229,6 +254,8 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       if (patch.defaultCountry !== undefined) updated.defaultCountry = patch.defaultCountry
       if (patch.appId !== undefined) updated.appId = patch.appId
       if (patch.autoSyncHours !== undefined) updated.autoSyncHours = patch.autoSyncHours
+      if (patch.channel !== undefined) updated.channel = patch.channel
+      if (patch.usernameTemplate !== undefined) updated.usernameTemplate = patch.usernameTemplate
       state.projects = state.projects.map((p) => (p.id === projectId ? updated : p))
       return updated
     },
@@ -246,12 +273,46 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       const key = 'projectId' in input ? state.goodKey : input.apiKey
       if (key !== state.goodKey) {
         const message = 'HQ did not accept this username and API key (HTTP 401). Check the key in HQ.'
-        return { ok: false, workers: { ok: false, message }, registration: { ok: false, message } }
+        const bad = { ok: false, message }
+        return {
+          ok: false,
+          workers: bad,
+          channels: { 'sms-registration': bad, 'sms-confirmation': bad, 'email-confirmation': bad },
+          offers: { 'sms-registration': false, 'sms-confirmation': false, 'email-confirmation': null },
+          channel: null,
+          message
+        }
+      }
+      const offers = state.offers
+      const channel = autoChannel(offers)
+      const message = offers['sms-registration']
+        ? 'This HQ still has SMS self-registration: Roster will text each number a link to install the app and register.'
+        : 'This HQ no longer has SMS self-registration (retired in 2020). Roster will create the accounts and HQ will text each worker a link to confirm.'
+      // The core keeps what a test of a saved project found, as its channel probe.
+      if ('projectId' in input) {
+        const probe = { offers, message, probedAt: '2025-03-03T09:00:00.000Z' }
+        state.projects = state.projects.map((p) =>
+          p.id === input.projectId ? { ...p, channelProbe: probe } : p
+        )
       }
       return {
         ok: true,
         workers: { ok: true, message: 'Roster can read the mobile worker list.' },
-        registration: { ok: true, message: 'Roster can send SMS registration invitations.' }
+        channels: {
+          'sms-registration': offers['sms-registration']
+            ? { ok: true, message: 'Roster can send SMS registration invitations.' }
+            : { ok: false, message: 'This server has no SMS self-registration (HTTP 404).' },
+          'sms-confirmation': offers['sms-confirmation']
+            ? { ok: true, message: 'HQ takes bulk uploads that text each new worker a confirmation link.' }
+            : { ok: false, message: 'This server has no bulk upload API.' },
+          'email-confirmation':
+            offers['email-confirmation'] === true
+              ? { ok: true, message: 'HQ can e-mail each new worker a confirmation link.' }
+              : { ok: false, message: 'This project’s plan does not allow accounts confirmed by e-mail.' }
+        },
+        offers,
+        channel,
+        message
       }
     },
     'sync.start': ({ projectId }) => ({ runId: startRun(projectId).id }),
@@ -335,7 +396,8 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       customFieldKeys: [...new Set(state.workers.flatMap((w) => Object.keys(w.userData)))].sort(),
       counts: {
         active: state.workers.filter((w) => !w.archived).length,
-        archived: state.workers.filter((w) => w.archived).length
+        archived: state.workers.filter((w) => w.archived).length,
+        invited: state.workers.filter((w) => w.archived && w.pendingConfirmation).length
       }
     }),
     'workers.exportCsv': (input) => {
@@ -346,7 +408,11 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
     'apps.list': () => [{ id: 'app-1', name: 'Community Health' }],
     'invite.lookup': ({ digits }) => {
       const wanted = new Set(digits)
-      return { registered: [], invited: state.invited.filter((i) => wanted.has(i.digits)) }
+      return {
+        registered: [],
+        invited: state.invited.filter((i) => wanted.has(i.digits)),
+        takenUsernames: []
+      }
     },
     'invite.batches': ({ projectId }) => state.batches[projectId] ?? [],
     'invite.send': ({ batchId }) => {
@@ -360,12 +426,44 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       }
       return { ok: true as const }
     },
-    'invite.batch': ({ batchId }) => {
+    'invite.batch': (input) => {
+      const { batchId } = input
       const batch = Object.values(state.batches)
         .flat()
         .find((b) => b.id === batchId)
       if (!batch) throw new ApiError('unknown-batch', `There is no invitation batch number ${batchId}.`)
-      return { batch, numbers: [] }
+      const all = state.numbers[batchId] ?? []
+      const numbers = all.filter(
+        (n) =>
+          (!input.status || n.status === input.status) &&
+          (input.registered === undefined || Boolean(n.registeredAt) === input.registered)
+      )
+      return { batch, numbers }
+    },
+    'invite.reinvite': ({ batchId, numberIds }) => {
+      const answer = state.reinvite
+      if (answer instanceof ApiError) throw answer
+      if (answer) return { batchId, message: answer.message }
+      const from = Object.values(state.batches)
+        .flat()
+        .find((b) => b.id === batchId)
+      if (!from) throw new ApiError('unknown-batch', `There is no invitation batch number ${batchId}.`)
+      const id =
+        Math.max(
+          ...Object.values(state.batches)
+            .flat()
+            .map((b) => b.id)
+        ) + 1
+      const created = makeBatch(id, {
+        ...from,
+        id,
+        state: 'queued',
+        error: null,
+        total: numberIds.length,
+        counts: { ...emptyCounts(), queued: numberIds.length }
+      })
+      state.batches[from.projectId] = [created, ...(state.batches[from.projectId] ?? [])]
+      return { batchId: id }
     },
     'app.openExternal': () => ({ ok: true as const }),
     'app.status': () => ({ connectivity: [], syncs: [] }),
@@ -426,6 +524,7 @@ function toRow(w: FakeWorker): WorkerRow {
     groupNames: w.groupNames,
     locationName: w.locationName,
     archived: w.archived,
+    pendingConfirmation: w.pendingConfirmation,
     userData: w.userData
   }
 }

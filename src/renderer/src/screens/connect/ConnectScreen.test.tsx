@@ -117,3 +117,130 @@ describe('Sync automatically', () => {
     for (const name of ['Manual', 'Failed since', 'Keyless']) expect(next(name)).toBeNull()
   })
 })
+
+describe('Test connection and the invitation channel', () => {
+  const probe2026 = {
+    offers: { 'sms-registration': false, 'sms-confirmation': true, 'email-confirmation': true },
+    message:
+      'This HQ no longer has SMS self-registration (retired in 2020). Roster will create the accounts and HQ will text each worker a link to confirm.',
+    probedAt: '2025-03-03T09:00:00.000Z'
+  }
+
+  it('shows what the server allows first, then every check with ok or not ok', async () => {
+    const api = createFakeApi({ projects: [makeProject({ id: 'p1', label: 'Kenya CHWs' })] })
+    await openProjects(api)
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Kenya CHWs' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }))
+    await waitFor(() => expect(document.querySelector('.test-result')).not.toBeNull())
+    const answer = document.querySelector('.test-result') as HTMLElement
+    expect(answer.querySelector('strong')!.textContent).toBe(probe2026.message)
+    expect(answer.textContent).toContain('Automatic invitations go out by Account + confirmation SMS.')
+    const checks = [...answer.querySelectorAll('li.check')].map((li) => [
+      li.classList.contains('check-ok'),
+      li.textContent
+    ])
+    expect(checks).toEqual([
+      [true, 'Worker list: Roster can read the mobile worker list.'],
+      [false, 'SMS self-registration: This server has no SMS self-registration (HTTP 404).'],
+      [
+        true,
+        'Account + confirmation SMS: HQ takes bulk uploads that text each new worker a confirmation link.'
+      ],
+      [true, 'Account + confirmation e-mail: HQ can e-mail each new worker a confirmation link.']
+    ])
+    // The core stored the probe on the project: the saved project shows it.
+    const item = within(screen.getByRole('listitem', { name: 'Kenya CHWs' }))
+    await waitFor(() =>
+      expect(item.getByText(/^Invitations:/).textContent).toBe(
+        'Invitations: Account + confirmation SMS (automatic)'
+      )
+    )
+    expect(item.getByText(/no longer has SMS self-registration/).textContent).toMatch(/\(checked .*09:00\)$/)
+  })
+
+  it('names an old server that still has SMS self-registration, and uses it automatically', async () => {
+    const api = createFakeApi({
+      projects: [makeProject({ id: 'p1', label: 'Old HQ' })],
+      offers: { 'sms-registration': true, 'sms-confirmation': false, 'email-confirmation': null }
+    })
+    await openProjects(api)
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Old HQ' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }))
+    await waitFor(() => expect(document.querySelector('.test-result')).not.toBeNull())
+    const answer = document.querySelector('.test-result') as HTMLElement
+    expect(answer.textContent).toMatch(/^This HQ still has SMS self-registration/)
+    expect(answer.textContent).toContain('Automatic invitations go out by SMS self-registration.')
+    expect(answer.querySelectorAll('li.check-ok')).toHaveLength(2)
+  })
+
+  it('saves the chosen channel with the project, and offers automatic with what it means here', async () => {
+    const api = createFakeApi({
+      projects: [makeProject({ id: 'p1', label: 'Kenya CHWs', channelProbe: probe2026 })]
+    })
+    await openProjects(api)
+    const item = within(screen.getByRole('listitem', { name: 'Kenya CHWs' }))
+    expect(item.getByText(/^Invitations:/).textContent).toBe(
+      'Invitations: Account + confirmation SMS (automatic)'
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Kenya CHWs' }))
+    const channel = screen.getByLabelText('Invitations go out by') as HTMLSelectElement
+    expect(channel.value).toBe('auto')
+    expect(
+      within(channel)
+        .getAllByRole('option')
+        .map((o) => o.textContent)
+    ).toEqual([
+      'Automatic: what the server offers (now Account + confirmation SMS)',
+      'SMS self-registration (this server does not offer it)',
+      'Account + confirmation SMS',
+      'Account + confirmation e-mail'
+    ])
+    // The hint is what the stored probe found, and when.
+    expect(screen.getByText(/^This HQ no longer has SMS self-registration.*\(checked .*\)$/)).toBeTruthy()
+
+    fireEvent.change(channel, { target: { value: 'email-confirmation' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }))
+    await screen.findByText('Saved Kenya CHWs.')
+    expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', channel: 'email-confirmation' }])
+    expect(api.state.projects[0]?.channel).toBe('email-confirmation')
+    await waitFor(() =>
+      expect(item.getByText(/^Invitations:/).textContent).toBe(
+        'Invitations: Account + confirmation e-mail (chosen)'
+      )
+    )
+
+    fireEvent.change(channel, { target: { value: 'auto' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(api.callsOf('projects.update')).toHaveLength(2))
+    expect(api.callsOf('projects.update')[1]).toEqual({ projectId: 'p1', channel: 'auto' })
+  })
+
+  it('says a project never tested has no channel yet, and points at Test connection', async () => {
+    const api = createFakeApi({ projects: [makeProject({ id: 'p1', label: 'Kenya CHWs' })] })
+    await openProjects(api)
+    const item = within(screen.getByRole('listitem', { name: 'Kenya CHWs' }))
+    expect(item.getByText(/^Invitations:/).textContent).toBe(
+      'Invitations: automatic, once Test connection has asked the server what it offers'
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Kenya CHWs' }))
+    expect(screen.getByText('Test connection asks the server which ways it offers.')).toBeTruthy()
+    expect(
+      (screen.getByLabelText('Invitations go out by') as HTMLSelectElement).options[0]!.textContent
+    ).toBe('Automatic: what the server offers')
+  })
+
+  it('keeps a channel chosen for a new project', async () => {
+    const api = createFakeApi()
+    renderWithApi(api, <App />)
+    await screen.findByRole('heading', { name: 'Connect to CommCare HQ' })
+    fireEvent.change(screen.getByLabelText('Project space'), { target: { value: 'demo-project' } })
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'coordinator@example.org' } })
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'good-key' } })
+    fireEvent.change(screen.getByLabelText('Invitations go out by'), {
+      target: { value: 'sms-registration' }
+    })
+    fireEvent.click(screen.getByRole('button', { name: 'Save project' }))
+    expect(await screen.findByRole('heading', { name: 'Sync to download the roster' })).toBeTruthy()
+    expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', channel: 'sms-registration' }])
+  })
+})

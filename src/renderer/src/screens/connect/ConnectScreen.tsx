@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { CHANNELS, CHANNEL_NAMES, type ChannelChoice } from '../../../../shared/channels'
 import type { ConnectionTest, Project } from '../../../../shared/domain'
 import { useApi } from '../../api/context'
 import { toApiError } from '../../api/hooks'
@@ -12,6 +13,8 @@ import {
   PRESET_LABELS,
   autoSyncFromValue,
   autoSyncValue,
+  channelChoices,
+  channelLine,
   describeServer,
   formFromProject,
   nextAutoSync,
@@ -59,7 +62,8 @@ export function ConnectScreen({
     setNotice(null)
     setSaveBlocked(false)
     // An answer about other credentials would mislead.
-    if (key !== 'label' && key !== 'defaultCountry' && key !== 'autoSyncHours') setTest({ kind: 'idle' })
+    if (key !== 'label' && key !== 'defaultCountry' && key !== 'autoSyncHours' && key !== 'channel')
+      setTest({ kind: 'idle' })
   }
 
   const startEdit = (project: Project | null) => {
@@ -86,7 +90,11 @@ export function ConnectScreen({
         setTest({ kind: 'answer', result: await api.call('projects.test', { projectId: editing.id }) })
       } catch (error) {
         setTest({ kind: 'failed', message: toApiError(error).message })
+        return
       }
+      // The core keeps what the test found as the project's channel probe: show the new one.
+      const fresh = (await reloadProjects())?.find((p) => p.id === editing.id)
+      if (fresh) setEditing(fresh)
       return
     }
     const checked = toProjectInput(form, { requireKey: true })
@@ -137,8 +145,13 @@ export function ConnectScreen({
         ...checked.input,
         ...(editing ? { id: editing.id } : {})
       })
-      if (form.autoSyncHours !== saved.autoSyncHours) {
-        saved = await api.call('projects.update', { projectId: saved.id, autoSyncHours: form.autoSyncHours })
+      // What projects.save does not take goes in one update, only what changed.
+      const patch = {
+        ...(form.autoSyncHours !== saved.autoSyncHours ? { autoSyncHours: form.autoSyncHours } : {}),
+        ...(form.channel !== saved.channel ? { channel: form.channel } : {})
+      }
+      if (Object.keys(patch).length) {
+        saved = await api.call('projects.update', { projectId: saved.id, ...patch })
       }
       // The key went to the core once; it is never kept in the renderer.
       setForm((prev) => ({ ...prev, apiKey: '' }))
@@ -321,7 +334,12 @@ export function ConnectScreen({
                 </select>
               )}
             </Field>
-            <div aria-hidden="true" />
+            <ChannelField
+              value={form.channel}
+              project={editing}
+              test={test.kind === 'answer' ? test.result : null}
+              onChange={(channel) => update('channel', channel)}
+            />
           </div>
 
           <div className="form-actions">
@@ -536,24 +554,78 @@ function TestResult({ test }: { test: TestState }) {
     )
   }
   const { result } = test
-  const tone = result.workers.ok && result.registration.ok ? 'ok' : result.workers.ok ? 'warn' : 'error'
-  const headline =
-    tone === 'ok'
-      ? 'Connected. Roster can read your workers and send invitations.'
-      : tone === 'warn'
-        ? 'Connected, but invitations will not work with this key.'
-        : 'HQ did not let Roster read this project.'
+  const tone = !result.workers.ok ? 'error' : result.channel ? 'ok' : 'warn'
+  // A refused key fails every check alike: say it once.
+  const sameFailure =
+    !result.workers.ok && CHANNELS.every((c) => result.channels[c].message === result.workers.message)
   return (
     <div className={`callout callout-${tone} test-result`} role={tone === 'error' ? 'alert' : 'status'}>
       {tone === 'ok' ? <CheckIcon className="callout-icon" /> : <AlertIcon className="callout-icon" />}
       <div>
-        <strong>{headline}</strong>
+        <strong className="test-headline">
+          {result.workers.ok ? result.message : 'HQ did not let Roster read this project.'}
+        </strong>
+        {result.workers.ok && (
+          <p className="test-channel">
+            {result.channel
+              ? `Automatic invitations go out by ${CHANNEL_NAMES[result.channel]}.`
+              : 'Roster cannot invite workers through this server.'}
+          </p>
+        )}
         <ul className="checks">
           <Check name="Worker list" check={result.workers} />
-          <Check name="SMS registration" check={result.registration} />
+          {sameFailure ? (
+            <Check name="Invitations" check={{ ok: false, message: 'not checked, for the same reason.' }} />
+          ) : (
+            CHANNELS.map((channel) => (
+              <Check key={channel} name={CHANNEL_NAMES[channel]} check={result.channels[channel]} />
+            ))
+          )}
         </ul>
       </div>
     </div>
+  )
+}
+
+/**
+ * How the project's invitations go out: automatic (what the server offers) or one channel. The
+ * hint says what the last probe found, from this form's test when there is one, else as stored.
+ */
+function ChannelField({
+  value,
+  project,
+  test,
+  onChange
+}: {
+  value: ChannelChoice
+  project: Project | null
+  test: ConnectionTest | null
+  onChange: (channel: ChannelChoice) => void
+}) {
+  const probe = project?.channelProbe ?? null
+  const offers = test?.workers.ok ? test.offers : (probe?.offers ?? null)
+  const hint = test?.workers.ok
+    ? 'As the test above found.'
+    : probe
+      ? `${probe.message} (checked ${formatWhen(probe.probedAt)})`
+      : 'Test connection asks the server which ways it offers.'
+  return (
+    <Field label="Invitations go out by" hint={hint} error={undefined}>
+      {(id, describedBy) => (
+        <select
+          id={id}
+          value={value}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value as ChannelChoice)}
+        >
+          {channelChoices(offers).map(({ value: choice, label }) => (
+            <option key={choice} value={choice}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   )
 }
 
@@ -628,6 +700,13 @@ function SavedProject({
             : 'Not synced yet'}
         </div>
         {next !== null && <div className="project-sub">Next sync about {formatNext(next, now)}</div>}
+        <div className="project-sub project-channel">{channelLine(project)}</div>
+        {project.channelProbe && (
+          <div className="project-sub project-probe">
+            {project.channelProbe.message}{' '}
+            <span className="muted">(checked {formatWhen(project.channelProbe.probedAt)})</span>
+          </div>
+        )}
         {error && (
           <div className="callout callout-error project-error" role="alert">
             <AlertIcon className="callout-icon" />

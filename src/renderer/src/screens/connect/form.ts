@@ -1,4 +1,11 @@
 import {
+  CHANNELS,
+  CHANNEL_NAMES,
+  resolveChannel,
+  type ChannelChoice,
+  type ChannelOffers
+} from '../../../../shared/channels'
+import {
   AUTO_SYNC_HOURS,
   DEFAULT_AUTO_SYNC_HOURS,
   ProjectInputSchema,
@@ -21,6 +28,8 @@ export interface ConnectForm {
   label: string
   /** Saved with projects.update once the project is: it is not part of what projects.save takes. */
   autoSyncHours: AutoSyncHours | null
+  /** How invitations go out; saved with projects.update too. */
+  channel: ChannelChoice
 }
 
 export type FormErrors = Partial<Record<keyof ConnectForm, string>>
@@ -33,7 +42,8 @@ export const EMPTY_FORM: ConnectForm = {
   apiKey: '',
   defaultCountry: 'KE',
   label: '',
-  autoSyncHours: DEFAULT_AUTO_SYNC_HOURS
+  autoSyncHours: DEFAULT_AUTO_SYNC_HOURS,
+  channel: 'auto'
 }
 
 export function formFromProject(project: Project): ConnectForm {
@@ -48,7 +58,8 @@ export function formFromProject(project: Project): ConnectForm {
     apiKey: '',
     defaultCountry: project.defaultCountry,
     label: project.label === project.domain ? '' : project.label,
-    autoSyncHours: project.autoSyncHours
+    autoSyncHours: project.autoSyncHours,
+    channel: project.channel
   }
 }
 
@@ -160,4 +171,47 @@ export function nextAutoSync(project: Project, now: number): number | null {
   if (project.lastSync?.id !== good.id) return null
   const at = Date.parse(good.endedAt) + project.autoSyncHours * 3_600_000
   return at > now ? at : null
+}
+
+/**
+ * The choices of "Invitations go out by", with what the server offers as far as a probe knows
+ * (`offers` null: never tested). Automatic names the channel it resolves to, so the coordinator
+ * sees what it means for this server.
+ */
+export function channelChoices(offers: ChannelOffers | null): { value: ChannelChoice; label: string }[] {
+  const auto = offers ? resolveChannel('auto', offers) : null
+  return [
+    {
+      value: 'auto',
+      label: !offers
+        ? 'Automatic: what the server offers'
+        : auto
+          ? `Automatic: what the server offers (now ${CHANNEL_NAMES[auto]})`
+          : 'Automatic: what the server offers (now none)'
+    },
+    ...CHANNELS.map((channel) => ({
+      value: channel,
+      label:
+        offers && offers[channel] === false
+          ? `${CHANNEL_NAMES[channel]} (this server does not offer it)`
+          : CHANNEL_NAMES[channel]
+    }))
+  ]
+}
+
+/**
+ * One line on a saved project: the channel its invitations go through and why, e.g.
+ * "Invitations: Account + confirmation SMS (automatic)". Not tested yet: says what to do.
+ */
+export function channelLine(project: Project): string {
+  const offers = project.channelProbe?.offers ?? null
+  const channel = resolveChannel(project.channel, offers)
+  if (project.channel === 'auto') {
+    if (!offers) return 'Invitations: automatic, once Test connection has asked the server what it offers'
+    return channel
+      ? `Invitations: ${CHANNEL_NAMES[channel]} (automatic)`
+      : 'Invitations: none — this server offers no way Roster knows to invite workers'
+  }
+  const notOffered = offers && offers[project.channel] === false
+  return `Invitations: ${CHANNEL_NAMES[project.channel]} (chosen${notOffered ? '; the last test found the server does not offer it' : ''})`
 }

@@ -6,6 +6,7 @@ import { formatPhone } from '../../lib/format'
 import { CheckIcon, CloseIcon, CopyIcon, ExternalIcon } from '../../shell/icons'
 import { shortUsername } from './columns'
 import { Invitations } from './Invitations'
+import { WorkerStatusBadge } from './status'
 
 /** Everything Roster knows about one worker, beside the table. */
 export function DetailPane({
@@ -38,11 +39,7 @@ export function DetailPane({
               <h2>{worker.name}</h2>
               <div className="detail-sub">
                 <span title={worker.username}>{shortUsername(worker.username)}</span>
-                {worker.archived ? (
-                  <span className="badge badge-gray">Archived</span>
-                ) : (
-                  <span className="badge badge-green">Active</span>
-                )}
+                <WorkerStatusBadge row={worker} />
               </div>
             </>
           ) : (
@@ -113,6 +110,12 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
       {linkError && (
         <p className="field-error" role="alert">
           {linkError}
+        </p>
+      )}
+      {worker.pendingConfirmation && (
+        <p className="callout callout-info detail-pending">
+          Roster created this account and HQ sent the worker a link to confirm it. HQ lists it as inactive
+          until the worker opens the link and chooses a password; the next sync after that shows it active.
         </p>
       )}
 

@@ -35,6 +35,9 @@ const STATUSES: { value: StatusFilter; label: string }[] = [
   { value: 'all', label: 'All' }
 ]
 
+const ARCHIVED_TITLE =
+  'Inactive in HQ: archived workers, and accounts Roster created whose worker has not confirmed yet'
+
 export function Filters({
   facets,
   value,
@@ -52,6 +55,8 @@ export function Filters({
     [facets]
   )
   const fieldKeys = facets?.customFieldKeys ?? []
+  // HQ lists an account Roster created among the inactive ones until its worker confirms it.
+  const invited = facets?.counts.invited ?? 0
 
   return (
     <div className="filters" role="group" aria-label="Filters">
@@ -88,7 +93,11 @@ export function Filters({
         <legend>Status</legend>
         <div className="segments">
           {STATUSES.map((s) => (
-            <label key={s.value} className={`segment${value.status === s.value ? ' is-on' : ''}`}>
+            <label
+              key={s.value}
+              className={`segment${value.status === s.value ? ' is-on' : ''}`}
+              title={s.value === 'archived' ? ARCHIVED_TITLE : undefined}
+            >
               <input
                 type="radio"
                 name={`${id}-status`}
@@ -96,7 +105,7 @@ export function Filters({
                 checked={value.status === s.value}
                 onChange={() => set('status', s.value)}
               />
-              {s.label}
+              {s.value === 'archived' && invited > 0 ? 'Archived or invited' : s.label}
             </label>
           ))}
         </div>

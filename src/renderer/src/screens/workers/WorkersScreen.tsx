@@ -360,7 +360,11 @@ export function countText(
         : facets.counts.active + facets.counts.archived
     : null
   const noun = status === 'archived' ? 'archived worker' : status === 'active' ? 'active worker' : 'worker'
-  if (!filtered || everyone === null) return plural(total, noun)
+  // Accounts Roster created and not yet confirmed are inactive in HQ, but not archived: say how many
+  // (of the whole status; a narrower filter has no count of its own for them).
+  const invited = status === 'active' ? 0 : (facets?.counts.invited ?? 0)
+  const tail = invited > 0 ? `, ${formatCount(invited)} of them invited — not confirmed yet` : ''
+  if (!filtered || everyone === null) return plural(total, noun) + (filtered ? '' : tail)
   return `${formatCount(total)} of ${plural(everyone, noun)}`
 }
 

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { WorkerRow, WorkerSortKey } from '../../../../shared/domain'
 import { formatPhone } from '../../lib/format'
+import { WORKER_STATE_WORDS, WorkerStatusBadge, workerState } from './status'
 
 /** What the core sorts by: a standard column, or a custom field as `data:<key>`. */
 export type SortKey = WorkerSortKey
@@ -81,14 +82,11 @@ export const BASE_COLUMNS: Column[] = [
   {
     id: 'status',
     label: 'Status',
-    width: '104px',
+    // Wide enough for "Invited — not confirmed yet".
+    width: '200px',
     sort: 'status',
-    render: (row) =>
-      row.archived ? (
-        <span className="badge badge-gray">Archived</span>
-      ) : (
-        <span className="badge badge-green">Active</span>
-      )
+    render: (row) => <WorkerStatusBadge row={row} />,
+    title: (row) => WORKER_STATE_WORDS[workerState(row)]
   }
 ]
 
