@@ -365,7 +365,7 @@ export function countText(
   const invited = status === 'active' ? 0 : (facets?.counts.invited ?? 0)
   const tail = invited > 0 ? `, ${formatCount(invited)} of them invited — not confirmed yet` : ''
   if (!filtered || everyone === null) return plural(total, noun) + (filtered ? '' : tail)
-  return `${formatCount(total)} of ${plural(everyone, noun)}`
+  return `${formatCount(total)} of ${plural(everyone, noun)}${total === everyone ? tail : ''}`
 }
 
 function EmptyRoster({
