@@ -4,7 +4,7 @@ import anyAscii from 'any-ascii'
 export const USERNAME_CHARACTERS = /^[a-z0-9.+_-]+$/
 
 // Emoji and other pictures carry no name: any-ascii would spell them out (":grinning:").
-const PICTURES = /(?![\x20-\x7e])[\p{S}\p{Extended_Pictographic}]|[\u200d\ufe0e\ufe0f]/gu
+const PICTURES = /(?![\x20-\x7e])[\p{S}\p{Extended_Pictographic}]|\u200d|\ufe0e|\ufe0f/gu
 // Marks that transliteration leaves for sounds (Amharic ejectives "bik'ila", Arabic ayn "`ly")
 // and apostrophes inside names ("O'Brien"): dropped, so the name stays one word.
 const DROPPED = /['`"^~]/g
