@@ -126,6 +126,26 @@ export function makeBatch(id: number, patch: Partial<BatchSummary> = {}): BatchS
   }
 }
 
+/** A number of a batch, as invite.batch answers it: by default one HQ accepted, not registered yet. */
+export function makeNumber(id: number, batchId: number, patch: Partial<BatchNumber> = {}): BatchNumber {
+  return {
+    id,
+    batchId,
+    row: id + 1,
+    e164: `+2547120000${String(id).padStart(2, '0')}`,
+    digits: `2547120000${String(id).padStart(2, '0')}`,
+    status: 'success',
+    reason: null,
+    updatedAt: '2025-03-03T09:00:05.000Z',
+    registeredWorkerId: null,
+    registeredAt: null,
+    customUserData: {},
+    username: null,
+    email: null,
+    ...patch
+  }
+}
+
 export function syncRun(projectId: string, patch: Partial<SyncRun> = {}): SyncRun {
   return {
     id: 1,

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Project } from '../../../../shared/domain'
+import { CHANNEL_NAMES, createsAccounts, type Channel } from '../../../../shared/channels'
+import type { Facets, Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, NumberStatus } from '../../../../shared/invite'
 import { useApi } from '../../api/context'
 import { toApiError, useEvent, useQuery } from '../../api/hooks'
@@ -24,12 +25,71 @@ const STATE_WORDS: Record<BatchSummary['state'], string> = {
   'needs-attention': 'Needs your decision'
 }
 
-function optionsText(b: BatchSummary): string {
+/** How a batch went out: channel 1's options, or (channels 2, 3) the location and group its accounts got. */
+function optionsText(b: BatchSummary, facets: Facets | undefined): string {
+  if (createsAccounts(b.channel)) {
+    const parts: string[] = []
+    if (b.locationId) {
+      const name = facets?.locations.find((l) => l.id === b.locationId)?.name
+      parts.push(`location ${name ?? b.locationId}`)
+    }
+    if (b.groupId) parts.push(`group ${facets?.groups.find((g) => g.id === b.groupId)?.name ?? b.groupId}`)
+    return parts.join(' · ') || 'no location or group'
+  }
   const parts = [b.androidOnly ? 'Android only' : 'Android or other']
   if (b.requireEmail) parts.push('email required')
   parts.push(b.message ? 'custom message' : 'HQ’s message')
   return parts.join(' · ')
 }
+
+/** What a batch was for: channel 1 invites to an app; channels 2 and 3 create accounts. */
+function purposeText(b: BatchSummary): string {
+  return createsAccounts(b.channel) ? CHANNEL_NAMES[b.channel] : (b.appName ?? b.appId)
+}
+
+/** What HQ has not settled or refused, in the coordinator's words; short on the list, long in the detail. */
+function problems(b: BatchSummary, long: boolean): string[] {
+  const c = b.counts
+  return [
+    c.pending > 0 &&
+      `${formatCount(c.pending)} ${long ? 'waiting for HQ to create the account' : 'waiting for HQ'}`,
+    c.refused > 0 &&
+      `${formatCount(c.refused)} ${long ? 'HQ did not create the account' : 'not created by HQ'}`,
+    c.unknown > 0 && `${formatCount(c.unknown)} unknown`,
+    c.invalid_format > 0 && `${formatCount(c.invalid_format)} invalid`,
+    c.in_use > 0 && `${formatCount(c.in_use)} in use`,
+    c.failed > 0 && `${formatCount(c.failed)} failed`
+  ].filter((x): x is string => Boolean(x))
+}
+
+/** The confirmation before inviting again: what happens depends on the channel. */
+const REINVITE_WORDS: Record<Channel, { title: string; confirm: string; points: (id: number) => string[] }> =
+  {
+    'sms-registration': {
+      title: 'Invite {n} again?',
+      confirm: 'Send {n}',
+      points: (id) => [
+        `A new batch is created with the same app and message as batch ${id}, and each number gets a new SMS.`,
+        'Any earlier link sent to these numbers stops working.'
+      ]
+    },
+    'sms-confirmation': {
+      title: 'Send the confirmation SMS to {n} again?',
+      confirm: 'Ask HQ',
+      points: () => [
+        'HQ has no way for Roster to re-send its confirmation SMS: it is done on HQ’s Mobile Workers page.',
+        'Roster tells you where, and changes nothing.'
+      ]
+    },
+    'email-confirmation': {
+      title: 'Send the confirmation e-mail to {n} again?',
+      confirm: 'Re-send {n}',
+      points: () => [
+        'HQ e-mails each of these workers a new link to confirm their account.',
+        'No second account is created.'
+      ]
+    }
+  }
 
 /**
  * History: every batch sent from this computer, what HQ answered for each number, and who has
@@ -47,6 +107,8 @@ export function HistoryScreen({
   const batches = useQuery(`batches:${project.id}`, (a) =>
     a.call('invite.batches', { projectId: project.id })
   )
+  // Names for the location and group a batch gave its accounts; without them the ids show.
+  const facets = useQuery(`facets:${project.id}`, (a) => a.call('workers.facets', { projectId: project.id }))
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const [status, setStatus] = useState<NumberStatus | 'all'>('all')
   const [registered, setRegistered] = useState<RegisteredFilter>('all')
@@ -141,11 +203,19 @@ export function HistoryScreen({
     const ids = numbers.filter((n) => checked.has(n.id)).map((n) => n.id)
     setConfirming(false)
     void act('Could not invite again', async () => {
-      const { batchId } = await api.call('invite.reinvite', { batchId: selected.id, numberIds: ids })
-      await api.call('invite.send', { batchId })
-      setSelectedId(batchId)
+      const answer = await api.call('invite.reinvite', { batchId: selected.id, numberIds: ids })
+      // Channel 1 makes a new batch to send; channels 2 and 3 answer what HQ did (or cannot do).
+      if (answer.batchId === selected.id) {
+        setChecked(new Set())
+        return answer.message ?? `HQ was asked again for ${plural(ids.length, 'number')}.`
+      }
+      await api.call('invite.send', { batchId: answer.batchId })
+      setSelectedId(answer.batchId)
       setChecked(new Set())
-      return `Batch ${batchId} created with ${plural(ids.length, 'number')} and is being sent.`
+      return (
+        answer.message ??
+        `Batch ${answer.batchId} created with ${plural(ids.length, 'number')} and is being sent.`
+      )
     })
   }
 
@@ -218,40 +288,15 @@ export function HistoryScreen({
                   <span className={`hstate hstate-${b.state}`}>{STATE_WORDS[b.state]}</span>
                 </span>
                 <span className="hbatch-when">{formatWhen(b.createdAt)}</span>
-                <span className="hbatch-app">{b.appName ?? b.appId}</span>
-                <span className="hbatch-opts muted">{optionsText(b)}</span>
-                <span
-                  className="hbatch-funnel"
-                  aria-label={`${b.counts.success} invited, ${b.counts.registered} registered`}
-                >
-                  <span>
-                    <strong>{formatCount(b.counts.success)}</strong> invited
-                  </span>
-                  <span className="hbatch-arrow" aria-hidden="true">
-                    →
-                  </span>
-                  <span>
-                    <strong>{formatCount(b.counts.registered)}</strong> registered
-                  </span>
-                  <span className="hbar" aria-hidden="true">
-                    <span
-                      style={{
-                        width: `${b.counts.success ? Math.round((b.counts.registered / b.counts.success) * 100) : 0}%`
-                      }}
-                    />
-                  </span>
+                <span className="hbatch-app">{purposeText(b)}</span>
+                <span className="hbatch-opts muted">
+                  {createsAccounts(b.channel)
+                    ? optionsText(b, facets.data)
+                    : `${CHANNEL_NAMES[b.channel]} · ${optionsText(b, facets.data)}`}
                 </span>
-                {b.counts.unknown + b.counts.failed + b.counts.invalid_format + b.counts.in_use > 0 && (
-                  <span className="hbatch-problems">
-                    {[
-                      b.counts.unknown && `${formatCount(b.counts.unknown)} unknown`,
-                      b.counts.invalid_format && `${formatCount(b.counts.invalid_format)} invalid`,
-                      b.counts.in_use && `${formatCount(b.counts.in_use)} in use`,
-                      b.counts.failed && `${formatCount(b.counts.failed)} failed`
-                    ]
-                      .filter(Boolean)
-                      .join(' · ')}
-                  </span>
+                <Funnel batch={b} />
+                {problems(b, false).length > 0 && (
+                  <span className="hbatch-problems">{problems(b, false).join(' · ')}</span>
                 )}
               </button>
             )
@@ -266,9 +311,13 @@ export function HistoryScreen({
                   Batch {selected.id} <span className="muted">· {formatWhen(selected.createdAt)}</span>
                 </h2>
                 <p className="muted">
-                  {selected.appName ?? selected.appId} · {optionsText(selected)} ·{' '}
-                  {plural(selected.total, 'number')}
+                  {CHANNEL_NAMES[selected.channel]}
+                  {createsAccounts(selected.channel) ? '' : ` · ${selected.appName ?? selected.appId}`} ·{' '}
+                  {optionsText(selected, facets.data)} · {plural(selected.total, 'number')}
                 </p>
+                {problems(selected, true).length > 0 && (
+                  <p className="hdetail-problems">{problems(selected, true).join(' · ')}</p>
+                )}
               </div>
               <span className="hdetail-actions">
                 <button
@@ -380,6 +429,7 @@ export function HistoryScreen({
             </div>
             {detail.error && <p className="field-error">{detail.error.message}</p>}
             <NumbersTable
+              accounts={createsAccounts(selected.channel)}
               numbers={numbers}
               checked={checked}
               onToggle={toggle}
@@ -391,17 +441,18 @@ export function HistoryScreen({
       </div>
       {confirming && selected && (
         <ConfirmDialog
-          title={`Invite ${plural(checked.size, 'number')} again?`}
-          confirmLabel={`Send ${plural(checked.size, 'invitation')}`}
+          title={REINVITE_WORDS[selected.channel].title.replace('{n}', plural(checked.size, 'number'))}
+          confirmLabel={REINVITE_WORDS[selected.channel].confirm.replace(
+            '{n}',
+            plural(checked.size, selected.channel === 'email-confirmation' ? 'e-mail' : 'invitation')
+          )}
           onCancel={() => setConfirming(false)}
           onConfirm={reinvite}
         >
           <ul className="idialog-list">
-            <li>
-              A new batch is created with the same app and message as batch {selected.id}, and each number
-              gets a new SMS.
-            </li>
-            <li>Any earlier link sent to these numbers stops working.</li>
+            {REINVITE_WORDS[selected.channel].points(selected.id).map((point) => (
+              <li key={point}>{point}</li>
+            ))}
           </ul>
         </ConfirmDialog>
       )}
@@ -410,12 +461,15 @@ export function HistoryScreen({
 }
 
 function NumbersTable({
+  accounts,
   numbers,
   checked,
   onToggle,
   allChecked,
   onToggleAll
 }: {
+  /** Channels 2 and 3: each number's account (username, e-mail) gets its columns. */
+  accounts: boolean
   numbers: BatchNumber[]
   checked: ReadonlySet<number>
   onToggle: (id: number) => void
@@ -430,6 +484,7 @@ function NumbersTable({
     overscan: 10,
     initialRect: { width: 900, height: 500 }
   })
+  const rowClass = `hrow hhead${accounts ? ' hrow-accounts' : ''}`
   const fieldKeys = useMemo(
     () => [...new Set(numbers.slice(0, 2000).flatMap((n) => Object.keys(n.customUserData)))],
     [numbers]
@@ -442,7 +497,7 @@ function NumbersTable({
         aria-label="Numbers in the batch"
         aria-rowcount={numbers.length + 1}
       >
-        <div className="hrow hhead" role="row">
+        <div className={rowClass} role="row">
           <span role="columnheader">
             <input
               type="checkbox"
@@ -453,6 +508,8 @@ function NumbersTable({
           </span>
           <span role="columnheader">Row</span>
           <span role="columnheader">Phone</span>
+          {accounts && <span role="columnheader">Username</span>}
+          {accounts && <span role="columnheader">E-mail</span>}
           <span role="columnheader">HQ’s answer</span>
           <span role="columnheader">Registered</span>
           <span role="columnheader">Details</span>
@@ -468,7 +525,7 @@ function NumbersTable({
               <div
                 key={n.id}
                 role="row"
-                className={`hrow${checked.has(n.id) ? ' is-checked' : ''}`}
+                className={`hrow${accounts ? ' hrow-accounts' : ''}${checked.has(n.id) ? ' is-checked' : ''}`}
                 style={{ transform: `translateY(${item.start}px)` }}
                 data-status={n.status}
               >
@@ -486,6 +543,16 @@ function NumbersTable({
                 <span role="cell" className="tabular hphone">
                   {formatPhone(n.e164)}
                 </span>
+                {accounts && (
+                  <span role="cell" className="husername" title={n.username ?? undefined}>
+                    {n.username ?? <span className="muted">—</span>}
+                  </span>
+                )}
+                {accounts && (
+                  <span role="cell" title={n.email ?? undefined}>
+                    {n.email || <span className="muted">—</span>}
+                  </span>
+                )}
                 <span role="cell">
                   <StatusBadge
                     check={undefined}
@@ -513,5 +580,33 @@ function NumbersTable({
         </div>
       </div>
     </div>
+  )
+}
+
+/** Invited (or accounts created) → registered, with a bar of the share. */
+function Funnel({ batch: b }: { batch: BatchSummary }) {
+  const word = createsAccounts(b.channel) ? 'accounts created' : 'invited'
+  return (
+    <span
+      className="hbatch-funnel"
+      aria-label={`${b.counts.success} ${word}, ${b.counts.registered} registered`}
+    >
+      <span>
+        <strong>{formatCount(b.counts.success)}</strong> {word}
+      </span>
+      <span className="hbatch-arrow" aria-hidden="true">
+        →
+      </span>
+      <span>
+        <strong>{formatCount(b.counts.registered)}</strong> registered
+      </span>
+      <span className="hbar" aria-hidden="true">
+        <span
+          style={{
+            width: `${b.counts.success ? Math.round((b.counts.registered / b.counts.success) * 100) : 0}%`
+          }}
+        />
+      </span>
+    </span>
   )
 }
