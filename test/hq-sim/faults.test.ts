@@ -62,6 +62,15 @@ describe('status faults', () => {
     expect(answer.text).toBe('')
   })
 
+  it('answers 429 without Retry-After with retry=none, as today’s HQ', async () => {
+    const s = await open({ faults: '429:every=2;retry=none' })
+    const answers = [await call(s, usersPath(s)), await call(s, usersPath(s))]
+    expect(answers.map((a) => a.status)).toEqual([200, 429])
+    expect(answers[1]?.headers.get('retry-after')).toBeNull()
+    expect(answers[1]?.text).toBe('')
+    expect(() => parseFaults('429:retry=never')).toThrow(/"retry" needs a non-negative number/)
+  })
+
   it('fails once with 500 and tastypie canned error, then recovers', async () => {
     const s = await open({ faults: '500:once' })
     const first = await call(s, usersPath(s))
@@ -246,12 +255,21 @@ describe('latency and rate limiting', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140)
   })
 
-  it('throttles requests above the per-second rate with 429 and Retry-After', async () => {
-    const s = await open({ rateLimitPerSecond: 2 })
+  it('throttles requests above the per-second rate with 429 and Retry-After in era 2019', async () => {
+    const s = await open({ rateLimitPerSecond: 2, era: '2019' })
     const answers = await Promise.all([1, 2, 3, 4].map(() => call(s, usersPath(s))))
     const throttled = answers.filter((a) => a.status === 429)
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2)
     expect(throttled).toHaveLength(2)
     expect(Number(throttled[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+  })
+
+  it('throttles with an empty 429 and no Retry-After in era 2026, as today’s HQThrottle', async () => {
+    const s = await open({ rateLimitPerSecond: 2 })
+    const answers = await Promise.all([1, 2, 3, 4].map(() => call(s, usersPath(s))))
+    const throttled = answers.filter((a) => a.status === 429)
+    expect(throttled).toHaveLength(2)
+    expect(throttled[0]?.headers.get('retry-after')).toBeNull()
+    expect(throttled[0]?.text).toBe('')
   })
 })

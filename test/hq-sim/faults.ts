@@ -4,7 +4,8 @@ import type { Rng } from './prng'
 Fault spec: comma-separated rules `kind[:k=v;k=v]`.
 
 Kinds
-  429          HTTP 429, empty body, `Retry-After: <retry>` (seconds, default 1)
+  429          HTTP 429, empty body, `Retry-After: <retry>` (seconds, default 1); `retry=none`
+               sends no Retry-After, as today's HQ throttle does
   403          HTTP 403, empty body, as HQ answers a key whose role lacks the permission
   404          HTTP 404 with Django's page, as for a resource the server does not have
   500          HTTP 500 with tastypie's canned JSON error
@@ -29,8 +30,8 @@ When a rule fires (all given conditions must hold; none given = every matching r
 
 Which requests a rule sees
   path=lists (default): list GETs of workers, groups, locations and applications
-  path=registration: the registration POSTs; also workers, groups, locations, applications,
-  detail (single-object GETs) or all.
+  path=registration: the registration POSTs; accounts: the bulk upload and user/v1 POST/PUT;
+  also workers, groups, locations, applications, detail (single-object GETs) or all.
   Status faults reject a registration before it is processed; reset/truncate/slow-body damage the
   response after it was processed (the outcome the client cannot know).
 */
@@ -76,7 +77,7 @@ export interface FaultRule {
   every?: number
   p?: number
   after?: number
-  retry?: number
+  retry?: number | null // null: retry=none
   ms?: number
   add?: number
   remove?: number
@@ -119,6 +120,8 @@ export function parseFaults(spec: string): FaultRule[] {
           throw new FaultSpecError(`Unknown path "${value}" in "${source}". Known: ${SCOPES.join(', ')}`)
         }
         rule.scope = value as FaultScope
+      } else if (key === 'retry' && value === 'none') {
+        rule.retry = null
       } else if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
         const n = Number(value)
         if (value === '' || !Number.isFinite(n) || n < 0) {
@@ -167,7 +170,7 @@ function fires(rule: FaultRule, rng: Rng): boolean {
   return true
 }
 
-export type StatusFault = { status: 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number }
+export type StatusFault = { status: 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number | null }
 export type BodyFault = { kind: 'reset' } | { kind: 'truncate' } | { kind: 'slow-body'; ms: number }
 
 export interface FaultDecision {
@@ -210,7 +213,7 @@ export class FaultEngine {
           decision.shifts.push({ add: rule.add ?? 0, remove: rule.remove ?? 0 })
           break
         case '429':
-          decision.status ??= { status: 429, retryAfter: rule.retry ?? 1 }
+          decision.status ??= { status: 429, retryAfter: rule.retry === undefined ? 1 : rule.retry }
           break
         case '403':
         case '404':

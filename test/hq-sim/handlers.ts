@@ -1,3 +1,4 @@
+import type { AccountBook } from './accounts'
 import { BadRequest, everything, paginate } from './paging'
 import { CANNED_500, handleRegistration, handleReinstall, type RegistrationContext } from './registration'
 import {
@@ -13,6 +14,7 @@ import { JSON_CONTENT_TYPE, pythonJson, serialize, XmlSerializationError, type F
 import type { Reply } from './respond'
 import type { SimState } from './state'
 import type { HqWorker, ValidationErrorShape } from './types'
+import { createUser, updateUser } from './user-create'
 
 export interface HandlerContext {
   state: SimState
@@ -20,9 +22,12 @@ export interface HandlerContext {
   maxLimit: number
   locationV2MaxLimit: number
   errorShape: ValidationErrorShape
+  book: AccountBook
+  emailConfirmation: () => boolean
 }
 
 export interface RequestInfo {
+  method: string
   matched: Matched
   params: URLSearchParams
   format: Format
@@ -141,11 +146,21 @@ function route(ctx: HandlerContext, req: RequestInfo): Reply {
   const { matched, format, params } = req
   const { route: r, domain } = matched
   switch (r.kind) {
-    case 'user-list':
-      return workerList(ctx, req, r.api)
+    case 'user-list': {
+      if (req.method !== 'POST') return workerList(ctx, req, r.api)
+      const parsed = parseJsonBody(req)
+      if (!parsed.ok) return parsed.reply
+      const created = createUser(userContext(ctx, domain), parsed.data)
+      return { status: 201, body: pythonJson(created), contentType: JSON_CONTENT_TYPE }
+    }
     case 'user-detail': {
       const worker = state.findWorker(r.id)
       if (!worker) return NOT_FOUND
+      if (req.method === 'PUT') {
+        const parsed = parseJsonBody(req)
+        if (!parsed.ok) return parsed.reply
+        updateUser(userContext(ctx, domain), worker, parsed.data)
+      }
       return ok(
         dehydrateWorker(worker, { domain, api: r.api, format, extras: safeBool(params.get('extras')) }),
         format
@@ -200,6 +215,10 @@ function route(ctx: HandlerContext, req: RequestInfo): Reply {
     case 'bulk-upload':
       throw new Error('hq-sim: the bulk upload view is asynchronous and served by the server itself')
   }
+}
+
+function userContext(ctx: HandlerContext, domain: string) {
+  return { state: ctx.state, book: ctx.book, domain, emailConfirmation: ctx.emailConfirmation() }
 }
 
 function typeIds(state: SimState): Map<string, number> {

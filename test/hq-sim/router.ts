@@ -178,12 +178,17 @@ export function resolve(path: string, search: string, era: Era = '2019'): Resolu
   return { notFound: true }
 }
 
-export function allowedMethods(route: Route): string[] {
+export function allowedMethods(route: Route, era: Era = '2019'): string[] {
   switch (route.kind) {
     case 'registration':
     case 'reinstall':
     case 'bulk-upload':
       return ['POST']
+    case 'user-list':
+      // CommCareUserResource: list get, post; detail get, put (user creation is today's HQ here).
+      return era === '2026' ? ['GET', 'POST'] : ['GET']
+    case 'user-detail':
+      return era === '2026' ? ['GET', 'PUT'] : ['GET']
     default:
       return ['GET']
   }

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { AccountBook } from './accounts'
 import { authenticate, DOMAINS, extractCredentials } from './auth'
 import { FaultEngine, type FaultDecision, type StatusFault } from './faults'
 import { DOMAIN, generateData } from './generate'
@@ -10,6 +11,7 @@ import { send, type Reply } from './respond'
 import { allowedMethods, categoryOf, permissionFor, resolve } from './router'
 import { determineFormat, JSON_CONTENT_TYPE, pythonJson } from './serialize'
 import { SimState } from './state'
+import { bulkUpload, type UploadView } from './upload'
 import { SimOptionsSchema, type RequestLogEntry, type Sim, type SimOptions } from './types'
 
 const HTML = 'text/html; charset=utf-8'
@@ -34,7 +36,10 @@ function statusFaultReply(fault: StatusFault): Reply {
         status: 429,
         body: '',
         contentType: HTML,
-        headers: { 'Retry-After': String(Math.ceil(fault.retryAfter ?? 1)) }
+        // retry=none: today's HQ, whose throttle answers without Retry-After.
+        ...(fault.retryAfter === null
+          ? {}
+          : { headers: { 'Retry-After': String(Math.ceil(fault.retryAfter ?? 1)) } })
       }
     case 500:
       return { status: 500, body: pythonJson(CANNED_500), contentType: JSON_CONTENT_TYPE }
@@ -46,7 +51,7 @@ function statusFaultReply(fault: StatusFault): Reply {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -59,7 +64,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
@@ -90,19 +95,50 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const faults = new FaultEngine(options.faults ?? '', mulberry32(deriveSeed(seed, 'faults')))
   const limiter = options.rateLimitPerSecond ? new RateLimiter(options.rateLimitPerSecond) : null
   const requests: RequestLogEntry[] = []
+  const book = new AccountBook(state, DOMAIN)
+  let emailConfirmation = options.emailConfirmation ?? true
   const ctx: HandlerContext = {
     state,
     baseUrl: '',
     maxLimit: options.maxLimit ?? 1000,
     locationV2MaxLimit: options.maxLimit ?? 5000,
-    errorShape: options.validationErrorShape ?? 'flat'
+    errorShape: options.validationErrorShape ?? 'flat',
+    book,
+    emailConfirmation: () => emailConfirmation
+  }
+  // Background work (upload processing): tracked so tests can wait for it and close() stops it.
+  const timers = new Set<NodeJS.Timeout>()
+  let settled: Array<() => void> = []
+  const notifySettled = () => {
+    if (timers.size > 0) return
+    const waiting = settled
+    settled = []
+    for (const done of waiting) done()
+  }
+  const uploadView: UploadView = {
+    state,
+    book,
+    domain: DOMAIN,
+    delayMs: options.uploadDelayMs ?? 500,
+    schedule: (fn, ms) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        try {
+          fn()
+        } finally {
+          notifySettled()
+        }
+      }, ms)
+      timers.add(timer)
+    }
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined) // a client that went away is not the simulator's problem
     const method = (req.method ?? 'GET').toUpperCase()
     const rawPath = req.url ?? '/'
-    const body = await readBody(req)
+    const rawBody = await readBody(req)
+    const body = rawBody.toString('utf8')
     if (options.latencyMs) await sleep(options.latencyMs)
 
     const reply = async (r: Reply, decision?: FaultDecision): Promise<void> => {
@@ -112,6 +148,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     }
 
     const url = new URL(rawPath, 'http://127.0.0.1')
+    if (url.pathname === '/__sim/confirm') return reply(simConfirm(method, req, body))
     const resolution = resolve(url.pathname, url.search, era)
     if ('notFound' in resolution) return reply({ status: 404, body: DJANGO_404, contentType: HTML })
     if ('redirect' in resolution) {
@@ -120,7 +157,6 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     const { matched } = resolution
     const { route, domain } = matched
     if (!DOMAINS.has(domain)) return reply({ status: 404, body: DJANGO_404, contentType: HTML })
-    if (route.kind === 'bulk-upload') return reply({ status: 404, body: DJANGO_404, contentType: HTML }) // next commit
 
     // The registration resources check the plan before anything else, authentication included.
     if ((route.kind === 'registration' || route.kind === 'reinstall') && domain === DOMAIN) {
@@ -142,7 +178,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       }
     }
 
-    const allowed = allowedMethods(route)
+    const allowed = allowedMethods(route, era)
     if (!allowed.includes(method)) {
       return reply({
         status: 405,
@@ -158,7 +194,11 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       permissionFor(route),
       state.revokedUsernames
     )
-    if (!auth.ok) return reply({ status: auth.status, body: '', contentType: HTML })
+    if (!auth.ok) {
+      // The upload view is a Django view behind HQ's API-auth decorator, not tastypie.
+      const text = route.kind === 'bulk-upload' && auth.status === 401 ? 'Authorization Required' : ''
+      return reply({ status: auth.status, body: text, contentType: HTML })
+    }
 
     const decision = faults.decide(categoryOf(route, method))
     if (decision.revoke) {
@@ -171,12 +211,21 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     }
     if (decision.status) return reply(statusFaultReply(decision.status), { ...decision, body: null })
 
+    // The upload view has no throttle; every API resource has HQThrottle.
+    if (route.kind === 'bulk-upload') {
+      return reply(await bulkUpload(uploadView, req.headers['content-type'], rawBody), decision)
+    }
+
     const wait = limiter?.check() ?? 0
-    if (wait > 0)
-      return reply({ status: 429, body: '', contentType: HTML, headers: { 'Retry-After': String(wait) } })
+    if (wait > 0) {
+      // Today's HQThrottle returns a bool, so tastypie sets no Retry-After (hq-api.md).
+      const headers = era === '2026' ? undefined : { 'Retry-After': String(wait) }
+      return reply({ status: 429, body: '', contentType: HTML, ...(headers ? { headers } : {}) })
+    }
 
     const format = determineFormat(url.searchParams, req.headers.accept)
     const out = handle(ctx, {
+      method,
       matched,
       params: url.searchParams,
       format,
@@ -184,6 +233,41 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       body
     })
     return reply(out, decision)
+  }
+
+  // POST /__sim/confirm {"username": "..."}: the worker opened the confirmation link.
+  function simConfirm(method: string, req: IncomingMessage, body: string): Reply {
+    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '')
+    if (!local) return { status: 403, body: '', contentType: HTML }
+    if (method !== 'POST') return { status: 405, body: '', contentType: HTML, headers: { Allow: 'POST' } }
+    let who: unknown
+    try {
+      const parsed = JSON.parse(body) as { username?: unknown; id?: unknown }
+      who = parsed.username ?? parsed.id
+    } catch {
+      who = undefined
+    }
+    if (typeof who !== 'string' || who === '') {
+      return {
+        status: 400,
+        body: JSON.stringify({ error: 'send {"username": "..."}' }),
+        contentType: 'application/json'
+      }
+    }
+    try {
+      const worker = book.confirm(who)
+      return {
+        status: 200,
+        body: JSON.stringify({ id: worker.id, username: worker.username }),
+        contentType: 'application/json'
+      }
+    } catch (e) {
+      return {
+        status: 404,
+        body: JSON.stringify({ error: e instanceof Error ? e.message : String(e) }),
+        contentType: 'application/json'
+      }
+    }
   }
 
   const sockets = new Set<Socket>()
@@ -209,6 +293,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
   ctx.baseUrl = url
+  book.baseUrl = url
 
   return {
     url,
@@ -222,6 +307,16 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       outsider: { username: 'outsider@example.org', apiKey: 'sim-key-outsider' }
     },
     data: state.data,
+    createdAccounts: book.created,
+    confirmationSms: book.confirmationSms,
+    emails: book.emails,
+    uploads: book.uploads,
+    confirmAccount: (usernameOrId) => book.confirm(usernameOrId),
+    uploadsSettled: () =>
+      new Promise<void>((done) => {
+        settled.push(done)
+        notifySettled()
+      }),
     invitations: state.invitations,
     invitationHistory: state.invitationHistory,
     sms: state.sms,
@@ -238,12 +333,16 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     setPlan: (plan) => {
       if (plan.smsPrivilege !== undefined) state.plan.smsPrivilege = plan.smsPrivilege
       if (plan.registrationEnabled !== undefined) state.plan.registrationEnabled = plan.registrationEnabled
+      if (plan.emailConfirmation !== undefined) emailConfirmation = plan.emailConfirmation
     },
     revokeKey: (username) => {
       state.revokedUsernames.add(username)
     },
     close: () =>
       new Promise<void>((resolveClose) => {
+        for (const timer of timers) clearTimeout(timer)
+        timers.clear()
+        notifySettled()
         server.close(() => resolveClose())
         for (const socket of sockets) socket.destroy()
       })

@@ -94,6 +94,17 @@ export class SimState {
     return added
   }
 
+  // A new account (bulk upload, user/v1 POST): inactive ones are listed only under archived=true.
+  addAccount(worker: HqWorker, active: boolean): void {
+    if (!active) this.data.archivedIds.add(worker.id)
+    this.insert([worker], 'end')
+  }
+
+  findByUsername(username: string): HqWorker | undefined {
+    const wanted = username.toLowerCase()
+    return this.data.workers.find((w) => w.username.toLowerCase() === wanted)
+  }
+
   private insert(added: HqWorker[], at: 'start' | 'end'): void {
     if (at === 'start') this.data.workers.unshift(...added)
     else this.data.workers.push(...added)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ConfirmationSms, CreatedAccount, SentEmail, UploadRecord } from './accounts'
 
 // Shapes as HQ's JSON API returns them (corehq/apps/api/resources). The simulator keeps its live
 // state in these shapes so tests can compare what a client stored with what the "server" holds.
@@ -146,6 +147,11 @@ export const SimOptionsSchema = z.object({
   // Which HQ to be (README): '2026' today's (no SMS self-registration; versioned URLs, bulk upload,
   // user creation), '2019' the old one (v0.5 only, with SMS self-registration). Default '2026'.
   era: z.enum(['2026', '2019']).optional(),
+  // Era 2026: how long after the upload's 200 its rows are processed (HQ's background task).
+  uploadDelayMs: z.number().min(0).optional(),
+  // Era 2026: the project has TWO_STAGE_MOBILE_WORKER_ACCOUNT_CREATION (user/v1 e-mail
+  // confirmation). Default true.
+  emailConfirmation: z.boolean().optional(),
   users: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -176,6 +182,17 @@ export interface Sim {
     outsider: SimAccount // valid key, member of no project: 403 everywhere
   }
   data: SimData
+  // Era 2026: accounts created unconfirmed (upload or user/v1), in creation order.
+  createdAccounts: CreatedAccount[]
+  // HQ's confirmation SMS for them (also in `sms`), and the confirmation e-mails.
+  confirmationSms: ConfirmationSms[]
+  emails: SentEmail[]
+  // Per upload, per row: 'created' or HQ's error text (HQ's upload status page).
+  uploads: UploadRecord[]
+  // The worker opened the link: the account becomes active and confirmed. Throws when unknown.
+  confirmAccount(usernameOrId: string): HqWorker
+  // Resolves when every accepted upload has been processed.
+  uploadsSettled(): Promise<void>
   invitations: Map<string, Invitation>
   invitationHistory: Invitation[] // every invitation ever made, expired ones included
   sms: SentSms[] // every SMS the "server" sent
@@ -189,7 +206,7 @@ export interface Sim {
   archiveWorker(id: string): void
   unarchiveWorker(id: string): void
   registerInvited(count?: number): HqWorker[]
-  setPlan(opts: { smsPrivilege?: boolean; registrationEnabled?: boolean }): void
+  setPlan(opts: { smsPrivilege?: boolean; registrationEnabled?: boolean; emailConfirmation?: boolean }): void
   revokeKey(username: string): void
   close(): Promise<void>
 }
