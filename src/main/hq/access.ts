@@ -1,19 +1,14 @@
+import { describeAccess, type AccessReport } from './accessWords'
 import { isHqError, redact } from './errors'
-import { isSuccess, type Requester } from './requester'
-import { withRetry } from './retry'
+import { probeBulkUpload, probeEmailConfirmation, probeRegistration, type Probe } from './probe'
+import type { Requester } from './requester'
 import { WorkerPageSchema, type AccessCheck } from './schemas'
-import { apiPath } from './url'
 
-export interface AccessReport {
-  workers: AccessCheck
-  registration: AccessCheck
-}
+export type { AccessReport } from './accessWords'
 
 /**
- * What this key may do, checked without side effects: the worker list with limit=1, and the
- * registration endpoint with an empty body. HQ checks plan, messaging settings and permission
- * before it validates the body, so its 400 "app_id is required" proves all three are in place,
- * and an invalid body invites nobody.
+ * Test connection, without side effects: the worker list (limit=1) and the three channel probes
+ * (probe.ts), all at once, then put into words (accessWords.ts). Messages never carry a secret.
  */
 export async function checkAccess(
   r: Requester,
@@ -24,47 +19,27 @@ export async function checkAccess(
     if (!isHqError(error) || error.kind === 'cancelled') throw error
     return { ok: false, message: redact(error.message, secrets), kind: error.kind }
   }
-  const [workers, registration] = await Promise.all([
+  const clean = (probe: Probe): Probe =>
+    'message' in probe ? { ...probe, message: redact(probe.message, secrets) } : probe
+  const [workers, registration, upload, email] = await Promise.all([
     checkWorkers(r, signal).catch(failed),
-    checkRegistration(r, signal).catch(failed)
+    probeRegistration(r, signal).then(clean),
+    probeBulkUpload(r, signal).then(clean),
+    probeEmailConfirmation(r, signal).then(clean)
   ])
-  return { workers, registration }
+  return describeAccess({ domain: r.identity.domain, workers, registration, upload, email })
 }
 
 async function checkWorkers(r: Requester, signal?: AbortSignal): Promise<AccessCheck> {
-  const page = await r.getJson({
-    endpoint: 'workers',
-    path: apiPath(r.identity.domain, 'v0.5', 'user'),
-    query: { format: 'json', limit: 1 },
-    schema: WorkerPageSchema,
-    ...(signal ? { signal } : {})
-  })
+  const page = await r.versions.call('user', (path) =>
+    r.getJson({
+      endpoint: 'workers',
+      path: path(),
+      query: { format: 'json', limit: 1 },
+      schema: WorkerPageSchema,
+      ...(signal ? { signal } : {})
+    })
+  )
   const n = page.meta.total_count
   return { ok: true, message: `Can read the mobile worker list (${n} active worker${n === 1 ? '' : 's'}).` }
-}
-
-async function checkRegistration(r: Requester, signal?: AbortSignal): Promise<AccessCheck> {
-  const ctx = r.context('registration')
-  const answer = await withRetry(
-    async () => {
-      const a = await r.send('registration', {
-        method: 'POST',
-        path: apiPath(r.identity.domain, 'v0.5', 'sms_user_registration'),
-        body: '{}',
-        ...(signal ? { signal } : {})
-      })
-      // Safe to repeat (an empty body invites nobody): let 429 and 5xx take the retry rules.
-      if (a.status === 429 || a.status >= 500) throw r.statusError(a, ctx)
-      return a
-    },
-    r.retryDeps,
-    signal
-  )
-  if (answer.status === 400 || isSuccess(answer)) {
-    return {
-      ok: true,
-      message: `Can send SMS invitations in project '${r.identity.domain}' ("Edit Data" permission, plan and messaging settings are in place).`
-    }
-  }
-  throw r.statusError(answer, ctx)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, parseRetryAfter, rateLimitDelay } from './backoff'
+import { backoffDelay, parseRetryAfter, rateLimitBackoff, rateLimitDelay } from './backoff'
 
 const opts = { baseDelayMs: 100, maxDelayMs: 1000 }
 
@@ -58,5 +58,24 @@ describe('rateLimitDelay', () => {
     expect(rateLimitDelay(1000, () => 0.5)).toBe(1100)
     expect(rateLimitDelay(0, () => 0.999)).toBeLessThan(100)
     expect(rateLimitDelay(3_600_000, () => 0.999)).toBeLessThan(3_603_000)
+  })
+})
+
+describe('rateLimitBackoff', () => {
+  const own = { baseDelayMs: 10_000, maxDelayMs: 120_000 }
+
+  it('starts around 10 s and doubles per 429 in a row, capped at 2 min', () => {
+    const top = () => 0.999999
+    expect(rateLimitBackoff(1, own, top)).toBe(9_999)
+    expect(rateLimitBackoff(2, own, top)).toBe(19_999)
+    expect(rateLimitBackoff(4, own, top)).toBe(79_999)
+    expect(rateLimitBackoff(5, own, top)).toBe(119_999)
+    expect(rateLimitBackoff(40, own, top)).toBe(119_999)
+  })
+
+  it('never waits less than half the step, so a throttled project really slows down', () => {
+    expect(rateLimitBackoff(1, own, () => 0)).toBe(5_000)
+    expect(rateLimitBackoff(3, own, () => 0)).toBe(20_000)
+    expect(rateLimitBackoff(3, own, () => Number.NaN)).toBe(20_000)
   })
 })

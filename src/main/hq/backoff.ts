@@ -17,6 +17,17 @@ export function backoffDelay(failures: number, opts: BackoffOptions, random: Ran
 }
 
 /**
+ * Roster's own pause after a 429 that named no Retry-After (today's HQ sends none): the capped
+ * exponential step for the `streak`-th 429 in a row, with "equal jitter" (between half and all of
+ * the step), so the project's fetchers spread out but never come back almost at once.
+ */
+export function rateLimitBackoff(streak: number, opts: BackoffOptions, random: Random): number {
+  const exponent = Math.max(0, streak - 1)
+  const ceiling = Math.max(0, Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(exponent, 30)))
+  return Math.floor(ceiling / 2 + (clamp01(random()) * ceiling) / 2)
+}
+
+/**
  * Retry-After in milliseconds, from either form HTTP allows: delta-seconds ("120") or an
  * HTTP date. Undefined when absent or unreadable (the caller then falls back to back-off).
  */

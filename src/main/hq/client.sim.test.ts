@@ -78,7 +78,7 @@ async function collect(
 const sortedIds = (workers: { id: string }[]) => workers.map((w) => w.id).sort()
 
 function workerRequests(s: Sim) {
-  return s.requests.filter((r) => r.path.includes('/api/v0.5/user/'))
+  return s.requests.filter((r) => r.path.includes('/api/user/v1/') || r.path.includes('/api/v0.5/user/'))
 }
 
 function offsetsOf(requests: { path: string }[]): number[] {
@@ -426,7 +426,7 @@ describe('register against the simulator', () => {
   }
 
   it('invites new numbers and reports invalid and taken ones', async () => {
-    const s = await sim({ users: 30 })
+    const s = await sim({ era: '2019', users: 30 })
     const inUse = s.activeWorkers().find((w) => w.phone_numbers.length > 0)!.phone_numbers[0]!
     const result = await connect(s).register({
       app_id: appId(s),
@@ -451,7 +451,7 @@ describe('register against the simulator', () => {
   })
 
   it('explains a plan without the feature as a plan problem, not a wrong key', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     s.setPlan({ smsPrivilege: false })
     const error = await failure(
       connect(s).register({ app_id: appId(s), users: [{ phone_number: '15550102030' }] })
@@ -462,7 +462,7 @@ describe('register against the simulator', () => {
   })
 
   it('tells where to turn registration on when the project has it off', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     s.setPlan({ registrationEnabled: false })
     const error = await failure(
       connect(s).register({ app_id: appId(s), users: [{ phone_number: '15550102030' }] })
@@ -472,7 +472,7 @@ describe('register against the simulator', () => {
   })
 
   it('names the Edit Data permission when the key lacks it', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     const error = await failure(
       connect(s, {}, s.accounts.workersOnly).register({
         app_id: appId(s),
@@ -484,7 +484,7 @@ describe('register against the simulator', () => {
   })
 
   it("passes on HQ's validation message and field", async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     const error = await failure(
       connect(s).register({ app_id: 'not-an-app', users: [{ phone_number: '15550102030' }] })
     )
@@ -493,7 +493,7 @@ describe('register against the simulator', () => {
   })
 
   it('reads validation errors in the nested tastypie shape too', async () => {
-    const s = await sim({ users: 5, validationErrorShape: 'tastypie' })
+    const s = await sim({ era: '2019', users: 5, validationErrorShape: 'tastypie' })
     const error = await failure(
       connect(s).register({ app_id: 'not-an-app', users: [{ phone_number: '15550102030' }] })
     )
@@ -501,7 +501,7 @@ describe('register against the simulator', () => {
   })
 
   it('never retries a 500 and marks the outcome unknown', async () => {
-    const s = await sim({ users: 5, faults: '500:once;path=registration' })
+    const s = await sim({ era: '2019', users: 5, faults: '500:once;path=registration' })
     const error = await failure(
       connect(s).register({ app_id: appId(s), users: [{ phone_number: '15550102030' }] })
     )
@@ -510,7 +510,7 @@ describe('register against the simulator', () => {
   })
 
   it('never retries a reset after HQ processed the request, and marks the outcome unknown', async () => {
-    const s = await sim({ users: 5, faults: 'reset:once;path=registration' })
+    const s = await sim({ era: '2019', users: 5, faults: 'reset:once;path=registration' })
     const error = await failure(
       connect(s).register({ app_id: appId(s), users: [{ phone_number: '15550102030' }] })
     )
@@ -522,7 +522,7 @@ describe('register against the simulator', () => {
   })
 
   it('never retries a cut-off answer and marks the outcome unknown', async () => {
-    const s = await sim({ users: 5, faults: 'truncate:once;path=registration' })
+    const s = await sim({ era: '2019', users: 5, faults: 'truncate:once;path=registration' })
     const error = await failure(
       connect(s).register({ app_id: appId(s), users: [{ phone_number: '15550102030' }] })
     )
@@ -532,7 +532,7 @@ describe('register against the simulator', () => {
   })
 
   it('knows a request cancelled before sending was not delivered, and one cancelled in flight may have been', async () => {
-    const s = await sim({ users: 5, latencyMs: 300 })
+    const s = await sim({ era: '2019', users: 5, latencyMs: 300 })
     const client = connect(s)
     const before = new AbortController()
     before.abort()
@@ -553,7 +553,7 @@ describe('register against the simulator', () => {
   })
 
   it('does not retry a 429 and says HQ did not act on it', async () => {
-    const s = await sim({ users: 5, faults: '429:once;path=registration;retry=7' })
+    const s = await sim({ era: '2019', users: 5, faults: '429:once;path=registration;retry=7' })
     const waits: string[] = []
     const error = await failure(
       connect(s, { onWait: (info) => waits.push(info.reason) }).register({
@@ -568,55 +568,102 @@ describe('register against the simulator', () => {
 })
 
 describe('checkAccess against the simulator', () => {
-  it('confirms both abilities for the coordinator, without inviting anyone', async () => {
+  it("names today's HQ: no SMS self-registration, accounts confirmed by SMS, and by e-mail, without side effects", async () => {
     const s = await sim({ users: 12 })
     const access = await connect(s).checkAccess()
     expect(access.workers.ok).toBe(true)
     expect(access.workers.message).toMatch(/Can read the mobile worker list/)
-    expect(access.registration.ok).toBe(true)
+    expect(access.offers).toEqual({
+      'sms-registration': false,
+      'sms-confirmation': true,
+      'email-confirmation': true
+    })
+    expect(access.channel).toBe('sms-confirmation')
+    expect(access.channels['sms-registration']).toMatchObject({ ok: false, message: /retired in 2020/ })
+    expect(access.channels['sms-confirmation'].ok).toBe(true)
+    expect(access.channels['email-confirmation'].ok).toBe(true)
+    expect(access.message).toMatch(
+      /^This HQ no longer has SMS self-registration \(retired in 2020\)\. Roster will create the accounts and HQ will text each worker a link to confirm\./
+    )
+    await s.uploadsSettled()
+    expect(s.createdAccounts).toHaveLength(0)
+    expect(s.confirmationSms).toHaveLength(0)
+    expect(s.emails).toHaveLength(0)
+    expect(s.sms).toHaveLength(0)
+  })
+
+  it('tells a project without the e-mail privilege from one with it', async () => {
+    const s = await sim({ users: 5, emailConfirmation: false })
+    const access = await connect(s).checkAccess()
+    expect(access.offers['email-confirmation']).toBe(false)
+    expect(access.channels['email-confirmation']).toMatchObject({ ok: false, message: /plan/ })
+    expect(s.createdAccounts).toHaveLength(0)
+  })
+
+  it('names the old HQ that still has SMS self-registration, on its v0.5 URLs', async () => {
+    const s = await sim({ era: '2019', users: 12 })
+    const access = await connect(s).checkAccess()
+    expect(access.workers.ok).toBe(true)
+    expect(access.offers).toEqual({
+      'sms-registration': true,
+      'sms-confirmation': false,
+      'email-confirmation': false
+    })
+    expect(access.channel).toBe('sms-registration')
+    expect(access.message).toBe(
+      'This HQ still has SMS self-registration: HQ will text each number a link to install the app and register.'
+    )
     expect(s.invitations.size).toBe(0)
     expect(s.sms).toHaveLength(0)
   })
 
   it('names Edit Data for a key that can only read workers', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     const access = await connect(s, {}, s.accounts.workersOnly).checkAccess()
     expect(access.workers.ok).toBe(true)
-    expect(access.registration).toMatchObject({ ok: false, kind: 'permission' })
-    expect(access.registration.message).toMatch(/"Edit Data"/)
+    expect(access.channels['sms-registration']).toMatchObject({ ok: false, kind: 'permission' })
+    expect(access.channels['sms-registration'].message).toMatch(/"Edit Data"/)
+    expect(access.channel).toBeNull()
   })
 
   it('names Edit Mobile Workers for a key that can only send invitations', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     const access = await connect(s, {}, s.accounts.dataOnly).checkAccess()
     expect(access.workers).toMatchObject({ ok: false, kind: 'permission' })
     expect(access.workers.message).toMatch(/"Edit Mobile Workers"/)
-    expect(access.registration.ok).toBe(true)
+    expect(access.channels['sms-registration'].ok).toBe(true)
+    expect(access.channel).toBe('sms-registration')
   })
 
   it('reports a key that is not a member of the project', async () => {
     const s = await sim({ users: 5 })
     const access = await connect(s, {}, s.accounts.outsider).checkAccess()
     expect(access.workers).toMatchObject({ ok: false, kind: 'permission' })
-    expect(access.registration.ok).toBe(false)
+    expect(access.channels['sms-confirmation'].ok).toBe(false)
+    expect(access.channel).toBeNull()
+    expect(access.message).toMatch(/^Roster cannot invite workers on this HQ yet\./)
   })
 
-  it('reports a revoked key as a key problem on both', async () => {
+  it('reports a revoked key as a key problem everywhere', async () => {
     const s = await sim({ users: 5 })
     s.revokeKey(s.accounts.coordinator.username)
     const access = await connect(s).checkAccess()
     expect(access.workers).toMatchObject({ ok: false, kind: 'auth' })
-    expect(access.registration).toMatchObject({ ok: false, kind: 'auth' })
-    expect(access.workers.message).not.toContain(s.accounts.coordinator.apiKey)
+    expect(access.channels['sms-confirmation']).toMatchObject({ ok: false, kind: 'auth' })
+    expect(access.channel).toBeNull()
+    expect(JSON.stringify(access)).not.toContain(s.accounts.coordinator.apiKey)
   })
 
   it('tells a plan problem and a settings problem apart', async () => {
-    const s = await sim({ users: 5 })
+    const s = await sim({ era: '2019', users: 5 })
     s.setPlan({ smsPrivilege: false })
-    expect((await connect(s).checkAccess()).registration).toMatchObject({ ok: false, kind: 'plan' })
+    expect((await connect(s).checkAccess()).channels['sms-registration']).toMatchObject({
+      ok: false,
+      kind: 'plan'
+    })
     s.setPlan({ smsPrivilege: true, registrationEnabled: false })
     const access = await connect(s).checkAccess()
-    expect(access.registration).toMatchObject({ ok: false, kind: 'registration-disabled' })
+    expect(access.channels['sms-registration']).toMatchObject({ ok: false, kind: 'registration-disabled' })
     expect(access.workers.ok).toBe(true)
   })
 

@@ -1,8 +1,12 @@
 import type { Dispatcher } from 'undici'
+import type { z } from 'zod'
 import { checkAccess, type AccessReport } from './access'
+import { uploadUsers } from './bulkUpload'
+import { createUser, resendConfirmationEmail, type CreateUserRequest } from './createUser'
 import type { AimdOptions } from './aimd'
 import type { Random } from './backoff'
 import { realClock, type Clock } from './clock'
+import type { Endpoint } from './errorMapping'
 import { HqError, isHqError, redact } from './errors'
 import { PauseGate } from './gate'
 import type { Transport } from './http'
@@ -24,11 +28,13 @@ import {
   type RegistrationRequest,
   type RegistrationResponse
 } from './schemas'
-import { apiPath, normaliseServerUrl } from './url'
+import { normaliseServerUrl } from './url'
+import type { Resource } from './versions'
 import { userAgent } from './version'
 import { listAllWorkers, type ListWorkersOptions, type ListWorkersResult } from './workers'
 
 export type { AccessReport } from './access'
+export type { CreateUserRequest } from './createUser'
 export type { AccessCheck } from './schemas'
 export type { ListWorkersOptions, ListWorkersResult, WorkerPageEvent } from './workers'
 
@@ -54,6 +60,9 @@ export interface HqClientOptions {
     maxDelayMs?: number
     maxRateLimitWaits?: number
     maxRetryAfterMs?: number
+    /** First pause after a 429 without Retry-After (default 10 s), doubling up to rateLimitMaxMs (2 min). */
+    rateLimitBaseMs?: number
+    rateLimitMaxMs?: number
   }
   /** Called when the client starts waiting: a Retry-After pause shared by all requests, or a back-off. */
   onWait?: OnWait
@@ -77,7 +86,7 @@ export interface HqClient {
   /** One worker by id; null if HQ has no such worker in the project. */
   getWorker(id: string, signal?: AbortSignal): Promise<HqWorker | null>
   listGroups(signal?: AbortSignal): Promise<HqGroup[]>
-  /** Locations from location/v2, or v0.5/location on servers without v2. */
+  /** Locations from location/v2, or v0.5/location on servers older than 2024. */
   listLocations(signal?: AbortSignal): Promise<HqLocation[]>
   listApplications(signal?: AbortSignal): Promise<HqApplication[]>
   /**
@@ -88,15 +97,22 @@ export interface HqClient {
    */
   register(body: RegistrationRequest, signal?: AbortSignal): Promise<RegistrationResponse>
   /**
-   * What this key may do: read the worker list (GET limit=1) and send invitations (POST an
-   * empty body: HQ checks plan, settings and permission before it validates, so its
-   * "app_id is required" answer proves everything else is in place, and nothing is sent).
+   * Uploads a workbook of new mobile workers (bulk_user_upload_api), exactly once; resolves when
+   * HQ took it. HQ creates the accounts later: they appear under listWorkers({archived: true}).
+   * Errors carry `maybeDelivered` as register()'s do.
+   */
+  uploadUsers(workbook: Uint8Array, signal?: AbortSignal): Promise<void>
+  /** Creates one account (POST user/v1/), exactly once; `maybeDelivered` as register()'s. */
+  createUser(body: CreateUserRequest, signal?: AbortSignal): Promise<{ id: string }>
+  /** Asks HQ to e-mail an unconfirmed account's confirmation link again (PUT user/v1/<id>/). */
+  resendConfirmationEmail(id: string, signal?: AbortSignal): Promise<void>
+  /**
+   * What this key may do and what the server offers, without side effects: the worker list
+   * (GET limit=1) and a probe per invitation channel (probe.ts), in a coordinator's words.
    */
   checkAccess(signal?: AbortSignal): Promise<AccessReport>
   close(): Promise<void>
 }
-
-const API = 'v0.5'
 
 export function createHqClient(options: HqClientOptions): HqClient {
   const server = normaliseServerUrl(options.server)
@@ -154,6 +170,14 @@ export function createHqClient(options: HqClientOptions): HqClient {
 
   const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {})
 
+  const listResource = async <S extends z.ZodType<{ id: string }>>(
+    resource: Resource,
+    endpoint: Endpoint,
+    item: S,
+    signal?: AbortSignal
+  ): Promise<z.infer<S>[]> =>
+    dedupe(await r.versions.call(resource, (path) => r.listAll(endpoint, path(), item, signal)))
+
   return {
     server,
     domain,
@@ -163,15 +187,17 @@ export function createHqClient(options: HqClientOptions): HqClient {
         listAllWorkers(
           {
             fetchPage: (query, signal, hooks) =>
-              r.getJson({
-                endpoint: 'workers',
-                path: apiPath(domain, API, 'user'),
-                query,
-                schema: WorkerPageSchema,
-                ...withSignal(signal),
-                hooks,
-                where: `offset ${query.get('offset') ?? 0}${opts.archived ? ', archived' : ''}`
-              }),
+              r.versions.call('user', (path) =>
+                r.getJson({
+                  endpoint: 'workers',
+                  path: path(),
+                  query,
+                  schema: WorkerPageSchema,
+                  ...withSignal(signal),
+                  hooks,
+                  where: `offset ${query.get('offset') ?? 0}${opts.archived ? ', archived' : ''}`
+                })
+              ),
             ...(options.concurrency ? { aimd: options.concurrency } : {})
           },
           { pageSize: options.pageSize, ...opts }
@@ -182,13 +208,15 @@ export function createHqClient(options: HqClientOptions): HqClient {
     getWorker(id, signal) {
       return guarded(async () => {
         try {
-          return await r.getJson({
-            endpoint: 'worker',
-            path: apiPath(domain, API, 'user', id),
-            query: { format: 'json' },
-            schema: HqWorkerSchema,
-            ...withSignal(signal)
-          })
+          return await r.versions.call('user', (path) =>
+            r.getJson({
+              endpoint: 'worker',
+              path: path(id),
+              query: { format: 'json' },
+              schema: HqWorkerSchema,
+              ...withSignal(signal)
+            })
+          )
         } catch (error) {
           if (isHqError(error) && error.kind === 'not-found') return null
           throw error
@@ -197,37 +225,31 @@ export function createHqClient(options: HqClientOptions): HqClient {
     },
 
     listGroups(signal) {
-      return guarded(async () =>
-        dedupe(await r.listAll('groups', apiPath(domain, API, 'group'), HqGroupSchema, signal))
-      )
+      return guarded(() => listResource('group', 'groups', HqGroupSchema, signal))
     },
 
     listLocations(signal) {
-      return guarded(async () => {
-        try {
-          return dedupe(
-            await r.listAll('locations', apiPath(domain, 'location', 'v2'), HqLocationSchema, signal)
-          )
-        } catch (error) {
-          // Older servers have only v0.5; a project that does not exist is 404 on both.
-          if (!isHqError(error) || error.kind !== 'unknown-project') throw error
-          return dedupe(
-            await r.listAll('locations', apiPath(domain, API, 'location'), HqLocationSchema, signal)
-          )
-        }
-      })
+      return guarded(() => listResource('location', 'locations', HqLocationSchema, signal))
     },
 
     listApplications(signal) {
-      return guarded(async () =>
-        dedupe(
-          await r.listAll('applications', apiPath(domain, API, 'application'), HqApplicationSchema, signal)
-        )
-      )
+      return guarded(() => listResource('application', 'applications', HqApplicationSchema, signal))
     },
 
     register(body, signal) {
       return guarded(() => sendRegistration(r, body, signal))
+    },
+
+    uploadUsers(workbook, signal) {
+      return guarded(() => uploadUsers(r, workbook, signal))
+    },
+
+    createUser(body, signal) {
+      return guarded(() => createUser(r, body, signal))
+    },
+
+    resendConfirmationEmail(id, signal) {
+      return guarded(() => resendConfirmationEmail(r, id, signal))
     },
 
     checkAccess(signal) {

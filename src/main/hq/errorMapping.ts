@@ -5,7 +5,16 @@ import { hostOf } from './url'
 
 // Pure mapping from what HQ (or the network) did to the HqError a coordinator reads.
 
-export type Endpoint = 'workers' | 'worker' | 'groups' | 'locations' | 'applications' | 'registration'
+export type Endpoint =
+  | 'workers'
+  | 'worker'
+  | 'groups'
+  | 'locations'
+  | 'applications'
+  | 'registration'
+  | 'bulk-upload'
+  | 'create-user'
+  | 'resend-confirmation'
 
 interface EndpointInfo {
   /** "read the mobile worker list": what we were trying to do, in the coordinator's words. */
@@ -30,6 +39,21 @@ export const ENDPOINTS: Record<Endpoint, EndpointInfo> = {
     action: 'send SMS registration invitations',
     permission: 'Edit Data',
     what: 'SMS registration answer'
+  },
+  'bulk-upload': {
+    action: 'upload new mobile workers',
+    permission: 'Edit Mobile Workers',
+    what: 'bulk upload answer'
+  },
+  'create-user': {
+    action: 'create a mobile worker account',
+    permission: 'Edit Mobile Workers',
+    what: 'new account answer'
+  },
+  'resend-confirmation': {
+    action: 're-send the confirmation e-mail',
+    permission: 'Edit Mobile Workers',
+    what: 'confirmation e-mail answer'
   }
 }
 
@@ -154,7 +178,15 @@ export function errorForStatus(
     )
   }
   if (status === 404) {
-    if (ctx.endpoint === 'worker') {
+    if (registration) {
+      // Today's HQ no longer routes the endpoint (retired 2020); the project itself exists.
+      return new HqError(
+        'not-found',
+        `HQ at ${ctx.server} no longer has SMS self-registration (retired in 2020), so it cannot send these invitations (404). Run Test connection on the Projects screen to see what this server offers, or choose another way to invite workers.`,
+        { status, code: 'REGISTRATION_RETIRED' }
+      )
+    }
+    if (ctx.endpoint === 'worker' || ctx.endpoint === 'resend-confirmation') {
       return new HqError('not-found', `HQ has no such mobile worker in project '${ctx.domain}' (404).`, {
         status
       })

@@ -22,10 +22,12 @@ export interface Transport {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   /** Path and query, appended to the server base URL. */
   path: string
-  body?: string
+  body?: string | Uint8Array
+  /** The body's type; JSON unless said otherwise (a multipart upload names its boundary here). */
+  contentType?: string
   signal?: AbortSignal
 }
 
@@ -67,7 +69,7 @@ export async function sendOnce(t: Transport, req: HttpRequest, ctx: ErrorContext
     proxy = route.proxy
     if (controller.signal.aborted) throw new Error('stopped')
     const headers: Record<string, string> = { ...t.headers }
-    if (req.body !== undefined) headers['content-type'] = 'application/json'
+    if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json'
     const response = await request(`${t.server}${req.path}`, {
       dispatcher: route.dispatcher.compose(onRequestStart(() => (sent = true))),
       method: req.method,

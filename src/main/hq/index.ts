@@ -1,6 +1,8 @@
 // The HQ API client: import from here (or from the module that defines the name).
 export { createHqClient } from './client'
 export type {
+  AccessReport,
+  CreateUserRequest,
   HqClient,
   HqClientOptions,
   ListWorkersOptions,
@@ -19,3 +21,8 @@ export type {
   RegistrationRequest,
   RegistrationResponse
 } from './schemas'
+export { CreateUserRequestSchema } from './createUser'
+export { XLSX_TYPE } from './bulkUpload'
+export { describeAccess } from './accessWords'
+export type { AccessFindings } from './accessWords'
+export type { Probe } from './probe'

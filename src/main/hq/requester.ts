@@ -7,6 +7,7 @@ import { header, sendOnce, type HttpAnswer, type HttpRequest, type Transport } f
 import { withRetry, type RetryDeps, type RetryHooks } from './retry'
 import { listSchema } from './schemas'
 import { nextLinkQuery, pathWithQuery, toSearchParams, type QueryInput } from './url'
+import { createApiVersions, type ApiVersions } from './versions'
 
 export interface Identity {
   server: string
@@ -32,6 +33,8 @@ export interface GetJson<S extends z.ZodType> {
 export interface Requester {
   readonly identity: Identity
   readonly retryDeps: RetryDeps
+  /** Which URL form (user/v1 or v0.5/user...) each resource uses on this server. */
+  readonly versions: ApiVersions
   context(endpoint: Endpoint): ErrorContext
   send(endpoint: Endpoint, req: HttpRequest): Promise<HttpAnswer>
   statusError(answer: HttpAnswer, ctx: ErrorContext): HqError
@@ -66,8 +69,14 @@ export function createRequester(
     })
   }
 
-  const send = (endpoint: Endpoint, req: HttpRequest): Promise<HttpAnswer> =>
-    sendOnce(transport, req, context(endpoint))
+  // Any answer but 429 means HQ is letting requests through again: the back-off starts over.
+  const exchange = async (req: HttpRequest, ctx: ErrorContext): Promise<HttpAnswer> => {
+    const answer = await sendOnce(transport, req, ctx)
+    if (answer.status !== 429) retryDeps.gate.settle()
+    return answer
+  }
+
+  const send = (endpoint: Endpoint, req: HttpRequest): Promise<HttpAnswer> => exchange(req, context(endpoint))
 
   const getJson = <S extends z.ZodType>(r: GetJson<S>): Promise<z.infer<S>> => {
     const req: HttpRequest = {
@@ -77,7 +86,7 @@ export function createRequester(
     }
     const ctx = context(r.endpoint)
     const attempt = async (): Promise<z.infer<S>> => {
-      const answer = await sendOnce(transport, req, ctx)
+      const answer = await exchange(req, ctx)
       if (!isSuccess(answer)) throw statusError(answer, ctx)
       return parseAnswer(answer, r.schema, ctx, r.where)
     }
@@ -108,7 +117,8 @@ export function createRequester(
     return out
   }
 
-  return { identity, retryDeps, context, send, statusError, getJson, listAll }
+  const versions = createApiVersions(identity.domain)
+  return { identity, retryDeps, versions, context, send, statusError, getJson, listAll }
 }
 
 /** Parses a 2xx answer as JSON and validates it, naming the first field that does not fit. */

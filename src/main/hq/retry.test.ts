@@ -65,6 +65,26 @@ describe('withRetry', () => {
     expect(d.gate.pausedUntil).toBe(waits[0]!.until)
   })
 
+  it('backs off on its own from about 10 s, doubling, when a 429 names no Retry-After', async () => {
+    const { d, clock, waits } = deps()
+    const start = clock.now()
+    const errors = [1, 2, 3].map(() => new HqError('rate-limited', '429', { status: 429 }))
+    const { attempt } = failing(errors)
+    await expect(withRetry(attempt, d)).resolves.toBe('ok')
+    // The gate draws 0: half of each step (10 s, 20 s, 40 s), one after the other.
+    expect(waits.map((w) => w.until - start)).toEqual([5_000, 5_000 + 10_000, 5_000 + 10_000 + 20_000])
+    expect(waits.every((w) => w.reason === 'rate-limited')).toBe(true)
+    expect(clock.now() - start).toBe(35_000)
+  })
+
+  it('never pauses longer than rateLimitMaxMs for its own back-off', async () => {
+    const { d, waits } = deps({ rateLimitBaseMs: 10_000, rateLimitMaxMs: 20_000 })
+    const errors = [1, 2, 3, 4, 5].map(() => new HqError('rate-limited', '429', { status: 429 }))
+    await withRetry(failing(errors).attempt, d)
+    const steps = waits.slice(1).map((w, i) => w.until - waits[i]!.until)
+    expect(steps).toEqual([10_000, 10_000, 10_000, 10_000])
+  })
+
   it('does not count 429s against the failure budget', async () => {
     const { d } = deps({ maxAttempts: 2 })
     const errors = [1, 2, 3, 4, 5].map(() => new HqError('rate-limited', '429', { retryAfterMs: 1000 }))
@@ -135,5 +155,37 @@ describe('PauseGate', () => {
     const before = clock.now()
     await gate.wait()
     expect(clock.now()).toBe(before)
+  })
+})
+
+describe('PauseGate back-off without Retry-After', () => {
+  const opts = { baseDelayMs: 10_000, maxDelayMs: 120_000 }
+
+  it('pauses every request of the client, and a 429 from the same burst changes nothing', async () => {
+    const clock = new VirtualClock()
+    const gate = new PauseGate(clock, () => 1 - 1e-9, 0)
+    const start = clock.now()
+    const until = gate.backOff(opts)
+    expect(until).toBe(start + 9_999)
+    // Another page answered 429 while the pause holds: it was sent before the pause began.
+    expect(gate.backOff(opts)).toBeNull()
+    await Promise.all([gate.wait(), gate.wait()])
+    expect(clock.now()).toBe(until)
+  })
+
+  it('doubles for each 429 in a row up to the cap, and starts over once HQ lets a request through', () => {
+    const clock = new VirtualClock()
+    const gate = new PauseGate(clock, () => 0, 0)
+    const steps: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const now = clock.now()
+      const until = gate.backOff(opts)!
+      steps.push(until - now)
+      clock.time = until
+    }
+    expect(steps).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000])
+    gate.settle()
+    const now = clock.now()
+    expect(gate.backOff(opts)! - now).toBe(5_000)
   })
 })

@@ -15,6 +15,10 @@ export interface RetryPolicy {
    * 'rate-limited' and retryAfterMs, so the coordinator sees how long HQ asked for.
    */
   maxRetryAfterMs: number
+  /** The first pause after a 429 without Retry-After (HQ usually sends none); doubles per 429 in a row. */
+  rateLimitBaseMs: number
+  /** The longest such pause. */
+  rateLimitMaxMs: number
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -22,7 +26,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRateLimitWaits: 50,
-  maxRetryAfterMs: 24 * 60 * 60_000
+  maxRetryAfterMs: 24 * 60 * 60_000,
+  rateLimitBaseMs: 10_000,
+  rateLimitMaxMs: 120_000
 }
 
 export type WaitReason = 'rate-limited' | 'retry'
@@ -43,7 +49,7 @@ export interface RetryHooks {
 
 /**
  * Runs `attempt` until it succeeds or fails for good. 429: pause every fetcher of the client
- * for the whole Retry-After plus jitter. 5xx, resets, timeouts, cut-off bodies: capped
+ * for the whole Retry-After plus jitter, or without one for Roster's own growing back-off. 5xx, resets, timeouts, cut-off bodies: capped
  * exponential back-off with full jitter. Anything else (4xx, schema mismatch) fails at once.
  * Only for requests that are safe to repeat; register() never comes through here.
  */
@@ -66,7 +72,7 @@ export async function withRetry<T>(
       if (error.kind === 'rate-limited') {
         rateLimits += 1
         hooks.onRateLimited?.()
-        noteRateLimit(error, deps, rateLimits)
+        noteRateLimit(error, deps)
         if (rateLimits > policy.maxRateLimitWaits) throw error
         if ((error.retryAfterMs ?? 0) > policy.maxRetryAfterMs) throw error
         continue
@@ -86,13 +92,17 @@ export async function withRetry<T>(
 
 /**
  * Records a 429 on the shared gate (used by register() too, which does not retry but must
- * still make the other fetchers hold off).
+ * still make the other fetchers hold off): HQ's Retry-After when it named one, else Roster's own
+ * exponential back-off with jitter, shared by every request of the client.
  */
-export function noteRateLimit(error: HqError, deps: RetryDeps, rateLimits = 1): void {
-  const wait =
-    error.retryAfterMs ??
-    Math.max(deps.policy.baseDelayMs, backoffDelay(rateLimits, deps.policy, deps.random))
-  if (wait > deps.policy.maxRetryAfterMs) return
-  const until = deps.clock.now() + rateLimitDelay(wait, deps.random)
-  if (deps.gate.pause(until)) deps.onWait?.({ until, reason: 'rate-limited' })
+export function noteRateLimit(error: HqError, deps: RetryDeps): void {
+  const { policy, clock, gate } = deps
+  if (error.retryAfterMs === undefined) {
+    const until = gate.backOff({ baseDelayMs: policy.rateLimitBaseMs, maxDelayMs: policy.rateLimitMaxMs })
+    if (until !== null) deps.onWait?.({ until, reason: 'rate-limited' })
+    return
+  }
+  if (error.retryAfterMs > policy.maxRetryAfterMs) return
+  const until = clock.now() + rateLimitDelay(error.retryAfterMs, deps.random)
+  if (gate.pause(until)) deps.onWait?.({ until, reason: 'rate-limited' })
 }
