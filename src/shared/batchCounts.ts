@@ -19,6 +19,8 @@ export function emptyCounts(): BatchCounts {
     in_use: 0,
     failed: 0,
     unknown: 0,
+    pending: 0,
+    refused: 0,
     registered: 0
   }
 }
@@ -42,6 +44,8 @@ export function countedTotal(counts: BatchCounts): number {
     counts.invalid_format +
     counts.in_use +
     counts.failed +
-    counts.unknown
+    counts.unknown +
+    counts.pending +
+    counts.refused
   )
 }

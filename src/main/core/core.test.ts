@@ -13,7 +13,7 @@ describe('the core behind the API table', () => {
   const next: TestCore['next'] = (event, match) => app.next(event, match)
 
   beforeEach(async () => {
-    sim = await startSim({ users: 300, seed: 3 })
+    sim = await startSim({ era: '2019', users: 300, seed: 3 })
     app = startTestCore({
       openExternal: async (url) => {
         opened.push(url)
@@ -91,7 +91,7 @@ describe('the core behind the API table', () => {
     expect(page.total).toBe(sim.data.workers.length)
     const project = (await call('projects.list', {}))[0]!
     expect(project.lastGoodSync?.id).toBe(run.id)
-    sim = await startSim({ users: 1 }) // for afterEach
+    sim = await startSim({ era: '2019', users: 1 }) // for afterEach
   })
 
   it('reports HQ as unreachable when a sync fails for want of a network', async () => {
@@ -103,7 +103,7 @@ describe('the core behind the API table', () => {
     expect(await offline).toMatchObject({ state: 'offline' })
     const previous = (await call('projects.list', {}))[0]!
     expect(previous.lastGoodSync).toBeNull()
-    sim = await startSim({ users: 1 }) // for afterEach
+    sim = await startSim({ era: '2019', users: 1 }) // for afterEach
   }, 60_000) // the client backs off and retries before it gives up
 
   it('refuses a second sync of the same project while one runs', async () => {

@@ -23,7 +23,7 @@ afterEach(async () => {
 })
 
 it('notices, while the app is open, a command-line send that was killed mid-request, and refreshes the batch', async () => {
-  sim = await startSim({ users: 5, latencyMs: 3000 })
+  sim = await startSim({ era: '2019', users: 5, latencyMs: 3000 })
   app = startTestCore({ recoverEveryMs: 100 })
   const { core, dbPath } = app
   const progress: (InviteProgress & { at: number })[] = []

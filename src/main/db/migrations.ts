@@ -1,6 +1,6 @@
 import type { Migration } from './migrate'
 import { coreMigrations } from './schema'
-import { inviteMigrations } from '../invite/migrations'
+import { channelMigrations, inviteMigrations } from '../invite/migrations'
 import { fold } from './fold'
 
 /**
@@ -114,7 +114,8 @@ export const laterMigrations: readonly Migration[] = [
   },
   { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) },
   { name: 'projects: automatic sync interval', up: (db) => db.exec(AUTO_SYNC_SCHEMA) },
-  { name: 'sync runs: cancelled by closing Roster', up: (db) => db.exec(CLOSED_BY_APP_SCHEMA) }
+  { name: 'sync runs: cancelled by closing Roster', up: (db) => db.exec(CLOSED_BY_APP_SCHEMA) },
+  ...channelMigrations
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

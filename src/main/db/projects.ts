@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { ChannelProbeSchema, type ChannelChoice, type ChannelProbe } from '../../shared/channels'
 import { DEFAULT_AUTO_SYNC_HOURS, type AutoSyncHours, type Project } from '../../shared/domain'
 import { stmt, type Db } from './open'
 import { lastGoodRun, lastRun } from './syncRuns'
@@ -18,8 +19,15 @@ export interface ProjectRecord {
   appId: string | null
   /** Hours between automatic syncs; null: only when the coordinator asks. */
   autoSyncHours: AutoSyncHours | null
+  /** How invitations go out: a channel, or auto (what the stored probe says the server offers). */
+  channel: ChannelChoice
+  /** What the last connection test found the server offers; null before the first. */
+  channelProbe: ChannelProbe | null
+  usernameTemplate: string
   createdAt: string
 }
+
+export const DEFAULT_USERNAME_TEMPLATE = '{first}.{last}'
 
 export interface NewProject {
   server: string
@@ -41,11 +49,25 @@ interface ProjectSqlRow {
   default_country: string
   app_id: string | null
   auto_sync_hours: AutoSyncHours | null
+  channel: ChannelChoice
+  channel_probe: string | null
+  username_template: string
   created_at: string
 }
 
 const COLUMNS =
-  'pk, id, server, domain, username, label, default_country, app_id, auto_sync_hours, created_at'
+  'pk, id, server, domain, username, label, default_country, app_id, auto_sync_hours, channel, channel_probe, username_template, created_at'
+
+/** A stored probe that no longer reads (written by a later Roster, say) counts as none: the next test re-probes. */
+function parseProbe(text: string | null): ChannelProbe | null {
+  if (text === null) return null
+  try {
+    const parsed = ChannelProbeSchema.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
 
 function toRecord(row: ProjectSqlRow): ProjectRecord {
   return {
@@ -58,6 +80,9 @@ function toRecord(row: ProjectSqlRow): ProjectRecord {
     defaultCountry: row.default_country,
     appId: row.app_id,
     autoSyncHours: row.auto_sync_hours,
+    channel: row.channel,
+    channelProbe: parseProbe(row.channel_probe),
+    usernameTemplate: row.username_template,
     createdAt: row.created_at
   }
 }
@@ -111,14 +136,18 @@ export function createProject(db: Db, input: NewProject, now: Date = new Date())
     defaultCountry: (input.defaultCountry ?? 'KE').toUpperCase(),
     appId: input.appId ?? null,
     autoSyncHours: input.autoSyncHours === undefined ? DEFAULT_AUTO_SYNC_HOURS : input.autoSyncHours,
+    channel: 'auto',
+    channelProbe: null,
+    usernameTemplate: DEFAULT_USERNAME_TEMPLATE,
     createdAt: now.toISOString()
   }
-  const { pk } = stmt<[typeof record], { pk: number }>(
+  const { channelProbe: _none, ...columns } = record
+  const { pk } = stmt<[typeof columns], { pk: number }>(
     db,
-    `INSERT INTO projects (id, server, domain, username, label, default_country, app_id, auto_sync_hours, created_at)
-     VALUES (@id, @server, @domain, @username, @label, @defaultCountry, @appId, @autoSyncHours, @createdAt)
+    `INSERT INTO projects (id, server, domain, username, label, default_country, app_id, auto_sync_hours, channel, username_template, created_at)
+     VALUES (@id, @server, @domain, @username, @label, @defaultCountry, @appId, @autoSyncHours, @channel, @usernameTemplate, @createdAt)
      RETURNING pk`
-  ).get(record)!
+  ).get(columns)!
   return { pk, ...record }
 }
 
@@ -136,6 +165,8 @@ export interface ProjectPatch {
   defaultCountry?: string | undefined
   appId?: string | null | undefined
   autoSyncHours?: AutoSyncHours | null | undefined
+  channel?: ChannelChoice | undefined
+  usernameTemplate?: string | undefined
 }
 
 /**
@@ -151,15 +182,34 @@ export function updateProject(db: Db, id: string, patch: ProjectPatch): ProjectR
       label: patch.label?.trim() || (patch.label === undefined ? current.label : current.domain),
       defaultCountry: patch.defaultCountry ? patch.defaultCountry.toUpperCase() : current.defaultCountry,
       appId: patch.appId === undefined ? current.appId : patch.appId,
-      autoSyncHours: patch.autoSyncHours === undefined ? current.autoSyncHours : patch.autoSyncHours
+      autoSyncHours: patch.autoSyncHours === undefined ? current.autoSyncHours : patch.autoSyncHours,
+      channel: patch.channel ?? current.channel,
+      usernameTemplate: patch.usernameTemplate?.trim() || current.usernameTemplate
     }
     stmt(
       db,
-      `UPDATE projects SET label = ?, default_country = ?, app_id = ?, auto_sync_hours = ? WHERE id = ?`
-    ).run(next.label, next.defaultCountry, next.appId, next.autoSyncHours, next.id)
+      `UPDATE projects SET label = ?, default_country = ?, app_id = ?, auto_sync_hours = ?, channel = ?,
+         username_template = ? WHERE id = ?`
+    ).run(
+      next.label,
+      next.defaultCountry,
+      next.appId,
+      next.autoSyncHours,
+      next.channel,
+      next.usernameTemplate,
+      next.id
+    )
     if (next.defaultCountry !== current.defaultCountry) reindexWorkers(db, next.id, next.defaultCountry)
     return next
   })()
+}
+
+/** Keeps what a connection test found the server offers (Test connection, `roster check`, a send's 404). */
+export function saveChannelProbe(db: Db, id: string, probe: ChannelProbe): void {
+  stmt(db, `UPDATE projects SET channel_probe = ? WHERE id = ?`).run(
+    JSON.stringify(ChannelProbeSchema.parse(probe)),
+    id
+  )
 }
 
 /** Removes a project and everything stored for it (workers, runs, lookups cascade). */
@@ -188,6 +238,9 @@ export function projectView(db: Db, record: ProjectRecord, hasKey: boolean): Pro
     defaultCountry: record.defaultCountry,
     appId: record.appId,
     autoSyncHours: record.autoSyncHours,
+    channel: record.channel,
+    channelProbe: record.channelProbe,
+    usernameTemplate: record.usernameTemplate,
     hasKey,
     lastGoodSync: lastGoodRun(db, record.id) ?? null,
     lastSync: lastRun(db, record.id) ?? null

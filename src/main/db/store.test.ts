@@ -89,6 +89,13 @@ describe('opening the database', () => {
       ALTER TABLE invite_requests DROP COLUMN heartbeat_at;
       ALTER TABLE projects DROP COLUMN auto_sync_hours;
       ALTER TABLE sync_runs DROP COLUMN closed_by_app;
+      ALTER TABLE projects DROP COLUMN channel;
+      ALTER TABLE projects DROP COLUMN channel_probe;
+      ALTER TABLE projects DROP COLUMN username_template;
+      ALTER TABLE invite_batches DROP COLUMN channel;
+      ALTER TABLE invite_batches DROP COLUMN location_id;
+      ALTER TABLE invite_batches DROP COLUMN group_id;
+      DROP INDEX workers_username_exact;
       ANALYZE;
     `)
     db.pragma('user_version = 2')

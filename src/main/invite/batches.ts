@@ -1,12 +1,27 @@
 import type Database from 'better-sqlite3'
 import { describeZodError } from '../../shared/api'
 import { BatchInputSchema, type BatchInput, type NumberStatus } from '../../shared/invite'
+import { createsAccounts } from '../../shared/channels'
 import { analyseMessage } from '../../shared/sms'
 import { InviteError, listSome, plural } from './errors'
 import { settleBatch } from './summary'
 
-/** Statuses that mean HQ has (or may have, or is about to get) an invitation for the number. */
-export const INVITED_STATUSES: readonly NumberStatus[] = ['queued', 'sending', 'success', 'unknown']
+/**
+ * Statuses that mean HQ has (or may have, or is about to get) an invitation for the number; for
+ * channel 2, `pending` too: HQ has the upload and is creating the account.
+ */
+export const INVITED_STATUSES: readonly NumberStatus[] = [
+  'queued',
+  'sending',
+  'success',
+  'unknown',
+  'pending'
+]
+
+/** How HQ lists an account Roster created: HQ appends the project's domain and lowercases. */
+export function hqUsername(username: string, domain: string): string {
+  return `${username}@${domain}.commcarehq.org`.toLowerCase()
+}
 
 export function digitsOf(e164: string): string {
   return e164.replace(/\D/g, '')
@@ -48,14 +63,18 @@ export function createBatch(
   if (!parsed.success) throw new InviteError('invalid-input', describeZodError(parsed.error))
   const { projectId, options, rows, reinvite } = parsed.data
 
-  const project = db.prepare('SELECT id FROM projects WHERE id = ?').get(projectId)
+  const project = db.prepare('SELECT id, domain FROM projects WHERE id = ?').get(projectId) as
+    { id: string; domain: string } | undefined
   if (!project) throw new InviteError('unknown-project', `There is no saved project "${projectId}".`)
+  const accounts = createsAccounts(options.channel)
 
-  const message = options.message && options.message.trim() !== '' ? options.message : null
+  // The message and the app belong to SMS self-registration alone.
+  const message = !accounts && options.message && options.message.trim() !== '' ? options.message : null
   const analysis = analyseMessage(message, { androidOnly: options.androidOnly, registrationUrlLength: 0 })
   if (analysis.errors.length > 0) {
     throw new InviteError('invalid-message', analysis.errors.map((e) => e.message).join(' '))
   }
+  if (accounts) refuseRepeatedUsernames(rows)
 
   const seen = new Map<string, number[]>()
   for (const row of rows) {
@@ -76,8 +95,13 @@ export function createBatch(
   }
 
   const create = db.transaction(() => {
+    if (accounts) refuseTakenUsernames(db, projectId, project.domain, rows)
     if (!reinvite) {
-      const earlier = findEarlier(db, projectId, [...seen.keys()])
+      const earlier = findEarlier(
+        db,
+        projectId,
+        rows.filter((r) => !r.registeredTo).map((r) => digitsOf(r.e164))
+      )
       if (earlier.length > 0) {
         throw new InviteError(
           'already-invited',
@@ -93,38 +117,110 @@ export function createBatch(
     }
     const batch = db
       .prepare(
-        `INSERT INTO invite_batches (project_id, created_at, updated_at, app_id, android_only, require_email, message, reinvite, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')`
+        `INSERT INTO invite_batches (project_id, created_at, updated_at, channel, app_id, android_only, require_email,
+           message, location_id, group_id, reinvite, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`
       )
       .run(
         projectId,
         now,
         now,
-        options.appId,
-        options.androidOnly ? 1 : 0,
-        options.requireEmail ? 1 : 0,
+        options.channel,
+        accounts ? '' : options.appId,
+        !accounts && options.androidOnly ? 1 : 0,
+        !accounts && options.requireEmail ? 1 : 0,
         message,
+        accounts ? options.locationId : null,
+        accounts ? options.groupId : null,
         reinvite ? 1 : 0
       )
     const batchId = Number(batch.lastInsertRowid)
     const insert = db.prepare(
-      `INSERT INTO invite_numbers (batch_id, project_id, row, e164, digits, custom_user_data, status, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`
+      `INSERT INTO invite_numbers (batch_id, project_id, row, e164, digits, custom_user_data, status, reason,
+         username, hq_username, email, first_name, last_name, updated_at)
+       VALUES (@batchId, @projectId, @row, @e164, @digits, @data, @status, @reason,
+         @username, @hqUsername, @email, @firstName, @lastName, @now)`
     )
     for (const row of rows) {
-      insert.run(
+      const username = accounts && row.username ? row.username.toLowerCase() : null
+      insert.run({
         batchId,
         projectId,
-        row.row,
-        row.e164,
-        digitsOf(row.e164),
-        JSON.stringify(row.customUserData),
+        row: row.row,
+        e164: row.e164,
+        digits: digitsOf(row.e164),
+        data: JSON.stringify(row.customUserData),
+        // Roster's own roster shows the number as a worker's: recorded as HQ would answer, unasked.
+        status: row.registeredTo ? 'in_use' : 'queued',
+        reason: row.registeredTo
+          ? `Already registered to ${row.registeredTo.username} in the roster, so Roster did not send it to HQ.`
+          : null,
+        username,
+        hqUsername: username ? hqUsername(username, project.domain) : null,
+        email: row.email?.trim() || null,
+        firstName: row.firstName?.trim() || null,
+        lastName: row.lastName?.trim() || null,
         now
-      )
+      })
     }
+    settleBatch(db, batchId, { now })
     return batchId
   })
   return create.immediate()
+}
+
+/** HQ makes every username unique: one batch cannot create two accounts with the same one. */
+function refuseRepeatedUsernames(
+  rows: readonly { row: number; username?: string | undefined; registeredTo?: unknown }[]
+): void {
+  const seen = new Map<string, number[]>()
+  for (const row of rows) {
+    if (row.registeredTo || !row.username) continue
+    const key = row.username.toLowerCase()
+    seen.set(key, [...(seen.get(key) ?? []), row.row])
+  }
+  const repeated = [...seen].filter(([, list]) => list.length > 1)
+  if (repeated.length > 0) {
+    throw new InviteError(
+      'duplicate-usernames',
+      `${plural(repeated.length, 'username appears', 'usernames appear')} more than once: ${listSome(
+        repeated.map(([name, list]) => `${name} (rows ${list.join(', ')})`)
+      )}. Every account needs its own username.`
+    )
+  }
+}
+
+/**
+ * A username a live invitation of this project already takes (queued, being created, created, or
+ * unknown): HQ would refuse the second account, or it is the same person invited twice.
+ */
+function refuseTakenUsernames(
+  db: Database.Database,
+  projectId: string,
+  domain: string,
+  rows: readonly { username?: string | undefined; registeredTo?: unknown }[]
+): void {
+  const wanted = rows.filter((r) => !r.registeredTo && r.username).map((r) => hqUsername(r.username!, domain))
+  const statuses = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
+  const taken = inSlices(
+    wanted,
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT n.username, n.batch_id FROM invite_numbers n
+           WHERE n.project_id = ? AND n.hq_username IN (${placeholders(slice.length)}) AND n.status IN (${statuses})`
+        )
+        .all(projectId, ...slice) as { username: string; batch_id: number }[]
+  )
+  if (taken.length > 0) {
+    throw new InviteError(
+      'already-invited',
+      `${plural(taken.length, 'username is', 'usernames are')} already used by an earlier invitation: ${listSome(
+        taken.map((t) => `${t.username} (batch ${t.batch_id})`)
+      )}. Choose other usernames, or follow up the earlier batch in History.`
+    )
+  }
 }
 
 function describeStatus(status: NumberStatus): string {

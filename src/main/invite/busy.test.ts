@@ -22,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A batch of `numbers` numbers, a client for the simulator and another program ready to lock the database. */
 async function setup(numbers: number, latencyMs: number) {
-  sim = await startSim({ users: 5, latencyMs })
+  sim = await startSim({ era: '2019', users: 5, latencyMs })
   t = tempDb({ server: sim.url, domain: sim.domain })
   const batchId = createBatch(t.db, {
     projectId: t.project.id,

@@ -12,7 +12,7 @@ afterEach(async () => {
 })
 
 it('survives SIGKILL mid-request: nothing is lost, nothing is sent twice, the in-flight request becomes unknown', async () => {
-  sim = await startSim({ users: 20, latencyMs: 400 })
+  sim = await startSim({ era: '2019', users: 20, latencyMs: 400 })
   t = tempDb({ server: sim.url, domain: sim.domain })
   const numbers = kenyanNumbers(1000)
   const batchId = createBatch(t.db, {
@@ -77,7 +77,7 @@ it('survives SIGKILL mid-request: nothing is lost, nothing is sent twice, the in
 }, 90_000)
 
 it('after SIGKILL during a wait HQ asked for, the numbers stay queued: that request never reached HQ', async () => {
-  sim = await startSim({ users: 5, faults: '429:retry=30;path=registration' })
+  sim = await startSim({ era: '2019', users: 5, faults: '429:retry=30;path=registration' })
   t = tempDb({ server: sim.url, domain: sim.domain })
   const batchId = createBatch(t.db, {
     projectId: t.project.id,

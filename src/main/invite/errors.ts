@@ -6,6 +6,7 @@ export type InviteErrorCode =
   | 'unknown-batch'
   | 'invalid-message'
   | 'duplicate-numbers'
+  | 'duplicate-usernames'
   | 'already-invited'
   | 'busy'
   | 'not-unknown'

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { InviteLookup, NumberStatus } from '../../shared/invite'
-import { INVITED_STATUSES, inSlices } from './batches'
+import { followUpAccounts } from './accounts'
+import { INVITED_STATUSES, hqUsername, inSlices } from './batches'
 
 // A roster phone matches an invitation by HQ's digits or, when HQ kept a local form, by the
 // E.164 the store derived from it.
@@ -9,16 +10,18 @@ const SAME_PHONE = /* sql */ `p.project_id = invite_numbers.project_id
 
 /**
  * The follow-up after a sync: HQ's "success" only means the SMS went out; the proof that the
- * person registered is a worker with that number in the roster. Marks each accepted invitation
- * whose number now belongs to a worker (archived ones too: they did register). Returns how many
- * were newly marked.
+ * person registered is a worker with that number in the roster (channel 1; archived ones too:
+ * they did register), or the account Roster created now active (channels 2 and 3). Returns how
+ * many were newly marked. `syncStartedAt` (a complete sync's start) lets an upload row whose
+ * account never appeared count as refused by HQ.
  */
 export function markRegistered(
   db: Database.Database,
   projectId: string,
-  now = new Date().toISOString()
+  now = new Date().toISOString(),
+  syncStartedAt?: string
 ): number {
-  return db
+  const byPhone = db
     .prepare(
       `UPDATE invite_numbers SET
          registered_worker_id = (
@@ -26,9 +29,13 @@ export function markRegistered(
            WHERE ${SAME_PHONE} ORDER BY w.archived, w.rid LIMIT 1),
          registered_at = ?
        WHERE project_id = ? AND status = 'success' AND registered_worker_id IS NULL
+         AND batch_id IN (SELECT id FROM invite_batches WHERE channel = 'sms-registration')
          AND EXISTS (SELECT 1 FROM worker_phones p WHERE ${SAME_PHONE})`
     )
     .run(now, projectId).changes
+  // Channels 2 and 3: the number belongs to the account Roster created (archived until the
+  // worker confirms it), so the account's username, not the number, says who registered.
+  return byPhone + followUpAccounts(db, projectId, { now, ...(syncStartedAt ? { syncStartedAt } : {}) })
 }
 
 /** The statuses createBatch refuses to invite again, as an SQL list. */
@@ -43,7 +50,8 @@ const LIVE = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
 export function lookupInvitations(
   db: Database.Database,
   projectId: string,
-  digits: readonly string[]
+  digits: readonly string[],
+  usernames: readonly string[] = []
 ): InviteLookup {
   const unique = [...new Set(digits)]
   const q = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
@@ -88,7 +96,53 @@ export function lookupInvitations(
   for (const r of invitedRows)
     if (!invited.has(r.digits)) invited.set(r.digits, { ...r, registered: r.registered === 1 })
 
-  return { registered: [...registered.values()], invited: [...invited.values()] }
+  return {
+    registered: [...registered.values()],
+    invited: [...invited.values()],
+    takenUsernames: takenUsernames(db, projectId, usernames)
+  }
+}
+
+/**
+ * Of these usernames (before the @), those a worker of the roster (active or archived) or a live
+ * invitation holds, and every taken `<username><digits>`, so a caller can pick a free numeric
+ * suffix in one round. Lower case, before the @.
+ */
+export function takenUsernames(
+  db: Database.Database,
+  projectId: string,
+  usernames: readonly string[]
+): string[] {
+  if (usernames.length === 0) return []
+  const project = db.prepare('SELECT pk, domain FROM projects WHERE id = ?').get(projectId) as
+    { pk: number; domain: string } | undefined
+  if (!project) return []
+  const suffix = `@${project.domain}.commcarehq.org`.toLowerCase()
+  const live = INVITED_STATUSES.map((s) => `'${s}'`).join(', ')
+  const inRoster = db.prepare(
+    `SELECT username AS u FROM workers WHERE project = ? AND (username = ? OR username GLOB ?)`
+  )
+  const invited = db.prepare(
+    `SELECT hq_username AS u FROM invite_numbers WHERE project_id = ? AND (hq_username = ? OR hq_username GLOB ?)
+       AND status IN (${live})`
+  )
+  const taken = new Set<string>()
+  for (const raw of new Set(usernames.map((u) => u.toLowerCase()))) {
+    // Usernames hold only A-Z a-z 0-9 . + - _, none of them special to GLOB; skip anything else.
+    if (!/^[a-z0-9.+_-]+$/.test(raw)) continue
+    const exact = hqUsername(raw, project.domain)
+    const pattern = `${raw}[0-9]*${suffix}`
+    const own = new RegExp(`^${raw.replace(/[.+]/g, '\\$&')}(\\d+)?$`)
+    const rows = [
+      ...(inRoster.all(project.pk, exact, pattern) as { u: string }[]),
+      ...(invited.all(projectId, exact, pattern) as { u: string }[])
+    ]
+    for (const { u } of rows) {
+      const local = u.toLowerCase().slice(0, -suffix.length)
+      if (own.test(local)) taken.add(local)
+    }
+  }
+  return [...taken].sort()
 }
 
 /**

@@ -76,7 +76,7 @@ function heartbeatOf(db: TempDb, batchId: number): number {
 }
 
 async function batchOf(numbers: number, simOptions: Parameters<typeof startSim>[0]) {
-  sim = await startSim({ users: 5, ...simOptions })
+  sim = await startSim({ era: '2019', users: 5, ...simOptions })
   t = tempDb({ server: sim.url, domain: sim.domain })
   const batchId = createBatch(t.db, {
     projectId: t.project.id,

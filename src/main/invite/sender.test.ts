@@ -55,7 +55,7 @@ function statuses(db: TempDb['db'], batchId: number): Map<string, string> {
 }
 
 async function setup(numbers: string[], simOptions: Parameters<typeof startSim>[0] = {}) {
-  sim = await startSim({ users: 40, ...simOptions })
+  sim = await startSim({ era: '2019', users: 40, ...simOptions })
   t = tempDb({ server: sim.url, domain: sim.domain })
   const appId = sim.data.applications[0]!.id
   const batchId = createBatch(t.db, { projectId: t.project.id, options: { appId }, rows: rowsOf(numbers) })
@@ -64,7 +64,7 @@ async function setup(numbers: string[], simOptions: Parameters<typeof startSim>[
 
 describe('sending a batch', () => {
   it('sends 10,000 numbers in requests of 100 and records HQ’s answer for every number', async () => {
-    sim = await startSim({ users: 60 })
+    sim = await startSim({ era: '2019', users: 60 })
     t = tempDb({ server: sim.url, domain: sim.domain })
     const appId = sim.data.applications[0]!.id
     // Some numbers already belong to workers in HQ: HQ must answer "in use" for exactly those.
@@ -234,12 +234,12 @@ describe('sending a batch', () => {
 
   it('creates a batch with no network and sends it once HQ can be reached', async () => {
     // A server that is not there: connection refused, so nothing can have reached HQ.
-    const closed = await startSim()
+    const closed = await startSim({ era: '2019' })
     const deadUrl = closed.url
     await closed.close()
     t = tempDb({ server: deadUrl, domain: 'demo-project' })
     const numbers = kenyanNumbers(150)
-    sim = await startSim({ users: 10 })
+    sim = await startSim({ era: '2019', users: 10 })
     const appId = sim.data.applications[0]!.id
     const batchId = createBatch(t.db, { projectId: t.project.id, options: { appId }, rows: rowsOf(numbers) })
 

@@ -4,10 +4,18 @@ import { backoffDelay, rateLimitDelay, type Random } from '../hq/backoff'
 import { realClock, type Clock } from '../hq/clock'
 import { HqError, isHqError } from '../hq/errors'
 import type { RegistrationRequest, RegistrationResponse } from '../hq/schemas'
+import { awaitAccounts } from './accounts'
 import { writeIfFree, writeWhenFree } from './busy'
-import { classifyFailure, lenientDigits } from './classify'
-import { InviteError, listSome, plural } from './errors'
-import { batchCounts, batchProgress, batchRow, settleBatch } from './summary'
+import {
+  senderFor,
+  type BatchInfo,
+  type ChannelAnswer,
+  type InviteClient,
+  type TakenNumber
+} from './channels'
+import { classifyFailure } from './classify'
+import { InviteError, plural } from './errors'
+import { batchCounts, batchInfo, batchProgress, settleBatch } from './summary'
 
 export type { RegistrationRequest }
 export type RegistrationAnswer = RegistrationResponse
@@ -16,6 +24,7 @@ export type RegistrationAnswer = RegistrationResponse
 export interface RegistrationClient {
   register(request: RegistrationRequest, signal?: AbortSignal): Promise<RegistrationAnswer>
 }
+export type { InviteClient }
 
 export interface RetryOptions {
   /** Tries of one request when it cannot reach HQ (connection refused, 503 + Retry-After). */
@@ -31,7 +40,7 @@ export interface RetryOptions {
 export interface SendBatchOptions {
   db: Database.Database
   batchId: number
-  client: RegistrationClient
+  client: InviteClient
   signal?: AbortSignal
   onProgress?: (progress: InviteProgress) => void
   /** Numbers per POST. HQ has no documented cap; 100 keeps one lost answer small. */
@@ -45,11 +54,23 @@ export interface SendBatchOptions {
    * answer, most importantly), so it is not lost without a trace; stderr by default.
    */
   log?: (message: string) => void
+  /**
+   * Channel 2: how long to wait, after the upload, for HQ to create the accounts (polling its list of
+   * inactive users). 0 (the default) does not wait: the next sync settles them.
+   */
+  waitForAccountsMs?: number
+  /** Between two looks at HQ's list while waiting for accounts; 5 s by default. */
+  accountPollMs?: number
 }
 
 export interface SendBatchResult extends InviteProgress {
   /** Why sending ended early or what needs the coordinator, or null when all went through. */
   error: string | null
+  /**
+   * HQ answered 404 to the channel's endpoint (SMS self-registration retired, say): the caller
+   * should probe the server again and store what it offers.
+   */
+  endpointMissing: boolean
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, maxRateLimitWaits: 30, baseDelayMs: 1000, maxDelayMs: 60_000 }
@@ -80,7 +101,7 @@ export function isSending(batchId: number): boolean {
 
 interface Taken {
   requestId: number
-  numbers: { id: number; e164: string; digits: string; custom_user_data: string }[]
+  numbers: TakenNumber[]
 }
 
 type Outcome =
@@ -113,7 +134,8 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   const retry = { ...DEFAULT_RETRY, ...opts.retry }
   const clock = opts.retry?.clock ?? realClock
   const random = opts.retry?.random ?? Math.random
-  const batch = batchRow(db, batchId)
+  const batch: BatchInfo = batchInfo(db, batchId)
+  const channel = senderFor(batch.channel)
   if (active.has(batchId)) throw new InviteError('busy', `Batch ${batchId} is already being sent.`)
   active.add(batchId)
 
@@ -136,14 +158,8 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
     log(message)
     throw new Error(message)
   }
-  const body = {
-    app_id: batch.app_id,
-    ...(batch.android_only ? { android_only: true } : {}),
-    ...(batch.require_email ? { require_email: true } : {}),
-    ...(batch.message ? { custom_registration_message: batch.message } : {})
-  }
-
   let stopReason: string | null = null
+  let endpointMissing = false
   // The latest request of this send: its heartbeat says the sender is alive, during a request
   // and between two of them (recovery reads a sending batch's latest request).
   let holding: number | null = null
@@ -155,7 +171,14 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
         break
       }
       // Nothing is at stake before a request leaves: pausing may end this wait.
-      const next = await writeWhenFree(db, () => takeChunk(db, batchId, chunkSize, now()), { signal, sleep })
+      const next = await writeWhenFree(
+        db,
+        () => takeChunk(db, batchId, channel.chunkSize(chunkSize), now()),
+        {
+          signal,
+          sleep
+        }
+      )
       if (!next.written) {
         if (next.why === 'closed')
           throw new Error(`Roster closed the database while sending batch ${batchId}.`)
@@ -172,6 +195,19 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       if (outcome.kind === 'paused') stopReason = pausedMessage(db, batchId)
       else stopReason = outcome.message
       break
+    }
+    if (stopReason === null && batch.channel === 'sms-confirmation' && (opts.waitForAccountsMs ?? 0) > 0) {
+      await awaitAccounts({
+        db,
+        batch,
+        client,
+        waitMs: opts.waitForAccountsMs ?? 0,
+        pollMs: opts.accountPollMs ?? 5000,
+        clock,
+        now,
+        ...(signal ? { signal } : {}),
+        onProgress: emit
+      })
     }
   } finally {
     heartbeat.stop()
@@ -198,26 +234,17 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
   const error = (
     db.prepare('SELECT error FROM invite_batches WHERE id = ?').get(batchId) as { error: string | null }
   ).error
-  return { ...progress, error }
+  return { ...progress, error, endpointMissing }
 
   async function sendOne(taken: Taken): Promise<Outcome> {
     let failures = 0
     let rateLimitWaits = 0
     let current: Taken = taken
     for (;;) {
-      const request: RegistrationRequest = {
-        ...body,
-        users: current.numbers.map((n) => {
-          const data = JSON.parse(n.custom_user_data) as Record<string, string>
-          return Object.keys(data).length > 0
-            ? { phone_number: n.e164, custom_user_data: data }
-            : { phone_number: n.e164 }
-        })
-      }
       const { requestId } = current
-      let answer: RegistrationAnswer
+      let answer: ChannelAnswer
       try {
-        answer = await client.register(request, signal)
+        answer = await channel.send(batch, current.numbers, client, signal)
       } catch (caught) {
         const error = isHqError(caught)
           ? caught
@@ -244,6 +271,7 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
           return { kind: 'paused' }
         }
         if (decision.action === 'stop') {
+          if (error.kind === 'not-found') endpointMissing = true
           await record(
             () => recordNotSent(db, requestId, 'failed', error.message, at),
             notRecorded('was refused by HQ')
@@ -312,22 +340,11 @@ export async function sendBatch(opts: SendBatchOptions): Promise<SendBatchResult
       const at = now()
       const mine = await record(
         () => recordAnswer(db, requestId, answer, at),
-        () => `HQ's answer to request ${requestId} of batch ${batchId}: ${describeAnswer(answer)}.`
+        () => `HQ's answer to request ${requestId} of batch ${batchId}: ${answer.summary}.`
       )
       return mine ? { kind: 'done' } : takenOver(db, batchId)
     }
   }
-}
-
-/** HQ's answer in a line a coordinator can act on from a log. */
-function describeAnswer(answer: RegistrationAnswer): string {
-  const part = (label: string, numbers: readonly string[]): string =>
-    `${label} ${numbers.length}${numbers.length > 0 ? ` (${listSome([...numbers], 1000)})` : ''}`
-  return [
-    part('invited', answer.success_numbers),
-    part('already in use', answer.numbers_in_use),
-    part('not accepted', answer.invalid_format_numbers)
-  ].join('; ')
 }
 
 /** Why a request did not go through, without the client's "outcome unknown" wording (HQ did nothing). */
@@ -426,7 +443,8 @@ function takeChunk(db: Database.Database, batchId: number, size: number, at: str
           .run(batchId, ids.length, process.pid, Date.now(), at, at).lastInsertRowid
       )
       const mark = db.prepare(
-        `UPDATE invite_numbers SET status = 'sending', request_id = ?, reason = NULL, updated_at = ? WHERE id = ?`
+        `UPDATE invite_numbers SET status = 'sending', request_id = ?, reason = NULL, attempts = attempts + 1,
+           updated_at = ? WHERE id = ?`
       )
       for (const { id } of ids) mark.run(requestId, at, id)
       db.prepare(
@@ -447,7 +465,8 @@ function retake(db: Database.Database, requestId: number, at: string): Taken | n
       if (requestState(db, requestId) !== 'queued') return 'taken-over'
       const changed = db
         .prepare(
-          `UPDATE invite_numbers SET status = 'sending', reason = NULL, updated_at = ? WHERE request_id = ? AND status = 'queued'`
+          `UPDATE invite_numbers SET status = 'sending', reason = NULL, attempts = attempts + 1, updated_at = ?
+           WHERE request_id = ? AND status = 'queued'`
         )
         .run(at, requestId).changes
       if (changed === 0) {
@@ -468,17 +487,13 @@ function retake(db: Database.Database, requestId: number, at: string): Taken | n
 function numbersOf(db: Database.Database, requestId: number, status: NumberStatus): Taken['numbers'] {
   return db
     .prepare(
-      `SELECT id, e164, digits, custom_user_data FROM invite_numbers WHERE request_id = ? AND status = ? ORDER BY id`
+      `SELECT id, e164, digits, custom_user_data, username, email, first_name, last_name, attempts
+       FROM invite_numbers WHERE request_id = ? AND status = ? ORDER BY id`
     )
     .all(requestId, status) as Taken['numbers']
 }
 
-const REASONS: Record<'success' | 'invalid_format' | 'in_use' | 'unknown', string | null> = {
-  success: null,
-  invalid_format: 'HQ could not read this number. Check it has the country code and only digits.',
-  in_use: 'This number already belongs to a mobile worker or contact in HQ (in this or another project).',
-  unknown: 'HQ answered but did not mention this number, so whether it was invited is unknown.'
-}
+const UNMENTIONED = 'HQ answered but did not mention this number, so whether it was invited is unknown.'
 
 /** HQ invited a number after the coordinator had decided about its unknown outcome. */
 const LATE_SUCCESS: Record<'failed' | 'queued', string> = {
@@ -488,24 +503,15 @@ const LATE_SUCCESS: Record<'failed' | 'queued', string> = {
 }
 
 /**
- * HQ's answer, number by number, matched on HQ's lenient digits. A number HQ did not mention
- * is unknown, not guessed. An answer that arrives after recovery elsewhere marked the request
+ * HQ's answer, number by number (the channel matched it to the numbers). A number HQ did not
+ * mention is unknown, not guessed. An answer that arrives after recovery elsewhere marked the request
  * unknown still wins: a real answer beats a guess. So does an answer about a number the
  * coordinator has since marked failed (a guess too) or queued to send again but not yet sent:
  * it leaves the queue rather than get a second SMS. A number already sent again belongs to its
  * new request and is not touched. Returns whether the request was still this sender's (false:
  * recovery had taken it over).
  */
-function recordAnswer(
-  db: Database.Database,
-  requestId: number,
-  answer: RegistrationAnswer,
-  at: string
-): boolean {
-  const verdict = new Map<string, 'success' | 'invalid_format' | 'in_use'>()
-  for (const n of answer.invalid_format_numbers) verdict.set(lenientDigits(n), 'invalid_format')
-  for (const n of answer.numbers_in_use) verdict.set(lenientDigits(n), 'in_use')
-  for (const n of answer.success_numbers) verdict.set(lenientDigits(n), 'success')
+function recordAnswer(db: Database.Database, requestId: number, answer: ChannelAnswer, at: string): boolean {
   return db
     .transaction((): boolean => {
       const mine = requestState(db, requestId) === 'sending'
@@ -519,20 +525,22 @@ function recordAnswer(
         )
         .all(requestId) as { id: number; digits: string; status: NumberStatus }[]
       const update = db.prepare(
-        `UPDATE invite_numbers SET status = ?, reason = ?, updated_at = ? WHERE id = ?`
+        `UPDATE invite_numbers SET status = ?, reason = ?, hq_user_id = COALESCE(?, hq_user_id), updated_at = ?
+         WHERE id = ?`
       )
       let unmentioned = 0
       for (const n of numbers) {
-        const said = verdict.get(n.digits)
+        const said = answer.verdicts.get(n.id)
         if (n.status === 'failed' || n.status === 'queued') {
           // HQ said nothing about it: the coordinator's decision stands.
-          if (said === undefined) continue
-          update.run(said, said === 'success' ? LATE_SUCCESS[n.status] : REASONS[said], at, n.id)
+          if (said === undefined || said.status === 'unknown') continue
+          const reason = said.status === 'success' ? LATE_SUCCESS[n.status] : said.reason
+          update.run(said.status, reason, said.hqUserId ?? null, at, n.id)
           continue
         }
-        const status = said ?? 'unknown'
-        if (status === 'unknown') unmentioned++
-        update.run(status, REASONS[status], at, n.id)
+        const verdict = said ?? { status: 'unknown' as const, reason: UNMENTIONED }
+        if (verdict.status === 'unknown') unmentioned++
+        update.run(verdict.status, verdict.reason, verdict.hqUserId ?? null, at, n.id)
       }
       db.prepare(`UPDATE invite_requests SET state = 'done', finished_at = ?, error = ? WHERE id = ?`).run(
         at,

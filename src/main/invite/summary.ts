@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { z } from 'zod'
 import { countedTotal, countsFrom, type BatchCounts, type StatusTally } from '../../shared/batchCounts'
+import type { Channel } from '../../shared/channels'
 import type {
   BatchNumber,
   BatchStateSchema,
@@ -9,6 +10,7 @@ import type {
   NumberStatus
 } from '../../shared/invite'
 import { listApplications } from '../db/applications'
+import type { BatchInfo } from './channels'
 import { InviteError, plural } from './errors'
 
 export type { BatchCounts }
@@ -18,6 +20,9 @@ interface BatchRow {
   id: number
   project_id: string
   created_at: string
+  channel: Channel
+  location_id: string | null
+  group_id: string | null
   app_id: string
   app_name: string | null
   android_only: number
@@ -40,10 +45,17 @@ export interface NumberRow {
   updated_at: string
   registered_worker_id: string | null
   registered_at: string | null
+  username: string | null
+  hq_username: string | null
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  hq_user_id: string | null
+  attempts: number
 }
 
 const BATCH_COLUMNS = /* sql */ `
-  b.id, b.project_id, b.created_at, b.app_id, NULL AS app_name, b.android_only, b.require_email,
+  b.id, b.project_id, b.created_at, b.channel, b.location_id, b.group_id, b.app_id, NULL AS app_name, b.android_only, b.require_email,
   b.message, b.reinvite, b.state, b.error`
 
 /** App names as the last sync stored them (the store owns that table's shape). */
@@ -66,6 +78,44 @@ export function batchRow(db: Database.Database, batchId: number): BatchRow {
   return { ...row, app_name: appNames(db, row.project_id).get(row.app_id) ?? null }
 }
 
+/** What every request of a batch needs: its options, its project, and the roster's names for its location and group. */
+export function batchInfo(db: Database.Database, batchId: number): BatchInfo {
+  const row = batchRow(db, batchId)
+  const project = db.prepare('SELECT pk, domain, server FROM projects WHERE id = ?').get(row.project_id) as
+    { pk: number; domain: string; server: string } | undefined
+  if (!project)
+    throw new InviteError('unknown-project', `The project of batch ${batchId} is no longer saved.`)
+  const location = row.location_id
+    ? ((db
+        .prepare('SELECT id, site_code AS siteCode FROM locations WHERE project = ? AND id = ?')
+        .get(project.pk, row.location_id) as { id: string; siteCode: string | null } | undefined) ?? {
+        id: row.location_id,
+        siteCode: null
+      })
+    : null
+  const group = row.group_id
+    ? ((db
+        .prepare('SELECT id, name FROM groups WHERE project = ? AND id = ?')
+        .get(project.pk, row.group_id) as { id: string; name: string } | undefined) ?? {
+        id: row.group_id,
+        name: row.group_id
+      })
+    : null
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    domain: project.domain,
+    server: project.server,
+    channel: row.channel,
+    appId: row.app_id,
+    androidOnly: row.android_only === 1,
+    requireEmail: row.require_email === 1,
+    message: row.message,
+    location,
+    group
+  }
+}
+
 export function batchCounts(db: Database.Database, batchId: number): BatchCounts {
   const tallies = db
     .prepare(
@@ -81,11 +131,14 @@ function toSummary(row: BatchRow, counts: BatchCounts): BatchSummary {
     id: row.id,
     projectId: row.project_id,
     createdAt: row.created_at,
+    channel: row.channel,
     appId: row.app_id,
     appName: row.app_name,
     androidOnly: row.android_only === 1,
     requireEmail: row.require_email === 1,
     message: row.message,
+    locationId: row.location_id,
+    groupId: row.group_id,
     state: row.state,
     error: row.error,
     total: countedTotal(counts),
@@ -138,7 +191,9 @@ export function toBatchNumber(row: NumberRow): BatchNumber {
     updatedAt: row.updated_at,
     registeredWorkerId: row.registered_worker_id,
     registeredAt: row.registered_at,
-    customUserData: parseUserData(row.custom_user_data)
+    customUserData: parseUserData(row.custom_user_data),
+    username: row.username,
+    email: row.email
   }
 }
 
