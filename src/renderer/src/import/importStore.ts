@@ -15,6 +15,7 @@ import { rememberedMapping, rememberMapping } from '../screens/invite/memory'
 import {
   emptyGrid,
   gridReducer,
+  type AccountKey,
   type GridAction,
   type GridState,
   type Patch
@@ -55,9 +56,18 @@ export interface KeptSend {
   error: string | null
 }
 
+/** Channels 2 and 3 create accounts: each row needs a username, made from `template` when missing. */
+export interface AccountSettings {
+  template: string
+}
+
 export class ImportStore {
   /** Not reactive: read once when the Invite screen mounts again. */
   keptSend: KeptSend | null = null
+  /** null: the channel creates no accounts (SMS self-registration). */
+  private accounts: AccountSettings | null = null
+  /** Account columns the current list's mapping gives (username, names, e-mail). */
+  private mappedAccountKeys: AccountKey[] = []
   private state: ImportSnapshot
   private listeners = new Set<() => void>()
   /** Answers that belong to an earlier list (a file replaced mid-check) are dropped. */
@@ -174,6 +184,23 @@ export class ImportStore {
     }
   }
 
+  /** The account columns to show: a username for every account, and what the list gives. */
+  private accountKeys(): AccountKey[] {
+    if (!this.accounts) return []
+    return ['username', ...this.mappedAccountKeys.filter((k) => k !== 'username')]
+  }
+
+  /**
+   * The channel changed: channels 2 and 3 (`settings`) show and check usernames, channel 1
+   * (null) does not. Rows and edits stay.
+   */
+  setAccounts = async (settings: AccountSettings | null): Promise<void> => {
+    const same = settings === null ? this.accounts === null : this.accounts?.template === settings.template
+    if (same) return
+    this.accounts = settings
+    this.apply({ type: 'accountColumns', keys: this.accountKeys() })
+  }
+
   private async loadRows(mapping: ColumnMapping): Promise<void> {
     await this.run('Reading the numbers', async (gen, onProgress) => {
       const result = await this.client.request(
@@ -182,7 +209,13 @@ export class ImportStore {
       )
       if (gen !== this.generation) return
       this.set({ lookupWarning: null })
-      this.apply({ type: 'load', rows: result.rows, fieldKeys: result.fieldKeys })
+      this.mappedAccountKeys = result.accountKeys ?? []
+      this.apply({
+        type: 'load',
+        rows: result.rows,
+        fieldKeys: result.fieldKeys,
+        accountKeys: this.accountKeys()
+      })
       this.set({
         busy: { label: 'Checking which numbers are already registered or invited', progress: null }
       })

@@ -5,7 +5,7 @@
  */
 import type { ColumnMapping, Delimiter, ParseIssue } from '../../../shared/import'
 import type { InviteLookup } from '../../../shared/invite'
-import type { GridRow, RowCheck } from '../screens/invite/gridState'
+import type { AccountKey, GridRow, RowCheck } from '../screens/invite/gridState'
 
 export interface ReadOptions {
   /** TextDecoder label; detected when absent. */
@@ -57,6 +57,8 @@ export type Request =
 export interface RowsResult {
   rows: GridRow[]
   fieldKeys: string[]
+  /** Account columns the mapping gives (channels 2 and 3), in ACCOUNT_KEYS order. */
+  accountKeys?: AccountKey[]
   /** Digits of every valid number: what to ask the core about. */
   digits: string[]
 }

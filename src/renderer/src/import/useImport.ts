@@ -17,6 +17,7 @@ export interface ImportState extends ImportSnapshot {
   applyMapping: (mapping: ColumnMapping) => Promise<void>
   setCountry: (country: string) => Promise<void>
   startBlank: () => Promise<void>
+  setAccounts: ImportStore['setAccounts']
   reset: () => void
   clearError: () => void
 }
@@ -63,6 +64,7 @@ export function useImport(
     applyMapping: store.applyMapping,
     setCountry: store.setCountry,
     startBlank: store.startBlank,
+    setAccounts: store.setAccounts,
     reset: store.reset,
     clearError: store.clearError
   }

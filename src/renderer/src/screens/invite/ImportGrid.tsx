@@ -23,12 +23,14 @@ const WIDTHS: Record<string, string> = {
   phone: 'minmax(146px, 1fr)',
   status: '118px',
   e164: '132px',
-  message: 'minmax(200px, 2.2fr)'
+  message: 'minmax(200px, 2.2fr)',
+  username: 'minmax(150px, 1fr)',
+  email: 'minmax(160px, 1fr)'
 }
 const FIELD_WIDTH = 'minmax(110px, 1fr)'
-/** The sum of the minimum widths above: narrower than this, the grid scrolls sideways. */
-function minWidth(fields: number): number {
-  return 52 + 146 + 118 + 132 + 200 + 110 * fields
+/** The sum of the minimum widths of these columns: narrower than this, the grid scrolls sideways. */
+function minWidth(columns: readonly ColumnId[]): number {
+  return columns.reduce((sum, c) => sum + (Number(/(\d+)px/.exec(WIDTHS[c] ?? FIELD_WIDTH)?.[1]) || 110), 0)
 }
 
 function title(column: ColumnId): string {
@@ -43,6 +45,16 @@ function title(column: ColumnId): string {
       return 'Sent as'
     case 'message':
       return 'What Roster found'
+    case 'username':
+      return 'Username'
+    case 'first_name':
+      return 'First name'
+    case 'last_name':
+      return 'Last name'
+    case 'name':
+      return 'Name'
+    case 'email':
+      return 'E-mail'
     default:
       return column.slice(6)
   }
@@ -76,7 +88,10 @@ export interface ImportGridProps {
 export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const gridRef = useRef<HTMLDivElement>(null)
-  const columns = useMemo(() => columnsOf(grid.fieldKeys), [grid.fieldKeys])
+  const columns = useMemo(
+    () => columnsOf(grid.fieldKeys, grid.accountKeys),
+    [grid.fieldKeys, grid.accountKeys]
+  )
   const template = columns.map((c) => WIDTHS[c] ?? FIELD_WIDTH).join(' ')
   const byId = useMemo(() => new Map(grid.rows.map((r) => [r.id, r])), [grid.rows])
 
@@ -220,7 +235,7 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
         onCopy={onCopy}
         style={{
           height: virtualizer.getTotalSize() + GRID_ROW_HEIGHT,
-          minWidth: minWidth(grid.fieldKeys.length)
+          minWidth: minWidth(columns)
         }}
       >
         <div
@@ -286,6 +301,8 @@ function displayValue(
       return check?.e164 ?? ''
     case 'message':
       return outcome?.reason ?? check?.message ?? ''
+    case 'username':
+      return cellValue(row, column) || (check?.username ?? '')
     default:
       return cellValue(row, column)
   }
@@ -415,6 +432,18 @@ function Cell({
             </span>
           )}
         </>
+      )
+    }
+    case 'username': {
+      const own = cellValue(row, column)
+      if (own !== '') return <span>{own}</span>
+      // Made from the template: shown, but set apart from what the coordinator typed.
+      return check?.username ? (
+        <span className="igrid-made" title="Made by Roster from the username template">
+          {check.username}
+        </span>
+      ) : (
+        <span className="igrid-placeholder">type a username</span>
       )
     }
     default: {

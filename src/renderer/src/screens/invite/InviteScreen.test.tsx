@@ -1,96 +1,29 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../../../shared/api'
-import type { Project } from '../../../../shared/domain'
-import { ApiProvider } from '../../api/context'
-import { createInlineClient } from '../../import/client'
 import { forgetImports } from '../../import/useImport'
-import { makeProject } from '../../test/fakeApi'
-import { createFakeInviteApi, type FakeInviteApi } from './fakeInviteApi'
-import { InviteScreen } from './index'
+import { createFakeInviteApi } from './fakeInviteApi'
+import {
+  appChoice,
+  cell,
+  giveGridASize,
+  KIT_PROJECT,
+  openSendDialog,
+  pasteList,
+  renderScreen,
+  row,
+  settled
+} from './testKit'
 
-const project: Project = makeProject()
+const project = KIT_PROJECT
 
-const LIST = [
-  'Phone\tName\tVillage',
-  '0712345678\tAmina\tKisumu',
-  '0722\tBaraka\tNakuru',
-  '+254733000111\tChris\tEldoret',
-  '0712 345 678\tDup\tKisumu'
-].join('\n')
-
-beforeAll(() => {
-  // jsdom lays nothing out: give the grid's scroll box a size so the virtualiser draws rows.
-  for (const prop of ['clientHeight', 'clientWidth'] as const) {
-    Object.defineProperty(HTMLElement.prototype, prop, {
-      configurable: true,
-      get(this: HTMLElement) {
-        return this.classList.contains('igrid-scroll') || this.classList.contains('hnumbers') ? 800 : 0
-      }
-    })
-  }
-  HTMLElement.prototype.scrollTo = function scrollTo() {} as typeof HTMLElement.prototype.scrollTo
-})
+beforeAll(giveGridASize)
 
 beforeEach(() => {
   localStorage.clear()
   forgetImports()
 })
 afterEach(cleanup)
-
-function renderScreen(api: FakeInviteApi, shown: Project = project) {
-  return render(
-    <ApiProvider api={api}>
-      <InviteScreen project={shown} importClientFactory={() => createInlineClient()} />
-    </ApiProvider>
-  )
-}
-
-const appChoice = () => screen.getByLabelText('App') as HTMLSelectElement
-
-/**
- * The list is read: rows are on screen, no step is running, every row has its verdict, and the
- * counts and the plan (which follow the grid in a deferred render) caught up. Between two steps
- * of a read nothing is busy and nothing is pending either, so the rows themselves must be there.
- */
-async function settled() {
-  await waitFor(() => {
-    expect(document.querySelector('[role="row"][data-row]')).not.toBeNull()
-    expect(document.querySelector('.ibusy')).toBeNull()
-    expect(screen.queryByText(/being checked/)).toBeNull()
-    expect(screen.queryByText('Wait until every row is checked.')).toBeNull()
-  })
-}
-
-async function pasteList(text = LIST) {
-  fireEvent.change(screen.getByLabelText(/Paste cells/), { target: { value: text } })
-  fireEvent.click(screen.getByRole('button', { name: 'Read pasted cells' }))
-  await screen.findByRole('grid')
-  await settled()
-}
-
-/**
- * Clicks "Send N invitations…" once it is enabled (the apps, the verdicts and the deferred plan
- * all have to be in) and returns the confirmation dialog.
- */
-async function openSendDialog(count: number): Promise<HTMLElement> {
-  const name = new RegExp(`^Send ${count} invitations?…$`)
-  await waitFor(() =>
-    expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(false)
-  )
-  fireEvent.click(screen.getByRole('button', { name }))
-  return screen.findByRole('dialog')
-}
-
-function row(n: number): HTMLElement {
-  const el = document.querySelector<HTMLElement>(`[role="row"][data-row="${n}"]`)
-  if (!el) throw new Error(`row ${n} is not shown`)
-  return el
-}
-
-function cell(n: number, col: string): HTMLElement {
-  return row(n).querySelector<HTMLElement>(`[data-col="${col}"]`)!
-}
 
 describe('Invite screen', () => {
   it('reads pasted cells and shows each row with its status, the number it is sent as, and the counts', async () => {

@@ -1,4 +1,5 @@
-import { useId } from 'react'
+import { useId, type ReactNode } from 'react'
+import type { Channel } from '../../../../shared/channels'
 import type { Application, Connectivity } from '../../../../shared/domain'
 import type { BatchSummary } from '../../../../shared/invite'
 import { formatClock, formatCount, plural } from '../../lib/format'
@@ -14,8 +15,14 @@ export interface SendForm {
   message: string
 }
 
-/** Issue 6's options: app, Android only, email required, the custom message, and what is sent. */
+/**
+ * The batch's options and what is sent. Channel 1 (SMS self-registration): the app, Android
+ * only, email required and the custom message; channels 2 and 3 have none of those, and show
+ * `accountOptions` (location, group, usernames, HQ's own SMS) instead.
+ */
 export function SendOptions({
+  channel = 'sms-registration',
+  accountOptions,
   apps,
   appsError,
   appNote = null,
@@ -30,6 +37,9 @@ export function SendOptions({
   blockers,
   onSend
 }: {
+  /** null: no channel to send through (not probed, or none offered). */
+  channel?: Channel | null
+  accountOptions?: ReactNode
   apps: Application[] | undefined
   appsError: string | null
   /** Why the choice of app could not be saved in the project. */
@@ -46,70 +56,22 @@ export function SendOptions({
   blockers: string[]
   onSend: () => void
 }) {
-  const appId = useId()
   return (
     <div className="isend" aria-label="Send options">
       <h2 className="isend-title">Send invitations</h2>
-      <div className="field">
-        <label htmlFor={appId}>App</label>
-        <select
-          id={appId}
-          value={form.appId}
-          disabled={disabled || !apps?.length}
-          onChange={(e) => onForm({ ...form, appId: e.target.value })}
-        >
-          {!form.appId && (
-            <option value="">{apps === undefined ? 'Loading apps…' : 'Choose the app…'}</option>
-          )}
-          {apps?.map((app) => (
-            <option key={app.id} value={app.id}>
-              {app.name}
-            </option>
-          ))}
-        </select>
-        {appsError && <div className="field-error">{appsError}</div>}
-        {appNote && (
-          <div className="field-hint" role="status">
-            {appNote}
-          </div>
-        )}
-        {apps?.length === 0 && !appsError && (
-          <div className="field-hint">
-            No apps known for this project yet: sync it on the Workers screen to fetch them.
-          </div>
-        )}
-      </div>
-      <div className="isend-checks">
-        <label className="check-label">
-          <input
-            type="checkbox"
-            checked={form.androidOnly}
-            disabled={disabled}
-            onChange={(e) => onForm({ ...form, androidOnly: e.target.checked })}
-          />
-          <span>
-            Android only{' '}
-            <span className="muted small">— send the link at once, no “reply 1 or 2” question</span>
-          </span>
-        </label>
-        <label className="check-label">
-          <input
-            type="checkbox"
-            checked={form.requireEmail}
-            disabled={disabled}
-            onChange={(e) => onForm({ ...form, requireEmail: e.target.checked })}
-          />
-          <span>Ask for an email address when they register</span>
-        </label>
-      </div>
-      <MessageEditor
-        value={form.message}
-        onChange={(message) => onForm({ ...form, message })}
-        androidOnly={form.androidOnly}
-        server={server}
-        domain={domain}
-        disabled={disabled}
-      />
+      {channel === 'sms-registration' && (
+        <RegistrationOptions
+          apps={apps}
+          appsError={appsError}
+          appNote={appNote}
+          form={form}
+          onForm={onForm}
+          server={server}
+          domain={domain}
+          disabled={disabled}
+        />
+      )}
+      {channel !== 'sms-registration' && channel !== null && accountOptions}
       <div className="isend-plan" data-testid="send-plan">
         <p className="isend-count">
           <strong>{formatCount(plan.rows.length)}</strong> {plan.rows.length === 1 ? 'number' : 'numbers'}{' '}
@@ -171,6 +133,93 @@ export function SendOptions({
         </ul>
       )}
     </div>
+  )
+}
+
+/** Channel 1's own options: the app to install, Android only, email required, the message. */
+function RegistrationOptions({
+  apps,
+  appsError,
+  appNote,
+  form,
+  onForm,
+  server,
+  domain,
+  disabled
+}: {
+  apps: Application[] | undefined
+  appsError: string | null
+  appNote: string | null
+  form: SendForm
+  onForm: (form: SendForm) => void
+  server: string
+  domain: string
+  disabled: boolean
+}) {
+  const appId = useId()
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={appId}>App</label>
+        <select
+          id={appId}
+          value={form.appId}
+          disabled={disabled || !apps?.length}
+          onChange={(e) => onForm({ ...form, appId: e.target.value })}
+        >
+          {!form.appId && (
+            <option value="">{apps === undefined ? 'Loading apps…' : 'Choose the app…'}</option>
+          )}
+          {apps?.map((app) => (
+            <option key={app.id} value={app.id}>
+              {app.name}
+            </option>
+          ))}
+        </select>
+        {appsError && <div className="field-error">{appsError}</div>}
+        {appNote && (
+          <div className="field-hint" role="status">
+            {appNote}
+          </div>
+        )}
+        {apps?.length === 0 && !appsError && (
+          <div className="field-hint">
+            No apps known for this project yet: sync it on the Workers screen to fetch them.
+          </div>
+        )}
+      </div>
+      <div className="isend-checks">
+        <label className="check-label">
+          <input
+            type="checkbox"
+            checked={form.androidOnly}
+            disabled={disabled}
+            onChange={(e) => onForm({ ...form, androidOnly: e.target.checked })}
+          />
+          <span>
+            Android only{' '}
+            <span className="muted small">— send the link at once, no “reply 1 or 2” question</span>
+          </span>
+        </label>
+        <label className="check-label">
+          <input
+            type="checkbox"
+            checked={form.requireEmail}
+            disabled={disabled}
+            onChange={(e) => onForm({ ...form, requireEmail: e.target.checked })}
+          />
+          <span>Ask for an email address when they register</span>
+        </label>
+      </div>
+      <MessageEditor
+        value={form.message}
+        onChange={(message) => onForm({ ...form, message })}
+        androidOnly={form.androidOnly}
+        server={server}
+        domain={domain}
+        disabled={disabled}
+      />
+    </>
   )
 }
 
@@ -244,7 +293,8 @@ export function SendResults({
   const s: BatchSummary = phase.summary
   const c = s.counts
   const queued = c.queued + c.sending
-  const rejectedByHq = c.invalid_format + c.in_use + c.failed
+  const rejectedByHq = c.invalid_format + c.in_use + c.failed + c.refused
+  const accounts = s.channel !== 'sms-registration'
   return (
     <div className="isend isend-results" data-testid="send-results">
       <h2 className="isend-title">
@@ -253,7 +303,7 @@ export function SendResults({
       </h2>
       <dl className="iresult-counts">
         <div className="iresult-ok">
-          <dt>Invited</dt>
+          <dt>{accounts ? 'Accounts created' : 'Invited'}</dt>
           <dd data-testid="count-success">{formatCount(c.success)}</dd>
         </div>
         <div className={c.invalid_format ? 'iresult-bad' : undefined}>
@@ -272,6 +322,18 @@ export function SendResults({
           <dt>Unknown</dt>
           <dd>{formatCount(c.unknown)}</dd>
         </div>
+        {c.pending > 0 && (
+          <div className="iresult-queued">
+            <dt>Waiting for HQ</dt>
+            <dd data-testid="count-pending">{formatCount(c.pending)}</dd>
+          </div>
+        )}
+        {c.refused > 0 && (
+          <div className="iresult-bad">
+            <dt>Refused</dt>
+            <dd data-testid="count-refused">{formatCount(c.refused)}</dd>
+          </div>
+        )}
         {queued > 0 && (
           <div className="iresult-queued">
             <dt>Queued</dt>
@@ -283,8 +345,9 @@ export function SendResults({
         <p className="callout callout-ok">
           <CheckIcon className="callout-icon" />
           <span>
-            HQ accepted {plural(c.success, 'number')} and sent the SMS. They appear on the Workers screen once
-            they register and you sync.
+            {s.channel === 'sms-registration'
+              ? `HQ accepted ${plural(c.success, 'number')} and sent the SMS. They appear on the Workers screen once they register and you sync.`
+              : `HQ created ${plural(c.success, 'account')} and ${s.channel === 'sms-confirmation' ? 'texts' : 'e-mails'} each worker a link to confirm it. They show as “Invited — not confirmed yet” on the Workers screen until they do.`}
           </span>
         </p>
       )}
@@ -332,6 +395,12 @@ export function SendResults({
             </div>
           </div>
         </div>
+      )}
+      {c.pending > 0 && (
+        <p className="muted small" data-testid="pending-note">
+          HQ took the upload and creates the accounts in the background; Roster looks for them until they
+          appear, and the next sync settles the rest.
+        </p>
       )}
       {error && queued === 0 && <p className="field-error">{error}</p>}
       <div className="iresult-final">

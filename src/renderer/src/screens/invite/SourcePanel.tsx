@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ChangeEvent } from 'react'
+import { useId, useRef, useState, type ChangeEvent, type ReactNode } from 'react'
 import type { Delimiter } from '../../../../shared/import/table'
 import type { ReadOptions, SourceInfo } from '../../import/protocol'
 import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
@@ -92,13 +92,16 @@ export function StartPanel({
   onPaste,
   onBlank,
   country,
-  onCountry
+  onCountry,
+  side
 }: {
   onFile: (file: File) => void
   onPaste: (text: string) => void
   onBlank: () => void
   country: string
   onCountry: (code: string) => void
+  /** Shown first beside the drop zone (the channel the list will go through). */
+  side?: ReactNode
 }) {
   const [text, setText] = useState('')
   const pasteId = useId()
@@ -119,6 +122,7 @@ export function StartPanel({
         />
       </div>
       <div className="istart-side">
+        {side}
         <div className="istart-card">
           <label htmlFor={pasteId}>
             <strong>Paste cells</strong>{' '}

@@ -5,6 +5,7 @@
  */
 import { ApiError, type ApiInput } from '../../../../shared/api'
 import { countedTotal, countsFrom, emptyCounts } from '../../../../shared/batchCounts'
+import type { ChannelProbe } from '../../../../shared/channels'
 import type { Facets, Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, InviteLookup, NumberStatus } from '../../../../shared/invite'
 import { makeProject } from '../../test/fakeApi'
@@ -32,6 +33,21 @@ export function inviteProject(patch: Partial<Project> = {}): Project {
     usernameTemplate: '{first}.{last}',
     ...patch
   }
+}
+
+/** What Test connection stores for an HQ from before late 2020 (SMS self-registration). */
+export const PROBE_2019: ChannelProbe = {
+  offers: { 'sms-registration': true, 'sms-confirmation': false, 'email-confirmation': false },
+  message: 'This HQ has SMS self-registration: HQ texts each number a link to register.',
+  probedAt: '2025-03-01T08:00:00.000Z'
+}
+
+/** What Test connection stores for today's HQ: no self-registration, accounts by upload or e-mail. */
+export const PROBE_2026: ChannelProbe = {
+  offers: { 'sms-registration': false, 'sms-confirmation': true, 'email-confirmation': true },
+  message:
+    'This HQ no longer has SMS self-registration (retired in 2020). Roster will create the accounts and HQ will text each worker a link to confirm.',
+  probedAt: '2026-03-01T08:00:00.000Z'
 }
 
 /** Groups and locations of the synced roster, for the per-batch pickers of channels 2 and 3. */
@@ -83,7 +99,7 @@ export function createFakeInviteApi(
     { id: 'app-2', name: 'Nutrition Survey' }
   ]
   let nextNumberId = 1
-  const projects: Project[] = [inviteProject(opts.project)]
+  const projects: Project[] = [inviteProject({ channelProbe: PROBE_2019, ...opts.project })]
 
   const recount = (batch: BatchSummary) => {
     const counts = countsFrom(

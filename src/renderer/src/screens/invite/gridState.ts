@@ -12,6 +12,13 @@ import type { NumberStatus } from '../../../../shared/invite'
 
 export type CheckStatus = 'ready' | 'fixed' | 'warning' | 'error'
 
+/**
+ * The columns an account needs (channels 2 and 3), as the column mapping names their roles.
+ * `name` is a full name, for lists that do not split it.
+ */
+export const ACCOUNT_KEYS = ['username', 'first_name', 'last_name', 'name', 'email'] as const
+export type AccountKey = (typeof ACCOUNT_KEYS)[number]
+
 /** One row as the coordinator sees and edits it. `id` is stable for the life of the import. */
 export interface GridRow {
   id: number
@@ -19,6 +26,8 @@ export interface GridRow {
   row: number
   phone: string
   fields: Record<string, string>
+  /** The account's cells (channels 2 and 3); a missing key is an empty cell. */
+  account?: Partial<Record<AccountKey, string>>
 }
 
 /** The validation verdict for one row. */
@@ -31,6 +40,13 @@ export interface RowCheck {
   invitedBefore?: boolean
   /** A valid number of a type that probably cannot receive SMS (a landline...): sending is a choice. */
   nonMobile?: boolean
+  /**
+   * Channels 2 and 3: the username the account will get (the row's own, or one made from the
+   * template), before "@<domain>.commcarehq.org"; absent when there is none to give.
+   */
+  username?: string
+  /** The username was made by Roster (from the template), not typed or read from the list. */
+  usernameMade?: boolean
 }
 
 /** What happened when the row was sent (matched by E.164 after the batch ran). */
@@ -41,14 +57,33 @@ export interface RowOutcome {
 }
 
 /** The column a cell lives in; `field:<key>` for custom user data. */
-export type ColumnId = 'row' | 'phone' | 'status' | 'e164' | 'message' | `field:${string}`
+export type ColumnId = 'row' | 'phone' | 'status' | 'e164' | 'message' | AccountKey | `field:${string}`
 
-export function columnsOf(fieldKeys: readonly string[]): ColumnId[] {
-  return ['row', 'phone', 'status', 'e164', 'message', ...fieldKeys.map((k) => `field:${k}` as const)]
+/** The username sits by the phone (both are checked); the other account cells after the verdict. */
+export function columnsOf(fieldKeys: readonly string[], accountKeys: readonly AccountKey[] = []): ColumnId[] {
+  const shown = new Set(accountKeys)
+  return [
+    'row',
+    'phone',
+    ...(shown.has('username') ? (['username'] as const) : []),
+    'status',
+    'e164',
+    'message',
+    ...ACCOUNT_KEYS.filter((k) => k !== 'username' && shown.has(k)),
+    ...fieldKeys.map((k) => `field:${k}` as const)
+  ]
+}
+
+export function gridColumns(state: Pick<GridState, 'fieldKeys' | 'accountKeys'>): ColumnId[] {
+  return columnsOf(state.fieldKeys, state.accountKeys)
+}
+
+function isAccountKey(column: string | undefined): column is AccountKey {
+  return (ACCOUNT_KEYS as readonly string[]).includes(column ?? '')
 }
 
 export function isEditable(column: ColumnId | undefined): boolean {
-  return column === 'phone' || (column?.startsWith('field:') ?? false)
+  return column === 'phone' || isAccountKey(column) || (column?.startsWith('field:') ?? false)
 }
 
 export interface Cursor {
@@ -80,6 +115,8 @@ export interface Patch {
 export interface GridState {
   rows: GridRow[]
   fieldKeys: string[]
+  /** Account columns shown (channels 2 and 3), in ACCOUNT_KEYS order. */
+  accountKeys: AccountKey[]
   checks: ReadonlyMap<number, RowCheck>
   outcomes: ReadonlyMap<number, RowOutcome>
   onlyProblems: boolean
@@ -101,7 +138,9 @@ export interface GridState {
 }
 
 export type GridAction =
-  | { type: 'load'; rows: GridRow[]; fieldKeys: string[] }
+  | { type: 'load'; rows: GridRow[]; fieldKeys: string[]; accountKeys?: AccountKey[] }
+  /** Shows these account columns (the channel changed); rows and history stay. */
+  | { type: 'accountColumns'; keys: AccountKey[] }
   | { type: 'checks'; checks: Iterable<readonly [number, RowCheck]>; replace?: boolean }
   | { type: 'outcomes'; outcomes: Iterable<readonly [number, RowOutcome]> }
   | { type: 'lock'; locked: boolean }
@@ -131,6 +170,7 @@ export function emptyGrid(): GridState {
   return {
     rows: [],
     fieldKeys: [],
+    accountKeys: [],
     checks: new Map(),
     outcomes: new Map(),
     onlyProblems: false,
@@ -184,12 +224,14 @@ function withVisible(state: GridState): GridState {
 
 export function cellValue(row: GridRow, column: ColumnId): string {
   if (column === 'phone') return row.phone
+  if (isAccountKey(column)) return row.account?.[column] ?? ''
   if (column.startsWith('field:')) return row.fields[column.slice(6)] ?? ''
   return ''
 }
 
 function withCell(row: GridRow, column: ColumnId, value: string): GridRow {
   if (column === 'phone') return { ...row, phone: value }
+  if (isAccountKey(column)) return { ...row, account: { ...row.account, [column]: value } }
   return { ...row, fields: { ...row.fields, [column.slice(6)]: value } }
 }
 
@@ -264,7 +306,7 @@ function commitRows(state: GridState, rows: GridRow[], patch: Patch, pin: number
 }
 
 function moveCursor(state: GridState, dRow: number, dCol: number): GridState {
-  const columns = columnsOf(state.fieldKeys)
+  const columns = gridColumns(state)
   if (!state.cursor || state.visible.length === 0) return withVisible(state)
   const at = state.visible.indexOf(state.cursor.id)
   const rowIndex = Math.max(0, Math.min(state.visible.length - 1, (at === -1 ? 0 : at) + dRow))
@@ -277,7 +319,7 @@ function commitEdit(state: GridState): GridState {
   if (!editing) return state
   const cleared = { ...state, editing: null }
   const row = state.rows.find((r) => r.id === editing.id)
-  const column = columnsOf(state.fieldKeys)[editing.col]
+  const column = gridColumns(state)[editing.col]
   if (!row || !column || !isEditable(column)) return cleared
   return setCells(cleared, [{ id: row.id, column, value: editing.draft }])
 }
@@ -319,10 +361,20 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
         ...fresh,
         rows,
         fieldKeys: action.fieldKeys,
+        accountKeys: action.accountKeys ?? state.accountKeys,
         nextId: rows.reduce((max, r) => Math.max(max, r.id), 0) + 1,
         patchSeq: state.patchSeq,
         cursor: rows.length ? { id: rows[0]!.id, col: 1 } : null
       })
+    }
+    case 'accountColumns': {
+      const keys = ACCOUNT_KEYS.filter((k) => action.keys.includes(k))
+      if (keys.join() === state.accountKeys.join()) return state
+      // The cursor stays on the same column where it can.
+      const column = state.cursor ? gridColumns(state)[state.cursor.col] : undefined
+      const next = { ...state, accountKeys: keys, editing: null }
+      const col = column ? gridColumns(next).indexOf(column) : -1
+      return state.cursor ? { ...next, cursor: { id: state.cursor.id, col: col >= 0 ? col : 1 } } : next
     }
     case 'checks': {
       const checks = action.replace ? new Map<number, RowCheck>() : new Map(state.checks)
@@ -348,7 +400,7 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       return moveCursor(state, action.rows, 0)
     case 'moveTo': {
       if (!state.cursor || state.visible.length === 0) return state
-      const last = columnsOf(state.fieldKeys).length - 1
+      const last = gridColumns(state).length - 1
       switch (action.where) {
         case 'first':
           return { ...state, cursor: { id: state.visible[0]!, col: state.cursor.col } }
@@ -363,7 +415,7 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
     }
     case 'startEdit': {
       if (state.locked || !state.cursor) return state
-      const column = columnsOf(state.fieldKeys)[state.cursor.col]
+      const column = gridColumns(state)[state.cursor.col]
       const row = state.rows.find((r) => r.id === state.cursor!.id)
       if (!row || !isEditable(column)) return state
       return {
@@ -394,7 +446,7 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       return setCells(state, [{ id: action.id, column: action.column, value: action.value }])
     case 'clearCells': {
       if (!state.cursor) return state
-      const column = columnsOf(state.fieldKeys)[state.cursor.col]
+      const column = gridColumns(state)[state.cursor.col]
       if (!column || !isEditable(column)) return state
       const ids = state.selected.size ? [...state.selected] : [state.cursor.id]
       return setCells(
@@ -478,7 +530,7 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       const focus = patch.upsert[0]
       const setChange = step.find((c) => c.kind === 'set')
       if (focus && next.visible.includes(focus.id)) {
-        const columns = columnsOf(next.fieldKeys)
+        const columns = gridColumns(next)
         const col =
           setChange?.kind === 'set' ? Math.max(0, columns.indexOf(setChange.column)) : (next.cursor?.col ?? 1)
         return { ...next, cursor: { id: focus.id, col } }
@@ -499,7 +551,7 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
  */
 function paste(state: GridState, cells: string[][]): GridState {
   if (state.locked || cells.length === 0) return state
-  const columns = columnsOf(state.fieldKeys)
+  const columns = gridColumns(state)
   const editable = columns.map((c, i) => ({ c, i })).filter(({ c }) => isEditable(c))
   const startCol = state.cursor?.col ?? 1
   const targets = editable.filter(({ i }) => i >= startCol).map(({ c }) => c)

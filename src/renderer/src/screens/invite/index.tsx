@@ -1,4 +1,5 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+import { CHANNEL_NAMES, createsAccounts, type Channel } from '../../../../shared/channels'
 import type { Project } from '../../../../shared/domain'
 import type { InviteOptions } from '../../../../shared/invite'
 import { analyseMessage } from '../../../../shared/sms'
@@ -10,6 +11,8 @@ import type { DroppedFile } from '../../shell/fileDrop'
 import { formatCount, plural } from '../../lib/format'
 import { isShortcut } from '../../lib/keys'
 import { AlertIcon, CloseIcon, DownloadIcon } from '../../shell/icons'
+import { AccountOptions, type AccountForm } from './AccountOptions'
+import { ChannelPanel, projectChannel } from './ChannelPanel'
 import { ConfirmDialog } from './ConfirmDialog'
 import { canRedo, canUndo, countStatuses } from './gridState'
 import { ImportGrid } from './ImportGrid'
@@ -36,7 +39,7 @@ function today(): string {
  * shown where the row is.
  */
 export function InviteScreen({
-  project,
+  project: given,
   importClientFactory,
   onProjectUpdated,
   droppedFile
@@ -50,10 +53,45 @@ export function InviteScreen({
   droppedFile?: DroppedFile | null
 }) {
   const api = useApi()
+  // The project as last saved from here (channel, template, app), until the session hands a newer one.
+  const [project, setProject] = useState(given)
+  const [givenBefore, setGivenBefore] = useState(given)
+  if (givenBefore !== given) {
+    setGivenBefore(given)
+    setProject(given)
+  }
+  const projectUpdated = useCallback(
+    (updated: Project) => {
+      setProject(updated)
+      onProjectUpdated?.(updated)
+    },
+    [onProjectUpdated]
+  )
+  const channel = projectChannel(project)
+  const accounts = channel !== null && createsAccounts(channel)
   const imp = useImport(api, project.id, project.defaultCountry, importClientFactory)
   const { grid, dispatch, source, mapping } = imp
   const send = useSend(api, project.id, grid, dispatch, imp.store)
   const apps = useQuery(`apps:${project.id}`, (a) => a.call('apps.list', { projectId: project.id }))
+  const facets = useQuery(accounts ? `facets:${project.id}` : null, (a) =>
+    a.call('workers.facets', { projectId: project.id })
+  )
+  const [accountForm, setAccountForm] = useState<AccountForm>({ locationId: '', groupId: '' })
+  const [templateNote, setTemplateNote] = useState<string | null>(null)
+  const saveTemplate = (usernameTemplate: string) => {
+    setTemplateNote(null)
+    api
+      .call('projects.update', { projectId: project.id, usernameTemplate })
+      .then(projectUpdated, (e: unknown) =>
+        setTemplateNote(`Roster could not save the template (${toApiError(e).message}).`)
+      )
+  }
+
+  // The grid follows the channel: usernames (and the list's name and e-mail columns) for channels 2 and 3.
+  const { setAccounts } = imp
+  useEffect(() => {
+    void setAccounts(accounts ? { template: project.usernameTemplate } : null)
+  }, [setAccounts, accounts, project.usernameTemplate])
 
   const [form, setForm] = useState<SendForm>(() => ({
     // The project's app is the truth (the CLI reads it too); this computer's memory is a fallback.
@@ -82,7 +120,7 @@ export function InviteScreen({
     api.call('projects.update', { projectId: project.id, appId }).then(
       (updated) => {
         setAppNote(null)
-        onProjectUpdated?.(updated)
+        projectUpdated(updated)
       },
       (error: unknown) => {
         if (storedApp.current === appId) storedApp.current = before
@@ -106,7 +144,11 @@ export function InviteScreen({
   const checks = useDeferredValue(grid.checks)
   const outcomes = useDeferredValue(grid.outcomes)
   const catchingUp = rows !== grid.rows || checks !== grid.checks
-  const plan = useMemo(() => planSend({ rows, checks }, choices), [rows, checks, choices])
+  const sendChannel: Channel = channel ?? 'sms-registration'
+  const plan = useMemo(
+    () => planSend({ rows, checks }, choices, sendChannel),
+    [rows, checks, choices, sendChannel]
+  )
   const counts = useMemo(() => countStatuses({ rows, checks }), [rows, checks])
   const messageErrors = useMemo(
     () => analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 0 }).errors,
@@ -116,8 +158,14 @@ export function InviteScreen({
   const sending = send.phase.kind !== 'idle'
 
   const blockers: string[] = []
-  if (!form.appId || !appKnown) blockers.push('Choose the app to invite workers to.')
-  if (messageErrors.length > 0) blockers.push('Fix the message first (see above).')
+  if (channel === null)
+    blockers.push(
+      'Roster does not know how this server can invite workers yet: test the connection on the Projects screen.'
+    )
+  if (channel === 'sms-registration') {
+    if (!form.appId || !appKnown) blockers.push('Choose the app to invite workers to.')
+    if (messageErrors.length > 0) blockers.push('Fix the message first (see above).')
+  }
   if (plan.pending > 0 || imp.busy || catchingUp) blockers.push('Wait until every row is checked.')
   else if (plan.rows.length === 0) blockers.push('No row is ready to invite.')
   if (grid.editing) blockers.push('Finish editing the cell (Enter) first.')
@@ -128,17 +176,27 @@ export function InviteScreen({
 
   const confirmSend = () => {
     setConfirming(false)
-    // An app picked for the coordinator (the first one HQ lists) becomes the project's once used.
-    storeApp(form.appId)
-    const message = form.message.trim() === '' ? null : form.message
-    const options: InviteOptions = {
-      appId: form.appId,
-      androidOnly: form.androidOnly,
-      requireEmail: form.requireEmail,
-      message
+    if (channel === null) return
+    let options: InviteOptions
+    if (channel === 'sms-registration') {
+      // An app picked for the coordinator (the first one HQ lists) becomes the project's once used.
+      storeApp(form.appId)
+      options = {
+        channel,
+        appId: form.appId,
+        androidOnly: form.androidOnly,
+        requireEmail: form.requireEmail,
+        message: form.message.trim() === '' ? null : form.message
+      }
+    } else {
+      options = {
+        channel,
+        locationId: accountForm.locationId || null,
+        groupId: accountForm.groupId || null
+      }
     }
     // From the grid as it is now, not as last summed up for the screen.
-    const now = planSend(grid, choices)
+    const now = planSend(grid, choices, channel)
     if (now.pending > 0 || now.rows.length === 0) return
     void send.send(now, options, choices.reinvite && now.invitedBefore > 0)
   }
@@ -197,11 +255,11 @@ export function InviteScreen({
     [outcomes]
   )
   const rejectedCount = useMemo(
-    () => countRejected({ rows, checks, outcomes }, choices),
-    [rows, checks, outcomes, choices]
+    () => countRejected({ rows, checks, outcomes }, choices, sendChannel),
+    [rows, checks, outcomes, choices, sendChannel]
   )
   const exportRejected = () => {
-    const { csv } = rejectedCsv(grid, choices)
+    const { csv } = rejectedCsv(grid, choices, sendChannel)
     downloadText(`rejected-rows-${project.domain}-${today()}.csv`, csv)
   }
 
@@ -235,6 +293,7 @@ export function InviteScreen({
           onBlank={() => void imp.startBlank()}
           country={imp.country}
           onCountry={(code) => void imp.setCountry(code)}
+          side={<ChannelPanel project={project} onProjectUpdated={projectUpdated} />}
         />
       ) : (
         <div className="invite-layout">
@@ -376,8 +435,28 @@ export function InviteScreen({
             </p>
           </div>
           <aside className="invite-side">
+            <ChannelPanel project={project} onProjectUpdated={projectUpdated} disabled={sending} />
             {send.phase.kind === 'idle' ? (
               <SendOptions
+                channel={channel}
+                accountOptions={
+                  accounts && channel !== 'sms-registration' && channel !== null ? (
+                    <AccountOptions
+                      channel={channel}
+                      facets={facets.data}
+                      facetsError={facets.error ? facets.error.message : null}
+                      form={accountForm}
+                      onForm={setAccountForm}
+                      template={project.usernameTemplate}
+                      onTemplate={saveTemplate}
+                      templateNote={templateNote}
+                      first={plan.rows[0]}
+                      server={project.server}
+                      domain={project.domain}
+                      disabled={false}
+                    />
+                  ) : undefined
+                }
                 apps={apps.data}
                 appsError={apps.error ? apps.error.message : null}
                 appNote={appNote}
@@ -417,6 +496,7 @@ export function InviteScreen({
           onConfirm={confirmSend}
         >
           <ConfirmSummary
+            channel={sendChannel}
             form={form}
             plan={plan}
             choices={choices}
@@ -429,17 +509,49 @@ export function InviteScreen({
 }
 
 function ConfirmSummary({
+  channel,
   form,
   plan,
   choices,
   appName
 }: {
+  channel: Channel
   form: SendForm
   plan: ReturnType<typeof planSend>
   choices: SendChoices
   appName: string
 }) {
   const analysis = analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 60 })
+  const common = (
+    <>
+      {plan.errors > 0 && <li>{plural(plan.errors, 'row')} with errors will not be sent.</li>}
+      {plan.invitedBefore > 0 && (
+        <li>
+          {choices.reinvite
+            ? `${plural(plan.invitedBefore, 'number')} already invited will get a new link (the old one stops working).`
+            : `${plural(plan.skippedInvited, 'number')} already invited will be left out.`}
+        </li>
+      )}
+      {plan.skippedNonMobile > 0 && (
+        <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>
+      )}
+      <li className="muted">
+        The batch is saved before sending: if the connection drops, nothing is lost or sent twice.
+      </li>
+    </>
+  )
+  if (channel !== 'sms-registration') {
+    return (
+      <ul className="idialog-list">
+        <li>
+          Through <strong>{CHANNEL_NAMES[channel]}</strong>: Roster creates{' '}
+          <strong>{plural(plan.rows.length, 'account')}</strong> and HQ{' '}
+          {channel === 'sms-confirmation' ? 'texts' : 'e-mails'} each worker a link to confirm it.
+        </li>
+        {common}
+      </ul>
+    )
+  }
   return (
     <ul className="idialog-list">
       <li>
@@ -457,20 +569,7 @@ function ConfirmSummary({
           ? 'HQ’s default message.'
           : `Your message: about ${plural(analysis.segments, 'SMS', 'SMS')} each (${analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'}).`}
       </li>
-      {plan.errors > 0 && <li>{plural(plan.errors, 'row')} with errors will not be sent.</li>}
-      {plan.invitedBefore > 0 && (
-        <li>
-          {choices.reinvite
-            ? `${plural(plan.invitedBefore, 'number')} already invited will get a new link (the old one stops working).`
-            : `${plural(plan.skippedInvited, 'number')} already invited will be left out.`}
-        </li>
-      )}
-      {plan.skippedNonMobile > 0 && (
-        <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>
-      )}
-      <li className="muted">
-        The batch is saved before sending: if the connection drops, nothing is lost or sent twice.
-      </li>
+      {common}
     </ul>
   )
 }

@@ -3,7 +3,8 @@
  * back onto the rows. Pure functions over the grid state.
  */
 import Papa from 'papaparse'
-import type { BatchNumber, NumberStatus } from '../../../../shared/invite'
+import { createsAccounts, type Channel } from '../../../../shared/channels'
+import type { BatchNumber, InviteRow, NumberStatus } from '../../../../shared/invite'
 import { isProblem, type GridRow, type GridState, type RowCheck, type RowOutcome } from './gridState'
 
 export interface SendChoices {
@@ -13,8 +14,13 @@ export interface SendChoices {
   nonMobile: boolean
 }
 
+/** One row of the batch, as invite.create takes it. */
+export type PlanRow = Omit<InviteRow, 'customUserData' | 'registeredTo'> & {
+  customUserData: Record<string, string>
+}
+
 export interface SendPlan {
-  rows: { row: number; e164: string; customUserData: Record<string, string> }[]
+  rows: PlanRow[]
   /** Grid ids of the rows in `rows`, same order. */
   ids: number[]
   errors: number
@@ -26,7 +32,53 @@ export interface SendPlan {
   pending: number
 }
 
-export function planSend(state: Pick<GridState, 'rows' | 'checks'>, choices: SendChoices): SendPlan {
+/**
+ * Channels 2 and 3 need a username per row (the check gives the one the account will get) and
+ * channel 3 an e-mail address; a row without them cannot be sent, like a row with an error.
+ */
+export function accountProblem(row: GridRow, check: RowCheck, channel: Channel): string | null {
+  if (!createsAccounts(channel)) return null
+  if (!usernameOf(row, check)) return 'no username'
+  if (channel === 'email-confirmation' && !row.account?.email?.trim()) return 'no e-mail address'
+  return null
+}
+
+function usernameOf(row: GridRow, check: RowCheck | undefined): string {
+  return check?.username ?? row.account?.username?.trim() ?? ''
+}
+
+/** A full name split the way HQ stores it: the first word, and the rest. */
+function splitName(name: string): { firstName?: string; lastName?: string } {
+  const [first, ...rest] = name.trim().split(/\s+/)
+  const out: { firstName?: string; lastName?: string } = {}
+  if (first) out.firstName = first
+  if (rest.length) out.lastName = rest.join(' ')
+  return out
+}
+
+/** The account's part of a batch row (channels 2 and 3): blanks left out. */
+function accountOf(row: GridRow, check: RowCheck): Partial<PlanRow> {
+  const a = row.account ?? {}
+  const out: Partial<PlanRow> = {}
+  const username = usernameOf(row, check)
+  if (username) out.username = username
+  const first = a.first_name?.trim()
+  const last = a.last_name?.trim()
+  if (first || last) {
+    if (first) out.firstName = first
+    if (last) out.lastName = last
+  } else if (a.name?.trim()) Object.assign(out, splitName(a.name))
+  const email = a.email?.trim()
+  if (email) out.email = email
+  return out
+}
+
+export function planSend(
+  state: Pick<GridState, 'rows' | 'checks'>,
+  choices: SendChoices,
+  channel: Channel = 'sms-registration'
+): SendPlan {
+  const accounts = createsAccounts(channel)
   const plan: SendPlan = {
     rows: [],
     ids: [],
@@ -43,7 +95,7 @@ export function planSend(state: Pick<GridState, 'rows' | 'checks'>, choices: Sen
       plan.pending++
       continue
     }
-    if (check.status === 'error' || !check.e164) {
+    if (check.status === 'error' || !check.e164 || accountProblem(row, check, channel)) {
       plan.errors++
       continue
     }
@@ -61,7 +113,8 @@ export function planSend(state: Pick<GridState, 'rows' | 'checks'>, choices: Sen
         continue
       }
     }
-    plan.rows.push({ row: row.row, e164: check.e164, customUserData: nonEmpty(row.fields) })
+    const sent: PlanRow = { row: row.row, e164: check.e164, customUserData: nonEmpty(row.fields) }
+    plan.rows.push(accounts ? { ...sent, ...accountOf(row, check) } : sent)
     plan.ids.push(row.id)
   }
   return plan
@@ -121,7 +174,9 @@ export const OUTCOME_WORDS: Record<NumberStatus, string> = {
 export function rejectionReason(
   check: RowCheck | undefined,
   outcome: RowOutcome | undefined,
-  choices: SendChoices
+  choices: SendChoices,
+  row?: GridRow,
+  channel: Channel = 'sms-registration'
 ): string | null {
   if (outcome) {
     if (!isProblem(undefined, outcome)) return null
@@ -129,6 +184,8 @@ export function rejectionReason(
   }
   if (!check) return null
   if (check.status === 'error' || !check.e164) return check.message || 'not a phone number'
+  const account = row ? accountProblem(row, check, channel) : null
+  if (account) return account
   if (check.invitedBefore && !choices.reinvite) return check.message || 'already invited'
   if (check.nonMobile && !choices.nonMobile) return check.message || 'may not receive SMS'
   return null
@@ -137,11 +194,13 @@ export function rejectionReason(
 /** How many rows rejectedCsv would list. */
 export function rejectedCount(
   state: Pick<GridState, 'rows' | 'checks' | 'outcomes'>,
-  choices: SendChoices
+  choices: SendChoices,
+  channel: Channel = 'sms-registration'
 ): number {
   let count = 0
   for (const row of state.rows) {
-    if (rejectionReason(state.checks.get(row.id), state.outcomes.get(row.id), choices) !== null) count++
+    if (rejectionReason(state.checks.get(row.id), state.outcomes.get(row.id), choices, row, channel) !== null)
+      count++
   }
   return count
 }
@@ -153,10 +212,13 @@ function safeCell(value: string): string {
 
 /** The rows that are not invited, with the reason and every mapped field, as CSV text. */
 export function rejectedCsv(
-  state: Pick<GridState, 'rows' | 'checks' | 'outcomes' | 'fieldKeys'>,
-  choices: SendChoices
+  state: Pick<GridState, 'rows' | 'checks' | 'outcomes' | 'fieldKeys'> &
+    Partial<Pick<GridState, 'accountKeys'>>,
+  choices: SendChoices,
+  channel: Channel = 'sms-registration'
 ): { csv: string; count: number } {
-  const header = ['row', 'phone', 'reason', 'e164', ...state.fieldKeys]
+  const accountKeys = state.accountKeys ?? []
+  const header = ['row', 'phone', 'reason', 'e164', ...accountKeys, ...state.fieldKeys]
   const lines: string[][] = []
   const push = (row: GridRow, reason: string) => {
     const check = state.checks.get(row.id)
@@ -166,12 +228,19 @@ export function rejectedCsv(
         row.phone,
         reason,
         check?.e164 ?? '',
+        ...accountKeys.map((k) => (k === 'username' ? usernameOf(row, check) : (row.account?.[k] ?? ''))),
         ...state.fieldKeys.map((k) => row.fields[k] ?? '')
       ].map(safeCell)
     )
   }
   for (const row of state.rows) {
-    const reason = rejectionReason(state.checks.get(row.id), state.outcomes.get(row.id), choices)
+    const reason = rejectionReason(
+      state.checks.get(row.id),
+      state.outcomes.get(row.id),
+      choices,
+      row,
+      channel
+    )
     if (reason !== null) push(row, reason)
   }
   // A BOM so Excel opens accented names in UTF-8.

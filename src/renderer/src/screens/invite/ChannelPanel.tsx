@@ -1,0 +1,123 @@
+import { useId, useState } from 'react'
+import {
+  CHANNEL_DESCRIPTIONS,
+  CHANNEL_NAMES,
+  CHANNELS,
+  resolveChannel,
+  type Channel,
+  type ChannelChoice,
+  type ChannelOffers
+} from '../../../../shared/channels'
+import type { Project } from '../../../../shared/domain'
+import { useApi } from '../../api/context'
+import { toApiError } from '../../api/hooks'
+
+/** The channel a project's batches go through now (null: not probed, or the server offers none). */
+export function projectChannel(project: Pick<Project, 'channel' | 'channelProbe'>): Channel | null {
+  return resolveChannel(project.channel, project.channelProbe?.offers ?? null)
+}
+
+/**
+ * Channels the coordinator may choose: what the probe found, plus the one chosen already (kept
+ * so the select can show it). E-mail confirmation the probe could not tell about is offered too:
+ * HQ answers the first request of a batch either way.
+ */
+export function choosableChannels(offers: ChannelOffers | null, chosen: ChannelChoice): Channel[] {
+  return CHANNELS.filter((c) => c === chosen || (offers !== null && offers[c] !== false))
+}
+
+function why(project: Project, channel: Channel | null): string {
+  const probe = project.channelProbe
+  if (project.channel !== 'auto') return 'Chosen for this project.'
+  if (!probe) return ''
+  return channel ? `Chosen automatically: ${probe.message}` : probe.message
+}
+
+/**
+ * Which of HQ's ways of onboarding workers this project's batches use, why, what it needs and
+ * does, and the choice of another one the server offers (or back to automatic).
+ */
+export function ChannelPanel({
+  project,
+  onProjectUpdated,
+  disabled
+}: {
+  project: Project
+  onProjectUpdated: (project: Project) => void
+  disabled?: boolean
+}) {
+  const api = useApi()
+  const selectId = useId()
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const channel = projectChannel(project)
+  const offers = project.channelProbe?.offers ?? null
+  const choices = choosableChannels(offers, project.channel)
+
+  const choose = (value: ChannelChoice) => {
+    if (value === project.channel) return
+    setSaving(true)
+    setError(null)
+    api.call('projects.update', { projectId: project.id, channel: value }).then(
+      (updated) => {
+        setSaving(false)
+        onProjectUpdated(updated)
+      },
+      (e: unknown) => {
+        setSaving(false)
+        setError(`Roster could not save the channel (${toApiError(e).message}).`)
+      }
+    )
+  }
+
+  const autoLabel =
+    offers === null
+      ? 'Automatic (not tested yet)'
+      : `Automatic (${resolveChannel('auto', offers) ? CHANNEL_NAMES[resolveChannel('auto', offers)!] : 'none offered'})`
+
+  return (
+    <section className="ichannel" aria-label="Channel" data-testid="channel">
+      <h2 className="isend-title">How workers are invited</h2>
+      {channel ? (
+        <>
+          <p className="ichannel-name" data-testid="channel-name">
+            <strong>{CHANNEL_NAMES[channel]}</strong>
+          </p>
+          <p className="ichannel-does small">{CHANNEL_DESCRIPTIONS[channel]}</p>
+        </>
+      ) : (
+        <p className="callout callout-warn ichannel-none" data-testid="channel-none">
+          {project.channelProbe
+            ? `This server offers none of the ways Roster invites workers. ${project.channelProbe.message}`
+            : 'Roster has not tested this server yet, so it does not know how HQ can invite workers here. Use Test connection on the Projects screen first.'}
+        </p>
+      )}
+      {why(project, channel) && (
+        <p className="ichannel-why muted small" data-testid="channel-why">
+          {why(project, channel)}
+        </p>
+      )}
+      {(offers !== null || project.channel !== 'auto') && (
+        <div className="field ichannel-choice">
+          <label htmlFor={selectId}>Send through</label>
+          <select
+            id={selectId}
+            value={project.channel}
+            disabled={disabled || saving}
+            onChange={(e) => choose(e.target.value as ChannelChoice)}
+          >
+            <option value="auto">{autoLabel}</option>
+            {choices.map((c) => (
+              <option key={c} value={c}>
+                {CHANNEL_NAMES[c]}
+                {offers && offers[c] === null ? ' (not confirmed by the test)' : ''}
+                {offers && offers[c] === false ? ' (not offered by this server)' : ''}
+              </option>
+            ))}
+          </select>
+          {error && <div className="field-error">{error}</div>}
+        </div>
+      )}
+    </section>
+  )
+}
