@@ -38,9 +38,25 @@ export {
   isReservedKey,
   ColumnMappingSchema,
   FieldMappingSchema,
+  ACCOUNT_ROLES,
+  AccountRoleSchema,
+  AccountRolesSchema,
+  guessAccountRoles,
+  accountRoleReason,
+  roleOfColumn,
   type ColumnMapping,
-  type FieldMapping
+  type FieldMapping,
+  type AccountRole,
+  type AccountRoles
 } from './mapping'
+export {
+  USERNAME_PROBLEMS,
+  USERNAME_SOURCES,
+  type AccountsContext,
+  type UsernameLookups,
+  type UsernameProblem,
+  type UsernameSource
+} from './accounts'
 export {
   validateRows,
   ValidationIndex,
@@ -54,6 +70,7 @@ export {
   RegisteredWorkerSchema,
   PriorInvitationSchema,
   type ImportRow,
+  type InvitableRow,
   type ValidatedRow,
   type RowStatus,
   type Clash,

@@ -16,10 +16,32 @@ export const FieldMappingSchema = z.object({
 })
 export type FieldMapping = z.infer<typeof FieldMappingSchema>
 
+/**
+ * Columns that describe the account rather than custom data (channels 2 and 3): sent to HQ as the
+ * worker's own username, names and e-mail, never as custom user data.
+ */
+export const ACCOUNT_ROLES = ['username', 'first_name', 'last_name', 'name', 'email'] as const
+export const AccountRoleSchema = z.enum(ACCOUNT_ROLES)
+export type AccountRole = z.infer<typeof AccountRoleSchema>
+
+const ColumnIndex = z.number().int().min(0)
+export const AccountRolesSchema = z
+  .object({
+    username: ColumnIndex,
+    first_name: ColumnIndex,
+    last_name: ColumnIndex,
+    name: ColumnIndex,
+    email: ColumnIndex
+  })
+  .partial()
+export type AccountRoles = z.infer<typeof AccountRolesSchema>
+
 export const ColumnMappingSchema = z.object({
   /** Column holding the phone numbers; -1 when none was found (the coordinator must choose). */
   phone: z.number().int().min(-1),
-  fields: z.array(FieldMappingSchema)
+  fields: z.array(FieldMappingSchema),
+  /** Account columns by role (channels 2 and 3); their columns are never sent as custom data. */
+  roles: AccountRolesSchema.optional()
 })
 export type ColumnMapping = z.infer<typeof ColumnMappingSchema>
 
@@ -138,19 +160,130 @@ export function slugifyKey(header: string, index = 0): string {
   return key
 }
 
+// Column titles naming each account role, folded (foldHeader), in the languages of CommCare's
+// projects. Whole titles only: "Name of village" is custom data. "Nom" is the family name in
+// French, "Nombre" the given name in Spanish.
+const ROLE_TITLES: Record<AccountRole, readonly string[]> = {
+  username: [
+    'username',
+    'user name',
+    'login',
+    'user login',
+    'nom d utilisateur',
+    'identifiant',
+    'usuario',
+    'nombre de usuario',
+    'nome de usuario',
+    'jina la mtumiaji'
+  ],
+  first_name: [
+    'first name',
+    'firstname',
+    'first',
+    'given name',
+    'given names',
+    'forename',
+    'prenom',
+    'prenoms',
+    'nombre',
+    'nombres',
+    'primeiro nome',
+    'jina la kwanza'
+  ],
+  last_name: [
+    'last name',
+    'lastname',
+    'last',
+    'surname',
+    'family name',
+    'nom',
+    'nom de famille',
+    'apellido',
+    'apellidos',
+    'sobrenome',
+    'jina la ukoo',
+    'jina la familia'
+  ],
+  name: [
+    'name',
+    'names',
+    'full name',
+    'fullname',
+    'nom complet',
+    'nom et prenom',
+    'nom et prenoms',
+    'nombre completo',
+    'nome',
+    'nome completo',
+    'jina',
+    'jina kamili'
+  ],
+  email: [
+    'email',
+    'e mail',
+    'mail',
+    'email address',
+    'e mail address',
+    'courriel',
+    'adresse email',
+    'adresse e mail',
+    'correo',
+    'correo electronico',
+    'barua pepe'
+  ]
+}
+
+const ROLE_REASONS: Record<AccountRole, string> = {
+  username: "the column holds the workers' usernames",
+  first_name: "the column holds the workers' first names",
+  last_name: "the column holds the workers' last names",
+  name: "the column holds the workers' full names",
+  email: "the column holds the workers' e-mail addresses"
+}
+
+/** Why a column with this role is not sent as custom data, for the mapping screen. */
+export function accountRoleReason(role: AccountRole): string {
+  return ROLE_REASONS[role]
+}
+
+/** The account columns a file's titles name (the first column for each role), never `phone`. */
+export function guessAccountRoles(headers: readonly string[], phone = -1): AccountRoles {
+  const roles: AccountRoles = {}
+  const taken = new Set<number>([phone])
+  for (const role of ACCOUNT_ROLES) {
+    const index = headers.findIndex((h, i) => !taken.has(i) && ROLE_TITLES[role].includes(foldHeader(h)))
+    if (index < 0) continue
+    roles[role] = index
+    taken.add(index)
+  }
+  return roles
+}
+
+/** The role a column plays, if any. */
+export function roleOfColumn(roles: AccountRoles | undefined, index: number): AccountRole | undefined {
+  if (!roles) return undefined
+  return ACCOUNT_ROLES.find((role) => roles[role] === index)
+}
+
 /**
  * The phone column plus one custom-data field per other column, keyed by its title (see slugifyKey:
  * a title HQ keeps for itself, such as "name", is sent as "worker_name"). Columns are skipped by
  * default when empty, untitled (no header row), or named like HQ's commcare_ keys (HQ's own data,
  * as in an export of its roster).
+ *
+ * With `accounts` (channels 2 and 3, which create accounts), the username, name and e-mail
+ * columns are guessed from their titles too (`roles`); they stay in `fields` but skipped, with
+ * the reason, so they are not sent as custom data. Without it the mapping is exactly the one
+ * channel 1 has always had (a "First name" column is custom data there).
  */
 export function defaultMapping(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
-  options: { hasHeader?: boolean } = {}
+  options: { hasHeader?: boolean; accounts?: boolean } = {}
 ): ColumnMapping {
   const hasHeader = options.hasHeader ?? true
   const phone = guessPhoneColumn(headers, rows)
+  const roles = options.accounts && hasHeader ? guessAccountRoles(headers, phone) : undefined
   // Compared without case: HQ refuses two fields whose keys differ only in case.
   const used = new Set<string>()
   const fields: FieldMapping[] = []
@@ -161,31 +294,57 @@ export function defaultMapping(
     for (let n = 2; used.has(key.toLowerCase()); n++) key = `${base}_${n}`
     used.add(key.toLowerCase())
     const empty = rows.every((r) => (r[index] ?? '').trim() === '')
-    const reason = empty
-      ? 'the column is empty'
-      : !hasHeader
-        ? 'the column has no title; name it to send it'
-        : isReservedKey(key)
-          ? 'names starting with commcare_ are reserved by CommCare HQ'
-          : undefined
+    const role = roleOfColumn(roles, index)
+    const reason = role
+      ? accountRoleReason(role)
+      : empty
+        ? 'the column is empty'
+        : !hasHeader
+          ? 'the column has no title; name it to send it'
+          : isReservedKey(key)
+            ? 'names starting with commcare_ are reserved by CommCare HQ'
+            : undefined
     fields.push(reason ? { index, header, key, skip: true, reason } : { index, header, key, skip: false })
   })
-  return { phone, fields }
+  return roles ? { phone, fields, roles } : { phone, fields }
 }
 
-/** The rows for validateRows: the phone cell and the mapped fields (trimmed, empty ones left out). */
+const ROLE_PROPERTIES = {
+  username: 'username',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  name: 'name',
+  email: 'email'
+} as const satisfies Record<AccountRole, keyof ImportRow>
+
+/**
+ * The rows for validateRows: the phone cell, the mapped fields, and the account columns of
+ * `mapping.roles` (all trimmed, empty ones left out). A column with a role is never custom data.
+ */
 export function importRows(
   table: Pick<ParsedTable, 'rows' | 'rowNumbers'>,
   mapping: ColumnMapping
 ): ImportRow[] {
   if (mapping.phone < 0) throw new Error('choose the column that holds the phone numbers')
-  const active = mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone)
+  const roles = ACCOUNT_ROLES.flatMap((role) => {
+    const index = mapping.roles?.[role]
+    return index === undefined || index === mapping.phone ? [] : [{ index, property: ROLE_PROPERTIES[role] }]
+  })
+  const roleColumns = new Set(roles.map((r) => r.index))
+  const active = mapping.fields.filter(
+    (f) => !f.skip && f.index !== mapping.phone && !roleColumns.has(f.index)
+  )
   return table.rows.map((cells, i) => {
     const fields: Record<string, string> = {}
     for (const f of active) {
       const value = (cells[f.index] ?? '').trim()
       if (value !== '') fields[f.key] = value
     }
-    return { row: table.rowNumbers[i] ?? i + 1, phone: cells[mapping.phone] ?? '', fields }
+    const row: ImportRow = { row: table.rowNumbers[i] ?? i + 1, phone: cells[mapping.phone] ?? '', fields }
+    for (const { index, property } of roles) {
+      const value = (cells[index] ?? '').trim()
+      if (value !== '') row[property] = value
+    }
+    return row
   })
 }

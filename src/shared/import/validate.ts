@@ -1,12 +1,31 @@
 import { z } from 'zod'
 import type { CountryCode } from '../phone/country'
 import { isMobileType, normalisePhone, type PhoneResult, type PhoneType } from '../phone/normalise'
+import {
+  accountBase,
+  accountResult,
+  prepareAccounts,
+  UsernameBook,
+  USERNAME_PROBLEMS,
+  USERNAME_SOURCES,
+  type AccountBase,
+  type AccountsContext,
+  type PreparedAccounts,
+  type UsernameLookups
+} from './accounts'
 
 export const ImportRowSchema = z.object({
   /** Row number as the source counts it (header = 1). */
   row: z.number().int().min(1),
   phone: z.string(),
-  fields: z.record(z.string(), z.string()).optional()
+  fields: z.record(z.string(), z.string()).optional(),
+  /** Account columns (channels 2 and 3); see ColumnMapping's roles. */
+  username: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  /** The full name, when the file has one column for it. */
+  name: z.string().optional(),
+  email: z.string().optional()
 })
 export type ImportRow = z.infer<typeof ImportRowSchema>
 
@@ -27,9 +46,14 @@ export interface PhoneLookups {
   findInvitationByDigits?(digits: string): PriorInvitation | undefined
 }
 
-export interface ValidationContext extends PhoneLookups {
+export interface ValidationContext extends PhoneLookups, UsernameLookups {
   /** The list's country, for numbers written the national way; without it only +... numbers pass. */
   country?: CountryCode
+  /**
+   * Channels 2 and 3 (they create accounts): every row then gets a username, names and e-mail,
+   * checked as HQ would. Without it rows are checked, and come out, exactly as for channel 1.
+   */
+  accounts?: AccountsContext
 }
 
 export const RowStatusSchema = z.enum(['ready', 'fixed', 'warning', 'error'])
@@ -55,7 +79,20 @@ export const ValidatedRowSchema = z.object({
   message: z.string(),
   repairs: z.array(z.string()),
   clash: ClashSchema.optional(),
-  fields: z.record(z.string(), z.string())
+  fields: z.record(z.string(), z.string()),
+  // Only with an accounts context (channels 2 and 3):
+  /** The final username (lower case, before the @), unique in the list and the project; null: none. */
+  username: z.string().nullable().optional(),
+  /** Whether it came from the file's username column or from the template. */
+  usernameSource: z.enum(USERNAME_SOURCES).optional(),
+  /** What is wrong with the row's username, when something is (the message says it in words). */
+  usernameProblem: z.enum(USERNAME_PROBLEMS).optional(),
+  /** A username that would fix the problem, as the message suggests. */
+  usernameSuggestion: z.string().optional(),
+  firstName: z.string().nullable().optional(),
+  lastName: z.string().nullable().optional(),
+  /** A plausible e-mail address, else null. */
+  email: z.string().nullable().optional()
 })
 export type ValidatedRow = z.infer<typeof ValidatedRowSchema>
 
@@ -68,6 +105,7 @@ interface RowBase {
   phone: PhoneResult
   worker?: RegisteredWorker
   invitation?: PriorInvitation
+  account?: AccountBase
 }
 
 const INVITATION_STATUS_WORDS: Record<string, string> = {
@@ -91,6 +129,9 @@ export function validateRows(rows: readonly ImportRow[], ctx: ValidationContext)
  */
 export class ValidationIndex {
   private ctx: ValidationContext
+  private accounts: PreparedAccounts | null
+  /** Usernames of the list (with an accounts context only). */
+  private book: UsernameBook | null
   private bases = new Map<number, RowBase>()
   private results = new Map<number, ValidatedRow>()
   /** digits -> row numbers holding them, ascending; the first is the original, the rest duplicates. */
@@ -98,6 +139,8 @@ export class ValidationIndex {
 
   constructor(ctx: ValidationContext) {
     this.ctx = plainContext(ctx.country, ctx)
+    this.accounts = ctx.accounts ? prepareAccounts(ctx.accounts) : null
+    this.book = this.accounts ? new UsernameBook(this.accounts.limit, this.takenFunction()) : null
   }
 
   /** Replaces the whole list; results come back in the order given. */
@@ -119,6 +162,7 @@ export class ValidationIndex {
     for (const group of this.groups.values()) {
       if (group.length > 1) group.sort((a, b) => a - b)
     }
+    this.book?.load([...this.bases].map(([row, base]) => [row, base.account?.claim ?? null]))
     for (const [row, base] of this.bases) this.results.set(row, this.compose(row, base))
     const out: ValidatedRow[] = []
     for (const row of rows) {
@@ -138,6 +182,7 @@ export class ValidationIndex {
     if (previous && oldDigits !== newDigits) this.leaveGroup(previous, row.row, touched)
     this.bases.set(row.row, base)
     if (newDigits !== undefined && oldDigits !== newDigits) this.joinGroup(newDigits, row.row, touched)
+    if (this.book) for (const r of this.book.set(row.row, base.account?.claim ?? null)) touched.add(r)
     return this.recompose(touched)
   }
 
@@ -147,6 +192,7 @@ export class ValidationIndex {
     if (!previous) return []
     const touched = new Set<number>()
     this.leaveGroup(previous, rowNumber, touched)
+    if (this.book) for (const r of this.book.delete(rowNumber)) touched.add(r)
     this.bases.delete(rowNumber)
     this.results.delete(rowNumber)
     touched.delete(rowNumber)
@@ -155,15 +201,37 @@ export class ValidationIndex {
 
   /**
    * New lookups (after the registered and invited numbers were fetched, or after a sync) without
-   * parsing the numbers again. Returns every row.
+   * parsing the numbers again. Returns every row. The phone lookups are replaced; the taken
+   * usernames only when `isUsernameTaken` is given.
    */
-  setLookups(lookups: PhoneLookups): ValidatedRow[] {
-    this.ctx = plainContext(this.ctx.country, lookups)
+  setLookups(lookups: PhoneLookups & UsernameLookups): ValidatedRow[] {
+    const taken = lookups.isUsernameTaken ? lookups : this.ctx
+    this.ctx = plainContext(this.ctx.country, { ...lookupsOf(lookups), ...takenOf(taken) })
     for (const [row, base] of this.bases) {
-      const updated = this.withLookups({ input: base.input, fields: base.fields, phone: base.phone })
+      const updated = this.withLookups(base)
       this.bases.set(row, updated)
     }
+    this.book?.setTaken(this.takenFunction())
     return this.recompose(new Set(this.bases.keys()))
+  }
+
+  /**
+   * New taken usernames (the core's answer to usernameQueries(), or after a sync); returns only
+   * the rows whose username changed. Without an accounts context, nothing changes.
+   */
+  setTakenUsernames(isUsernameTaken: (lowerUsername: string) => boolean): ValidatedRow[] {
+    this.ctx = plainContext(this.ctx.country, { ...lookupsOf(this.ctx), isUsernameTaken })
+    if (!this.book) return []
+    return this.recompose(this.book.setTaken(this.takenFunction()))
+  }
+
+  /**
+   * What to ask the core about (lower case): every username the rows want and the stems of their
+   * numbered forms. The answer must hold each query that is taken and every taken
+   * `<query><digits>`, so the suffixes are chosen in one round. [] without an accounts context.
+   */
+  usernameQueries(): string[] {
+    return this.book?.queries() ?? []
   }
 
   get(rowNumber: number): ValidatedRow | undefined {
@@ -192,18 +260,22 @@ export class ValidationIndex {
   }
 
   private baseOf(row: ImportRow): RowBase {
-    return this.withLookups({
-      input: row.phone,
-      fields: row.fields ?? {},
-      phone: normalisePhone(row.phone, this.ctx.country)
-    })
+    const phone = normalisePhone(row.phone, this.ctx.country)
+    const base: RowBase = { input: row.phone, fields: row.fields ?? {}, phone }
+    if (this.accounts) base.account = accountBase(row, phone.ok ? phone.digits : null, this.accounts)
+    return this.withLookups(base)
+  }
+
+  private takenFunction(): (lowerUsername: string) => boolean {
+    return (username) => this.ctx.isUsernameTaken?.(username) ?? false
   }
 
   private withLookups(base: RowBase): RowBase {
-    if (!base.phone.ok) return base
+    const out: RowBase = { input: base.input, fields: base.fields, phone: base.phone }
+    if (base.account) out.account = base.account
+    if (!base.phone.ok) return out
     const worker = this.ctx.findWorkerByDigits?.(base.phone.digits)
     const invitation = this.ctx.findInvitationByDigits?.(base.phone.digits)
-    const out: RowBase = { input: base.input, fields: base.fields, phone: base.phone }
     if (worker) out.worker = worker
     if (invitation) out.invitation = invitation
     return out
@@ -270,6 +342,11 @@ export class ValidationIndex {
       }
       if (phone.warning) warnings.push(phone.warning)
     }
+    const account = base.account ? accountResult(base.account, this.book?.outcome(row)) : undefined
+    if (account) {
+      errors.push(...account.errors)
+      warnings.push(...account.warnings)
+    }
     const repairs = phone.repairs
     const status: RowStatus =
       errors.length > 0 ? 'error' : warnings.length > 0 ? 'warning' : repairs.length > 0 ? 'fixed' : 'ready'
@@ -285,18 +362,43 @@ export class ValidationIndex {
       fields: base.fields
     }
     if (clash) result.clash = clash
+    if (account) {
+      result.username = account.username
+      result.usernameSource = account.usernameSource
+      if (account.usernameProblem) result.usernameProblem = account.usernameProblem
+      if (account.usernameSuggestion) result.usernameSuggestion = account.usernameSuggestion
+      result.firstName = account.firstName
+      result.lastName = account.lastName
+      result.email = account.email
+    }
     return result
   }
 }
 
 /** Calls lookups as methods: they may be class instances whose methods live on the prototype. */
-function plainContext(country: CountryCode | undefined, lookups: PhoneLookups): ValidationContext {
+function plainContext(
+  country: CountryCode | undefined,
+  lookups: PhoneLookups & UsernameLookups
+): ValidationContext {
   const ctx: ValidationContext = {}
   if (country) ctx.country = country
   if (lookups.findWorkerByDigits) ctx.findWorkerByDigits = (digits) => lookups.findWorkerByDigits?.(digits)
   if (lookups.findInvitationByDigits)
     ctx.findInvitationByDigits = (digits) => lookups.findInvitationByDigits?.(digits)
+  if (lookups.isUsernameTaken)
+    ctx.isUsernameTaken = (username) => lookups.isUsernameTaken?.(username) ?? false
   return ctx
+}
+
+function lookupsOf(lookups: PhoneLookups): PhoneLookups {
+  const out: PhoneLookups = {}
+  if (lookups.findWorkerByDigits) out.findWorkerByDigits = (d) => lookups.findWorkerByDigits?.(d)
+  if (lookups.findInvitationByDigits) out.findInvitationByDigits = (d) => lookups.findInvitationByDigits?.(d)
+  return out
+}
+
+function takenOf(lookups: UsernameLookups): UsernameLookups {
+  return lookups.isUsernameTaken ? { isUsernameTaken: (u) => lookups.isUsernameTaken?.(u) ?? false } : {}
 }
 
 function describeWorker(worker: RegisteredWorker): string {
@@ -315,11 +417,15 @@ function describeInvitation(invitation: PriorInvitation): string {
   )
 }
 
-/** Lookups over plain lists, e.g. the answer of the 'invite.lookup' call. */
+/**
+ * Lookups over plain lists, e.g. the answer of the 'invite.lookup' call (its `takenUsernames`
+ * give `isUsernameTaken`, compared in lower case).
+ */
 export function lookupsFromLists(lists: {
   registered?: readonly { digits: string; workerId: string; username: string; name: string }[]
   invited?: readonly { digits: string; batchId: number | string; invitedAt: string; status: string }[]
-}): Required<PhoneLookups> {
+  takenUsernames?: readonly string[]
+}): Required<PhoneLookups> & Required<UsernameLookups> {
   const workers = new Map<string, RegisteredWorker>()
   for (const w of lists.registered ?? [])
     workers.set(w.digits, { id: w.workerId, username: w.username, name: w.name })
@@ -331,26 +437,45 @@ export function lookupsFromLists(lists: {
       invitations.set(i.digits, { batchId: i.batchId, invitedAt: i.invitedAt, status: i.status })
     }
   }
+  const taken = new Set((lists.takenUsernames ?? []).map((u) => u.toLowerCase()))
   return {
     findWorkerByDigits: (digits) => workers.get(digits),
-    findInvitationByDigits: (digits) => invitations.get(digits)
+    findInvitationByDigits: (digits) => invitations.get(digits),
+    isUsernameTaken: (username) => taken.has(username.toLowerCase())
   }
+}
+
+/** A row ready to send (InviteRow's shape): account fields only when the row has them. */
+export interface InvitableRow {
+  row: number
+  e164: string
+  customUserData: Record<string, string>
+  username?: string
+  firstName?: string
+  lastName?: string
+  email?: string
 }
 
 /**
  * The rows to send: ready and fixed rows, plus warning rows the coordinator accepted
- * (non-mobile numbers, and already-invited numbers only when re-inviting on purpose).
+ * (non-mobile numbers, and already-invited numbers only when re-inviting on purpose). Rows
+ * checked with an accounts context carry their username, names and e-mail.
  */
 export function invitableRows(
   results: readonly ValidatedRow[],
   accept: { nonMobile?: boolean; reinvite?: boolean } = {}
-): { row: number; e164: string; customUserData: Record<string, string> }[] {
-  const out: { row: number; e164: string; customUserData: Record<string, string> }[] = []
+): InvitableRow[] {
+  const out: InvitableRow[] = []
   for (const r of results) {
     if (r.e164 === null || r.status === 'error') continue
     if (r.clash?.kind === 'invited' && !accept.reinvite) continue
     if (isNonMobile(r) && !accept.nonMobile) continue
-    out.push({ row: r.row, e164: r.e164, customUserData: r.fields })
+    const row: InvitableRow = { row: r.row, e164: r.e164, customUserData: r.fields }
+    if (r.username) row.username = r.username
+    if (r.firstName) row.firstName = r.firstName
+    if (r.lastName) row.lastName = r.lastName
+    if (r.email) row.email = r.email
+    out.push(row)
   }
   return out
 }
