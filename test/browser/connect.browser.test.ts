@@ -15,7 +15,8 @@ describe('connecting to HQ', () => {
   let app: App
 
   beforeAll(async () => {
-    app = await startApp({ users: 60 })
+    // An HQ that still has SMS self-registration, which needs a permission of its own (Edit Data).
+    app = await startApp({ users: 60, era: '2019' })
   })
   afterAll(async () => {
     await app?.close()
@@ -34,7 +35,7 @@ describe('connecting to HQ', () => {
     await answer.waitFor()
     const text = (await answer.textContent()) ?? ''
     expect(text).toMatch(/Worker list:.*key/i)
-    expect(text).toContain('SMS registration:')
+    expect(text).toContain('Invitations: not checked, for the same reason.')
     expect(text).not.toContain('not-the-right-key')
 
     await page.getByRole('button', { name: 'Save project' }).click()
@@ -48,9 +49,11 @@ describe('connecting to HQ', () => {
     await page.getByRole('button', { name: 'Test connection' }).click()
     const answer = page
       .getByRole('status')
-      .filter({ hasText: 'Connected, but invitations will not work with this key.' })
+      .filter({ hasText: 'Roster cannot invite workers on this HQ yet.' })
     await answer.waitFor()
-    expect(await answer.textContent()).toMatch(/Worker list:.*SMS registration:/)
+    const text = (await answer.textContent()) ?? ''
+    expect(text).toMatch(/Worker list: Can read the mobile worker list/)
+    expect(text).toMatch(/SMS self-registration: .*Edit Data/i)
   })
 
   it('connects with the right key, saves the project and opens its roster', async () => {
@@ -60,7 +63,8 @@ describe('connecting to HQ', () => {
     await page.getByRole('button', { name: 'Test connection' }).click()
     await page
       .getByRole('status')
-      .filter({ hasText: 'Connected. Roster can read your workers and send invitations.' })
+      .filter({ hasText: 'This HQ still has SMS self-registration' })
+      .filter({ hasText: 'Automatic invitations go out by SMS self-registration.' })
       .waitFor()
     await app.screenshot('connect')
 

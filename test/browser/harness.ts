@@ -56,6 +56,10 @@ export async function startApp(
     faults?: string
     latencyMs?: number
     viewport?: { width: number; height: number }
+    /** Which HQ the simulator is: today's (2026, the default) or one that still has SMS self-registration. */
+    era?: '2026' | '2019'
+    /** Era 2026: how long HQ takes to process an upload (the simulator's default when absent). */
+    uploadDelayMs?: number
   } = {}
 ): Promise<App> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
@@ -65,7 +69,9 @@ export async function startApp(
     users: opts.users ?? 200,
     seed: opts.seed,
     faults: opts.faults,
-    latencyMs: opts.latencyMs
+    latencyMs: opts.latencyMs,
+    era: opts.era,
+    uploadDelayMs: opts.uploadDelayMs
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'roster-browser-'))
   const openedUrls: string[] = []

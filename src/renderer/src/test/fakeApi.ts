@@ -293,10 +293,11 @@ export function createFakeApi(init: Partial<FakeState> = {}): FakeApi {
       const key = 'projectId' in input ? state.goodKey : input.apiKey
       if (key !== state.goodKey) {
         const message = 'HQ did not accept this username and API key (HTTP 401). Check the key in HQ.'
-        const bad = { ok: false, message }
+        // As the core words it: the channels were not probed, for the same reason.
+        const bad = { ok: false, message: `Not checked: ${message}` }
         return {
           ok: false,
-          workers: bad,
+          workers: { ok: false, message },
           channels: { 'sms-registration': bad, 'sms-confirmation': bad, 'email-confirmation': bad },
           offers: { 'sms-registration': false, 'sms-confirmation': false, 'email-confirmation': null },
           channel: null,

@@ -557,7 +557,7 @@ function TestResult({ test }: { test: TestState }) {
   const tone = !result.workers.ok ? 'error' : result.channel ? 'ok' : 'warn'
   // A refused key fails every check alike: say it once.
   const sameFailure =
-    !result.workers.ok && CHANNELS.every((c) => result.channels[c].message === result.workers.message)
+    !result.workers.ok && CHANNELS.every((c) => result.channels[c].message.includes(result.workers.message))
   return (
     <div className={`callout callout-${tone} test-result`} role={tone === 'error' ? 'alert' : 'status'}>
       {tone === 'ok' ? <CheckIcon className="callout-icon" /> : <AlertIcon className="callout-icon" />}
