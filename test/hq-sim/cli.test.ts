@@ -39,6 +39,7 @@ describe('npm run sim', () => {
     expect(out).toContain('Project    demo-project')
     expect(out).toContain('coordinator@example.org / sim-key-coordinator')
     expect(out).toMatch(/40 workers \(\d+ active, \d+ archived\)/)
+    expect(out).toContain('HQ         2026')
 
     const headers = { Authorization: 'ApiKey coordinator@example.org:sim-key-coordinator' }
     let next: string | null = '/a/demo-project/api/v0.5/user/?limit=10'
@@ -60,6 +61,21 @@ describe('npm run sim', () => {
     const [code] = (await once(proc, 'exit')) as [number | null]
     expect(code).toBe(0)
     expect(proc.output()).toContain('Stopping the simulator.')
+  })
+
+  it('serves the 2019 HQ with --era 2019 and refuses an unknown era', async () => {
+    const proc = run(['--port', '0', '--era', '2019', '--users', '5'])
+    await waitFor(proc, 'Serving until Ctrl+C.')
+    expect(proc.output()).toContain('HQ         2019')
+    const baseUrl = /Base URL\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output())?.[1]
+    const headers = { Authorization: 'ApiKey coordinator@example.org:sim-key-coordinator' }
+    expect((await fetch(`${baseUrl}/a/demo-project/api/user/v1/`, { headers })).status).toBe(404)
+    proc.kill('SIGINT')
+    await once(proc, 'exit')
+    const bad = run(['--era', '2030'])
+    const [code] = (await once(bad, 'exit')) as [number | null]
+    expect(code).toBe(2)
+    expect(bad.output()).toContain('--era is "2026" or "2019", got "2030"')
   })
 
   it('explains a bad option and exits with status 2', async () => {

@@ -1,5 +1,6 @@
 // npm run sim -- --users 5000 --port 8765 [--seed N] [--latency-ms 200] [--faults spec]
 //                [--max-limit N] [--rate-limit N] [--validation-errors flat|tastypie] [--era 2026|2019]
+//                [--upload-delay-ms N] [--no-email-confirmation]
 import { parseArgs } from 'node:util'
 import { FaultSpecError } from './faults'
 import { startSim } from './server'
@@ -8,6 +9,8 @@ import type { SimOptions } from './types'
 const USAGE = `Usage: npm run sim -- [options]
   --era 2026|2019        today's HQ (default: no SMS self-registration; bulk upload, user creation,
                          versioned URLs) or the 2019 one (v0.5 only, SMS self-registration)
+  --upload-delay-ms N    era 2026: bulk upload rows are processed N ms after the 200 (default 500)
+  --no-email-confirmation  era 2026: the project lacks two-stage account creation (user/v1 e-mail flow)
   --users N              workers to generate, active and archived (default 50)
   --port N               port on 127.0.0.1 (default 8765; 0 picks a free one)
   --seed N               same seed, same project (default 1)
@@ -38,6 +41,8 @@ function parse(argv: string[]): SimOptions | null {
       'rate-limit': { type: 'string' },
       'validation-errors': { type: 'string' },
       era: { type: 'string' },
+      'upload-delay-ms': { type: 'string' },
+      'no-email-confirmation': { type: 'boolean' },
       help: { type: 'boolean' }
     },
     strict: true
@@ -65,7 +70,9 @@ function parse(argv: string[]): SimOptions | null {
     maxLimit,
     rateLimitPerSecond: rate,
     validationErrorShape: shape,
-    era
+    era,
+    uploadDelayMs: intOption('upload-delay-ms', values['upload-delay-ms']),
+    emailConfirmation: values['no-email-confirmation'] ? false : undefined
   }
 }
 

@@ -73,3 +73,28 @@ export async function walk<T>(sim: Sim, firstPath: string): Promise<{ pages: Lis
 }
 
 export const registrationPath = (sim: Sim) => `/a/${sim.domain}/api/v0.5/sms_user_registration/`
+
+export const uploadPath = (sim: Sim) =>
+  `/a/${sim.domain}/settings/users/commcare/upload/bulk_user_upload_api/`
+
+// An .xlsx with one sheet; strings become text cells, numbers and booleans keep their type.
+export async function workbook(rows: unknown[][], sheet = 'users'): Promise<Uint8Array> {
+  const XLSX = await import('@e965/xlsx')
+  const wb = XLSX.utils.book_new()
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), sheet)
+  return new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer)
+}
+
+// POSTs files as multipart/form-data, each in the field bulk_upload_file unless named.
+export async function upload(
+  sim: Sim,
+  files: { data: Uint8Array | string; field?: string; name?: string }[],
+  account: SimAccount | null = sim.accounts.coordinator
+): Promise<Answer> {
+  const form = new FormData()
+  for (const f of files)
+    form.append(f.field ?? 'bulk_upload_file', new Blob([f.data]), f.name ?? 'users.xlsx')
+  const headers: Record<string, string> = account ? { Authorization: apiKeyHeader(account) } : {}
+  const res = await fetch(sim.url + uploadPath(sim), { method: 'POST', body: form, headers })
+  return { status: res.status, headers: res.headers, text: await res.text() }
+}
