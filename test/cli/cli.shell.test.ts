@@ -28,7 +28,8 @@ interface Run {
   stderr: string
 }
 
-const sandbox = useCliSandbox({ sim: { users: 150, seed: 7 }, per: 'file' })
+// era 2019: the seed's HQ, whose SMS registration API `invite` uses here (channel 1).
+const sandbox = useCliSandbox({ sim: { users: 150, seed: 7, era: '2019' }, per: 'file' })
 /** Started before the other tests: the client retries a refused connection for a few seconds. */
 let unreachable: Promise<Run>
 
@@ -75,6 +76,9 @@ function roster(args: string[], env: Record<string, string> = {}): Promise<Run> 
   })
 }
 
+/** The default database of every run: in a folder that is never created. */
+const defaultDb = (): string => join(sandbox.dir, 'default', 'roster.db')
+
 const withKey = (): Record<string, string> => ({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
 
 beforeAll(() => {
@@ -102,7 +106,7 @@ afterAll(async () => {
 describe('roster from a shell', () => {
   it('syncs with the key from ROSTER_API_KEY and prints the JSON summary', async () => {
     const run = await roster(['sync', ...hqArgs(sandbox.sim, '--db', sandbox.dbPath, '--json')], withKey())
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(`roster sync: created a new roster database at ${sandbox.dbPath}\n`)
     expect(run.code).toBe(0)
     const summary = JSON.parse(run.stdout) as Record<string, number>
     expect(Object.keys(summary)).toEqual(SYNC_JSON_KEYS)
@@ -134,7 +138,10 @@ describe('roster from a shell', () => {
 
   it('validates a fixture file as JSON and exits 1 because some rows have errors', async () => {
     const run = await roster(['validate', join(FIXTURES, 'ke-utf8.csv'), '--country', 'KE', '--json'])
-    expect(run.stderr).toBe('')
+    // The default database (ROSTER_DATA_DIR) does not exist: the file is checked all the same.
+    expect(run.stderr).toBe(
+      `note: registered and invited numbers were not checked (there is no roster database at ${defaultDb()}; name one with --db)\n`
+    )
     expect(run.code).toBe(1)
     const rows = JSON.parse(run.stdout) as Record<string, unknown>[]
     expect(Object.keys(rows[0]!)).toEqual(['row', 'input', 'status', 'e164', 'message'])
@@ -203,6 +210,14 @@ describe('roster from a shell', () => {
         /^roster validate: no project 'nope'/
       ],
       [
+        ['history', '--domain', 'nope', '--db', db],
+        /^roster history: no project 'nope' in the database; it has: demo-project$/
+      ],
+      [
+        ['workers', '--db', join(sandbox.dir, 'none.db')],
+        /^roster workers: --db .*none\.db: no such database; nothing was created \(check the path/
+      ],
+      [
         ['sync', '--server', sandbox.sim.url, '--domain', sandbox.sim.domain, '--username', 'u'],
         /^roster sync: no API key/
       ],
@@ -216,22 +231,28 @@ describe('roster from a shell', () => {
     }
     const help = await roster(['--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toContain('Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage.')
+    expect(help.stdout).toContain(
+      'Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage, 3 internal error (a bug in Roster).'
+    )
+    expect(existsSync(join(sandbox.dir, 'none.db'))).toBe(false)
   })
 
   it('exits 1 with one line on stderr when HQ cannot be reached', async () => {
     const run = await unreachable
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toMatch(/^roster sync: Cannot reach HQ at http:\/\/127\.0\.0\.1:9\b.*\n$/)
-    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1)
+    const [created, ...why] = run.stderr.split('\n').filter(Boolean)
+    expect(created).toBe(`roster sync: created a new roster database at ${join(sandbox.dir, 'x.db')}`)
+    expect(why).toHaveLength(1)
+    expect(why[0]).toMatch(/^roster sync: Cannot reach HQ at http:\/\/127\.0\.0\.1:9\b/)
   })
 
-  it('exits 1 when there is no roster to search yet', async () => {
-    const run = await roster(['workers', '--db', join(sandbox.dir, 'none.db')])
+  it('exits 1 when there is no roster to search yet, creating none', async () => {
+    const run = await roster(['workers'])
     expect(run.code).toBe(1)
     expect(run.stderr).toBe(
-      `roster workers: there is no roster at ${join(sandbox.dir, 'none.db')} yet; run roster sync first\n`
+      `roster workers: there is no roster at ${defaultDb()} yet (nothing was created); run roster sync first\n`
     )
+    expect(existsSync(defaultDb())).toBe(false)
   })
 })

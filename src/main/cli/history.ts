@@ -1,13 +1,15 @@
 /**
  * `roster history`: the invitation batches in the database, newest first, with their counts.
- * Exit codes: 0 listed (even if empty), 1 failure, 2 usage.
+ * Exit codes: 0 listed (even if empty), 1 failure, 2 usage (also an unknown --domain or --db), 3 a bug.
  */
 import type { BatchSummary } from '../../shared/invite'
 import type { Db } from '../db/open'
 import { listProjects, type ProjectRecord } from '../db/projects'
-import { DATABASE_BUSY_MESSAGE, isDatabaseBusy, listBatches, recoverOutbox } from '../invite'
-import { messageOf, parseCommandLine, parseOrExit, type CliIo } from './io'
-import { matchProjects, openRosterDb } from './project'
+import { listBatches, recoverOutbox } from '../invite'
+import { reportError } from './errors'
+import { EXIT, Failure, parseCommandLine, parseOrExit, type CliIo } from './io'
+import { matchProjects, noSuchProject, openRosterDb } from './project'
+import { formatTable } from './table'
 
 export const HISTORY_USAGE = 'usage: roster history [--domain D] [--json] [--db PATH]'
 
@@ -49,14 +51,17 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
 
   let db: Db | undefined
   try {
-    ;({ db } = openRosterDb(values.db, io))
+    const opened = openRosterDb(values.db, io)
+    db = opened.db
     // A send killed earlier shows as unknown here rather than as forever "sending".
     recoverOutbox(db)
     // Every project's batches, or those of the projects --domain names.
-    const projects = matchProjects(listProjects(db), { domain: values.domain })
+    const all = listProjects(db)
+    const projects = matchProjects(all, { domain: values.domain })
     if (values.domain !== undefined && projects.length === 0) {
-      io.stderr(`roster history: no saved project named "${values.domain}"\n`)
-      return 1
+      if (all.length === 0)
+        throw new Failure(`no project has been synced into ${opened.path} yet; run roster sync first`)
+      throw noSuchProject(all, { domain: values.domain })
     }
     const batches = projects
       .flatMap((project) => listBatches(db!, project.id).map((batch) => ({ project, batch })))
@@ -71,13 +76,11 @@ export async function runHistory(args: string[], io: CliIo): Promise<number> {
         )}\n`
       )
     } else {
-      io.stdout(formatTable(batches, projects.length > 1))
+      io.stdout(batchTable(batches, projects.length > 1))
     }
-    return 0
+    return EXIT.ok
   } catch (error) {
-    const why = isDatabaseBusy(error) ? `${DATABASE_BUSY_MESSAGE}; try again in a moment` : messageOf(error)
-    io.stderr(`roster history: ${why}\n`)
-    return 1
+    return reportError('history', error, io, HISTORY_USAGE)
   } finally {
     db?.close()
   }
@@ -101,7 +104,7 @@ function toJson(b: BatchSummary): HistoryJsonRow {
   }
 }
 
-function formatTable(rows: { project: ProjectRecord; batch: BatchSummary }[], withProject: boolean): string {
+function batchTable(rows: { project: ProjectRecord; batch: BatchSummary }[], withProject: boolean): string {
   if (rows.length === 0) return 'No invitations yet.\n'
   const head = [
     'Batch',
@@ -133,14 +136,8 @@ function formatTable(rows: { project: ProjectRecord; batch: BatchSummary }[], wi
     String(b.counts.registered),
     String(b.counts.queued + b.counts.sending)
   ])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)))
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()
   const notes = rows
     .filter(({ batch }) => batch.error)
     .map(({ batch }) => `Batch ${batch.id}: ${batch.error}`)
-  return [line(head), ...body.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n'
+  return formatTable(head, body) + (notes.length > 0 ? `\n${notes.join('\n')}\n` : '')
 }

@@ -10,7 +10,8 @@ import { runHistory, type HistoryJsonRow } from './history'
 import { runInvite, type InviteJson } from './invite'
 import { hqArgs, HISTORY_JSON_KEYS, INVITE_JSON_KEYS, useCliSandbox } from './testing'
 
-const sandbox = useCliSandbox({ sim: { users: 30 } })
+// The seed's HQ, with the SMS registration API (channel 1).
+const sandbox = useCliSandbox({ sim: { users: 30, era: '2019' } })
 const { run } = sandbox
 
 function csv(name: string, phones: string[]): string {
@@ -319,7 +320,7 @@ describe('roster invite', () => {
   })
 
   it('records HQ’s answer while another program holds the database longer than the busy timeout, and exits 0', async () => {
-    const slow = await startSim({ users: 5, latencyMs: 1500 })
+    const slow = await startSim({ users: 5, latencyMs: 1500, era: '2019' })
     openDatabase(sandbox.dbPath).close()
     const other = await spawnLocker(sandbox.dbPath)
     const reader = new Database(sandbox.dbPath, { readonly: true })
@@ -415,7 +416,10 @@ describe('roster history', () => {
     expect(table.stdout.trim().split('\n')).toHaveLength(3)
 
     const none = await run(runHistory, ['--domain', 'elsewhere'])
-    expect(none.code).toBe(1)
+    expect(none.code).toBe(2)
+    expect(none.stderr.split('\n')[0]).toBe(
+      `roster history: no project 'elsewhere' in the database; it has: ${sandbox.sim.domain}`
+    )
     const bad = await run(runHistory, ['--frobnicate'])
     expect(bad.code).toBe(2)
   })

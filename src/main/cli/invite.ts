@@ -10,7 +10,6 @@ import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
 import type { Db } from '../db/open'
 import type { ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
-import { isHqError } from '../hq/errors'
 import {
   cancelQueued,
   createBatch,
@@ -23,7 +22,8 @@ import {
   validationLookup,
   writeWhenFree
 } from '../invite'
-import { Failure, messageOf, UsageError, type CliIo } from './io'
+import { reportError } from './errors'
+import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
 import { checkFile, parseFileArgs, type ValidateOptions } from './validate'
 
@@ -109,7 +109,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
       throw new UsageError('give the API key with --api-key or the ROSTER_API_KEY environment variable')
     if (!options.yes && !io.isTTY) throw new UsageError('add --yes to send without asking')
 
-    const opened = openRosterDb(options.db, io)
+    const opened = openRosterDb(options.db, io, { create: 'default' })
     db = opened.db
     recoverOutbox(db)
     const project = resolveProject(db, options, { dbPath: opened.path, create: true })
@@ -185,26 +185,14 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     if (result.error) io.stderr(`roster invite: ${result.error}\n`)
     return 1
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`roster invite: ${error.message}\n${INVITE_USAGE}\n`)
-      return 2
-    }
-    if (error instanceof Failure) {
-      io.stderr(`roster invite: ${error.message}\n`)
-      return 1
-    }
-    if (isHqError(error)) {
-      io.stderr(`roster invite: ${error.message}\n`)
-      return 1
-    }
     if (isDatabaseBusy(error)) {
       const then = sending
         ? 'see roster history for what was sent'
         : 'nothing was sent, try again in a moment'
       io.stderr(`roster invite: ${DATABASE_BUSY_MESSAGE}; ${then}\n`)
-      return 1
+      return EXIT.failure
     }
-    throw error
+    return reportError('invite', error, io, INVITE_USAGE)
   } finally {
     await client?.close()
     db?.close()

@@ -21,8 +21,11 @@ export function processIo(defaultDbPath: string): CliIo {
   }
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+/**
+ * Exit codes shared by every command. `internal` is a bug in Roster (an exception nobody
+ * expected): never 1, which scripts read as "the command did its job and found problems".
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 3 } as const
 
 /** Thrown by argument checks; the command prints it with its usage line and exits 2. */
 export class UsageError extends Error {

@@ -101,18 +101,38 @@ describe('resolveProject', () => {
 })
 
 describe('openRosterDb', () => {
-  it('opens --db, or the default path, creating the file unless it must exist', () => {
+  it('never creates a --db that does not exist unless it may create any file, and says nothing was made', () => {
     const io = { defaultDbPath: join(sandbox.dir, 'default.db') }
-    const missing = errorOf(() => openRosterDb(join(sandbox.dir, 'typo.db'), io, { mustExist: true }))
+    const typo = join(sandbox.dir, 'typo.db')
+    for (const create of [undefined, 'never', 'default'] as const) {
+      const missing = errorOf(() => openRosterDb(typo, io, create ? { create } : {}))
+      expect(missing, String(create)).toBeInstanceOf(UsageError)
+      expect(missing.message).toBe(
+        `--db ${typo}: no such database; nothing was created (check the path, or run roster sync --db ${typo} to start a roster there)`
+      )
+    }
+    expect(existsSync(typo)).toBe(false)
+
+    const made = openRosterDb(typo, io, { create: 'any' })
+    made.db.close()
+    expect(made).toMatchObject({ path: typo, created: true })
+    const again = openRosterDb(typo, io)
+    again.db.close()
+    expect(again.created).toBe(false)
+  })
+
+  it('creates the default database only when allowed, and otherwise says to sync first', () => {
+    const io = { defaultDbPath: join(sandbox.dir, 'default.db') }
+    const missing = errorOf(() => openRosterDb(undefined, io))
     expect(missing).toBeInstanceOf(Failure)
     expect(missing.message).toBe(
-      `there is no roster at ${join(sandbox.dir, 'typo.db')} yet; run roster sync first`
+      `there is no roster at ${io.defaultDbPath} yet (nothing was created); run roster sync first`
     )
-    expect(existsSync(join(sandbox.dir, 'typo.db'))).toBe(false)
+    expect(existsSync(io.defaultDbPath)).toBe(false)
 
-    const opened = openRosterDb(undefined, io)
-    expect(opened.path).toBe(io.defaultDbPath)
+    const opened = openRosterDb(undefined, io, { create: 'default' })
     opened.db.close()
+    expect(opened).toMatchObject({ path: io.defaultDbPath, created: true })
     expect(existsSync(io.defaultDbPath)).toBe(true)
   })
 
@@ -192,11 +212,35 @@ describe('roster validate --db/--domain through the dispatcher', () => {
     expect(e164s(dakar.stdout)[0]).toBe('+221771234567')
   })
 
-  it('fails without creating a database when --db names none', async () => {
+  it('is a usage error, creating nothing, when --db names no file', async () => {
     const typo = join(sandbox.dir, 'typo.db')
     const { code, stderr } = await run(['validate', fixture, '--country', 'KE', '--db', typo])
-    expect(code).toBe(1)
-    expect(stderr).toBe(`there is no roster at ${typo} yet; run roster sync first\n`)
+    expect(code).toBe(2)
+    expect(stderr).toBe(
+      `roster validate: --db ${typo}: no such database; nothing was created (check the path, or run roster sync --db ${typo} to start a roster there)\n`
+    )
     expect(existsSync(typo)).toBe(false)
+  })
+
+  it('still checks the file without any database, and says registered and invited numbers were not', async () => {
+    const { code, stdout, stderr } = await run(['validate', fixture, '--country', 'KE', '--json'])
+    expect(code).toBe(1)
+    expect((JSON.parse(stdout) as { row: number }[]).at(-1)).toMatchObject({ row: 16 })
+    expect(stderr).toBe(
+      `note: registered and invited numbers were not checked (there is no roster database at ${sandbox.dbPath}; name one with --db)\n`
+    )
+    expect(existsSync(sandbox.dbPath)).toBe(false)
+  })
+
+  it('says registered and invited numbers were not checked when the database does not say which project', async () => {
+    const store = openDatabase(sandbox.dbPath)
+    createProject(store, { ...nairobi, domain: 'demo' })
+    createProject(store, { ...nairobi, domain: 'other' })
+    store.close()
+    const { code, stderr } = await run(['validate', fixture, '--country', 'KE', '--json'])
+    expect(code).toBe(1)
+    expect(stderr).toBe(
+      'note: registered and invited numbers were not checked (the database holds several projects (demo, other); choose one with --domain)\n'
+    )
   })
 })

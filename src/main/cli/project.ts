@@ -25,23 +25,48 @@ export function serverUrl(server: string): string {
 }
 
 /**
- * Opens the database at --db, or the desktop app's. A command that only reads (workers,
- * validate) passes mustExist, so a mistyped path is reported instead of creating an empty roster.
+ * Which database files a command may create. `never` (workers, validate, history): a --db that
+ * does not exist is a mistyped path (usage error) and a missing default database means nothing
+ * was synced yet (failure). `default` (invite): the same for --db, but the app's own database is
+ * created on first use. `any` (sync): whatever the path, the file is created.
+ */
+export type DbCreation = 'never' | 'default' | 'any'
+
+/** A database opened for a command; `created` when the file did not exist before. */
+export interface OpenedRoster {
+  db: Db
+  path: string
+  created: boolean
+}
+
+/**
+ * Opens the database at --db, or the desktop app's, creating the file only as `create` allows,
+ * so a mistyped path never becomes an empty roster that knows nobody was invited before.
  */
 export function openRosterDb(
   dbOption: string | undefined,
   io: Pick<CliIo, 'defaultDbPath'>,
-  options: { mustExist?: boolean } = {}
-): { db: Db; path: string } {
+  options: { create?: DbCreation } = {}
+): OpenedRoster {
+  const create = options.create ?? 'never'
   const path = dbOption ?? io.defaultDbPath
-  if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
-    throw new Failure(`there is no roster at ${path} yet; run roster sync first`)
+  const exists = path === ':memory:' || existsSync(path)
+  if (!exists && dbOption !== undefined && create !== 'any') throw missingDbOption(path)
+  if (!exists && dbOption === undefined && create === 'never') {
+    throw new Failure(`there is no roster at ${path} yet (nothing was created); run roster sync first`)
   }
   try {
-    return { db: openDatabase(path), path }
+    return { db: openDatabase(path), path, created: !exists }
   } catch (error) {
     throw new Failure(`cannot open the database ${path}: ${messageOf(error)}`)
   }
+}
+
+/** A --db naming no file: a usage error that says nothing was made there. */
+export function missingDbOption(path: string): UsageError {
+  return new UsageError(
+    `--db ${path}: no such database; nothing was created (check the path, or run roster sync --db ${path} to start a roster there)`
+  )
 }
 
 /** The saved projects the choice fits: domain and username in any case, server by address or host. */
@@ -86,11 +111,7 @@ export function resolveProject(
       throw new UsageError('no project is saved yet: name it with --server, --domain and --username')
     throw new Failure(`no project has been synced into ${options.dbPath} yet; run roster sync first`)
   }
-  if (matches.length === 0) {
-    const onlyDomain = !choice.server?.trim() && !username
-    const saved = onlyDomain ? domainsOf(all) : describeAll(all, ', ')
-    throw new UsageError(`no project ${describeChoice(choice)} in the database; it has: ${saved}`)
-  }
+  if (matches.length === 0) throw noSuchProject(all, choice)
   if (!domain) {
     throw new UsageError(
       `the database holds several projects; choose one with --domain: ${domainsOf(matches)}`
@@ -99,6 +120,13 @@ export function resolveProject(
   throw new UsageError(
     `'${domain}' is saved more than once; add --server or --username: ${describeAll(matches, '; ')}`
   )
+}
+
+/** The choice fits none of the saved projects (there is at least one): a usage error naming them. */
+export function noSuchProject(all: readonly ProjectRecord[], choice: ProjectChoice): UsageError {
+  const onlyDomain = !choice.server?.trim() && !choice.username?.trim()
+  const saved = onlyDomain ? domainsOf(all) : describeAll(all, ', ')
+  return new UsageError(`no project ${describeChoice(choice)} in the database; it has: ${saved}`)
 }
 
 export function describeProject(p: ProjectRecord): string {

@@ -9,13 +9,23 @@ import { runInvite } from './invite'
 import { runSync } from './sync'
 import { captureIo, firstSyncSummary, hqArgs, SYNC_JSON_KEYS, useCliSandbox } from './testing'
 
-const sandbox = useCliSandbox({ sim: { users: 800, seed: 21 } })
+// era 2019: one test invites through the SMS registration API.
+const sandbox = useCliSandbox({ sim: { users: 800, seed: 21, era: '2019' } })
 
 // The default database sits in a folder that does not exist yet.
 const io = (env: NodeJS.ProcessEnv = {}, isTTY = false) =>
   captureIo({ env, isTTY, defaultDbPath: join(sandbox.dir, 'default', 'roster.db') })
 
 const args = (...extra: string[]) => hqArgs(sandbox.sim, ...extra)
+
+/** What sync says when it makes the database file. */
+const created = (path: string): string => `roster sync: created a new roster database at ${path}\n`
+
+/** stderr after the line saying the database was created, which must come first. */
+function afterCreated(stderr: string, path: string): string {
+  expect(stderr.startsWith(created(path)), stderr).toBe(true)
+  return stderr.slice(created(path).length)
+}
 
 describe('roster sync', () => {
   it('syncs into a new database, creates the project and prints the JSON summary', async () => {
@@ -26,7 +36,7 @@ describe('roster sync', () => {
     expect(Object.keys(summary).sort()).toEqual([...SYNC_JSON_KEYS].sort())
     expect(summary).toMatchObject(firstSyncSummary(sandbox.sim, 800))
     expect(summary.duration_ms).toBeGreaterThan(0)
-    expect(t.err()).toBe('')
+    expect(t.err()).toBe(created(db))
 
     const store = openDatabase(db)
     const [project] = listProjects(store)
@@ -80,9 +90,11 @@ describe('roster sync', () => {
 
   it('fails with one line naming the problem when HQ refuses the key, and never shows the key', async () => {
     const t = io({ ROSTER_API_KEY: 'not-the-key' })
-    expect(await runSync(args('--db', join(sandbox.dir, 'r.db')), t.cli)).toBe(1)
-    expect(t.err()).toMatch(/^roster sync: HQ did not accept the API key.*\n$/)
-    expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
+    const db = join(sandbox.dir, 'r.db')
+    expect(await runSync(args('--db', db), t.cli)).toBe(1)
+    const why = afterCreated(t.err(), db)
+    expect(why).toMatch(/^roster sync: HQ did not accept the API key.*\n$/)
+    expect(why.split('\n').filter(Boolean)).toHaveLength(1)
     expect(t.err()).not.toContain('not-the-key')
     expect(t.out()).toBe('')
   })
@@ -107,10 +119,12 @@ describe('roster sync', () => {
   it('warns on stderr but succeeds when HQ refuses one of the name lists', async () => {
     sandbox.sim.setFaults('403:path=locations')
     const t = io({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
-    expect(await runSync(args('--db', join(sandbox.dir, 'r.db'), '--json'), t.cli)).toBe(0)
+    const db = join(sandbox.dir, 'r.db')
+    expect(await runSync(args('--db', db, '--json'), t.cli)).toBe(0)
     expect(JSON.parse(t.out())).toMatchObject({ workers: sandbox.sim.activeWorkers().length, locations: 0 })
-    expect(t.err()).toMatch(/^roster sync: Warning: .*may not read the locations .*\(403\)/)
-    expect(t.err().split('\n').filter(Boolean)).toHaveLength(1)
+    const warning = afterCreated(t.err(), db)
+    expect(warning).toMatch(/^roster sync: Warning: .*may not read the locations .*\(403\)/)
+    expect(warning.split('\n').filter(Boolean)).toHaveLength(1)
   })
 
   it('prints help', async () => {

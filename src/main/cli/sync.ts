@@ -1,7 +1,7 @@
 /**
  * `roster sync`: mirrors a project's mobile workers, groups, locations and applications into
- * the local database, the same sync the app runs. Exit codes: 0 ok, 1 the sync failed (one line
- * on stderr says why), 2 usage.
+ * the local database (creating it, and saying so, when the file does not exist), the same sync
+ * the app runs. Exit codes: 0 ok, 1 the sync failed (one line on stderr says why), 2 usage, 3 a bug.
  */
 import { ProjectInputSchema, type SyncProgress, type SyncRun } from '../../shared/domain'
 import { toCountryCode } from '../../shared/phone'
@@ -10,7 +10,8 @@ import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { markRegistered } from '../invite'
 import { syncProject } from '../sync'
-import { EXIT, Failure, messageOf, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
+import { reportError } from './errors'
+import { EXIT, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, serverUrl } from './project'
 
 export const SYNC_USAGE =
@@ -89,11 +90,12 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
 
   let db: Db
   try {
-    ;({ db } = openRosterDb(options.db, io))
+    const opened = openRosterDb(options.db, io, { create: 'any' })
+    db = opened.db
+    // Said, because a mistyped --db would otherwise quietly start a second roster.
+    if (opened.created) io.stderr(`roster sync: created a new roster database at ${opened.path}\n`)
   } catch (error) {
-    if (!(error instanceof Failure)) throw error
-    io.stderr(`roster sync: ${error.message}\n`)
-    return EXIT.failure
+    return reportError('sync', error, io, SYNC_USAGE)
   }
   let client: HqClient | undefined
   const bar = io.isTTY ? new ProgressBar(io, options.domain) : null
@@ -140,8 +142,7 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok
   } catch (error) {
     bar?.clear()
-    io.stderr(`roster sync: ${messageOf(error)}\n`)
-    return EXIT.failure
+    return reportError('sync', error, io, SYNC_USAGE)
   } finally {
     process.off('SIGINT', onInterrupt)
     await client?.close()

@@ -297,3 +297,18 @@ describe('roster validate: database lookups', () => {
     expect(stderr).toBe('note: registered and invited numbers were not checked (no database available)\n')
   })
 })
+
+describe('roster validate: large files', () => {
+  it('prints the table of a 150,000-row file without overflowing the stack', async () => {
+    const lines = ['name,phone']
+    for (let i = 0; i < 150_000; i++) lines.push(`Person ${i},+2547${String(i).padStart(8, '0')}`)
+    const file = tempFile('large.csv', `${lines.join('\n')}\n`)
+
+    const table = await run([file, '--country', 'KE'])
+    expect(table.stderr).toBe('')
+    expect(table.code).toBe(0)
+    expect(table.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '150000 rows: 150000 ready, 0 fixed, 0 warning, 0 error'
+    )
+  }, 120_000)
+})

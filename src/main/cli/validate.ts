@@ -1,6 +1,7 @@
 /**
  * `roster validate FILE`: checks a phone list the way the Invite screen does, without sending.
- * Exit codes: 0 no row has an error, 1 some row has an error or the file cannot be read, 2 usage.
+ * Exit codes: 0 no row has an error, 1 some row has an error or the file cannot be read, 2 usage
+ * (also a --db that does not exist or an unknown --domain), 3 a bug.
  */
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
@@ -24,7 +25,9 @@ import {
   type ValidationContext
 } from '../../shared/import'
 import { repairInput, toCountryCode, type CountryCode } from '../../shared/phone'
-import { Failure, messageOf, parseCommandLine, UsageError } from './io'
+import { classifyError, internalErrorLine } from './errors'
+import { EXIT, Failure, messageOf, parseCommandLine, UsageError } from './io'
+import { formatTable } from './table'
 
 /** What the database layer provides: numbers already registered or invited in the project. */
 export interface ValidateLookup {
@@ -34,6 +37,8 @@ export interface ValidateLookup {
   defaultCountry?: string
   /** Releases the database behind the lookups, when the command opened one for them. */
   close?(): void
+  /** Why registered and invited numbers could not be checked (no database, several projects). */
+  unchecked?: string
 }
 
 export interface ValidateIo {
@@ -177,7 +182,13 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
   let opened: Partial<ValidateLookup> | undefined
   try {
     const checked = await checkFile(options, {
-      lookup: async () => (opened = await openLookup(options, io)),
+      lookup: async () => {
+        opened = await openLookup(options, io)
+        if (opened.unchecked) {
+          io.stderr(`note: registered and invited numbers were not checked (${opened.unchecked})\n`)
+        }
+        return opened
+      },
       warn: (line) => io.stderr(`${line}\n`)
     })
     print(checked, options, io)
@@ -191,7 +202,12 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
       io.stderr(`${e.message}\n`)
       return 1
     }
-    throw e
+    if (classifyError(e) === 'failure') {
+      io.stderr(`roster validate: ${messageOf(e)}\n`)
+      return 1
+    }
+    io.stderr(`roster validate: ${internalErrorLine(e)}\n`)
+    return EXIT.internal
   } finally {
     opened?.close?.()
   }
@@ -254,7 +270,7 @@ function print(checked: CheckedFile, options: ValidateOptions, io: ValidateIo): 
     io.stdout(`${JSON.stringify(out, null, 2)}\n`)
   } else {
     io.stdout(`${describeSource(checked.table, checked.name, checked.mapping.phone)}\n\n`)
-    io.stdout(formatTable(results))
+    io.stdout(rowTable(results))
     io.stdout(`\n${summary(results)}\n`)
   }
 }
@@ -421,18 +437,10 @@ function oneLine(s: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
 
-function formatTable(results: ValidatedRow[]): string {
+function rowTable(results: ValidatedRow[]): string {
   const head = ['Row', 'Status', 'Number', 'Input', 'Message']
   const body = results.map((r) => [String(r.row), r.status, r.e164 ?? '', oneLine(r.input, 28), r.message])
-  const widths = head
-    .slice(0, 4)
-    .map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)))
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i < widths.length ? c.padEnd(widths[i] as number) : c))
-      .join('  ')
-      .trimEnd()
-  return [line(head), ...body.map(line)].join('\n') + '\n'
+  return formatTable(head, body)
 }
 
 function summary(results: ValidatedRow[]): string {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { HqWorker } from '../../../test/hq-sim'
@@ -193,9 +194,18 @@ describe('roster workers', () => {
     expect(unknown.err()).toMatch(/no project 'nope'.*demo-project, zz-other/)
   })
 
-  it('fails when there is no roster yet', async () => {
-    const t = io()
-    expect(await runWorkers(['--db', join(sandbox.dir, 'missing.db')], t.cli)).toBe(1)
-    expect(t.err()).toMatch(/run roster sync first/)
+  it('fails when nothing was synced yet, and calls a --db that names no file a usage error; neither creates one', async () => {
+    const missing = join(sandbox.dir, 'missing.db')
+    const none = captureIo({ defaultDbPath: missing })
+    expect(await runWorkers([], none.cli)).toBe(1)
+    expect(none.err()).toBe(
+      `roster workers: there is no roster at ${missing} yet (nothing was created); run roster sync first\n`
+    )
+    const typo = io()
+    expect(await runWorkers(['--db', missing], typo.cli)).toBe(2)
+    expect(typo.err().split('\n')[0]).toBe(
+      `roster workers: --db ${missing}: no such database; nothing was created (check the path, or run roster sync --db ${missing} to start a roster there)`
+    )
+    expect(existsSync(missing)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 /**
  * `roster workers`: searches the local roster, offline. Exit codes: 0 ok (also when nothing
- * matches), 1 failure (no database, nothing synced), 2 usage (bad option, unknown project,
- * group or location).
+ * matches), 1 failure (nothing synced yet), 2 usage (bad option, a --db that does not exist,
+ * unknown project, group or location), 3 a bug.
  */
 import type { WorkerFilter, WorkerRow } from '../../shared/domain'
 import { fold } from '../db/fold'
@@ -10,8 +10,10 @@ import { listLocations } from '../db/locations'
 import type { Db } from '../db/open'
 import { iterateWorkers, queryWorkers } from '../db/workerQueries'
 import { usernameLocalPart } from '../db/workerDerive'
-import { EXIT, Failure, messageOf, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
+import { reportError } from './errors'
+import { EXIT, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
 import { openRosterDb, resolveProject } from './project'
+import { formatTable } from './table'
 
 export const WORKERS_USAGE =
   'usage: roster workers [QUERY] [--domain D] [--group G] [--location L] [--archived|--all] [--limit N] [--json] [--db PATH]'
@@ -43,10 +45,10 @@ interface WorkersArgs {
   status: 'active' | 'archived' | 'all'
   limit: number
   json: boolean
-  db: string
+  db: string | undefined
 }
 
-function parseWorkersArgs(args: string[], io: CliIo): WorkersArgs | 'help' {
+function parseWorkersArgs(args: string[]): WorkersArgs | 'help' {
   const { values, positionals } = parseCommandLine({
     args,
     options: {
@@ -82,7 +84,7 @@ function parseWorkersArgs(args: string[], io: CliIo): WorkersArgs | 'help' {
     status: values.all ? 'all' : values.archived ? 'archived' : 'active',
     limit,
     json: values.json,
-    db: values.db ?? io.defaultDbPath
+    db: values.db
   }
 }
 
@@ -153,28 +155,16 @@ function table(rows: WorkerRow[], withStatus: boolean): string {
     clip(r.groupNames.join(', '), 30),
     ...(withStatus ? [r.archived ? 'archived' : 'active'] : [])
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  const line = (c: string[]): string =>
-    c
-      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd()
-  return [line(header), ...cells.map(line)].join('\n') + '\n'
+  return formatTable(header, cells)
 }
 
 export async function runWorkers(args: string[], io: CliIo): Promise<number> {
-  const options = parseOrExit('workers', WORKERS_USAGE, HELP, io, () => parseWorkersArgs(args, io))
+  const options = parseOrExit('workers', WORKERS_USAGE, HELP, io, () => parseWorkersArgs(args))
   if ('exit' in options) return options.exit
-  let db: Db
+  let db: Db | undefined
   try {
-    ;({ db } = openRosterDb(options.db, io, { mustExist: true }))
-  } catch (error) {
-    if (!(error instanceof Failure)) throw error
-    io.stderr(`roster workers: ${error.message}\n`)
-    return EXIT.failure
-  }
-  try {
-    const project = resolveProject(db, options, { dbPath: options.db })
+    db = openRosterDb(options.db, io).db
+    const project = resolveProject(db, options, { dbPath: options.db ?? io.defaultDbPath })
     const filter: WorkerFilter = { projectId: project.id, status: options.status }
     if (options.query) filter.text = options.query
     if (options.group !== undefined) {
@@ -215,13 +205,8 @@ export async function runWorkers(args: string[], io: CliIo): Promise<number> {
     )
     return EXIT.ok
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`roster workers: ${error.message}\n${WORKERS_USAGE}\n`)
-      return EXIT.usage
-    }
-    io.stderr(`roster workers: ${messageOf(error)}\n`)
-    return EXIT.failure
+    return reportError('workers', error, io, WORKERS_USAGE)
   } finally {
-    db.close()
+    db?.close()
   }
 }
