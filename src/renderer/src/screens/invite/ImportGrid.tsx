@@ -33,7 +33,7 @@ function minWidth(columns: readonly ColumnId[]): number {
   return columns.reduce((sum, c) => sum + (Number(/(\d+)px/.exec(WIDTHS[c] ?? FIELD_WIDTH)?.[1]) || 110), 0)
 }
 
-function title(column: ColumnId): string {
+export function columnTitle(column: ColumnId): string {
   switch (column) {
     case 'row':
       return 'Row'
@@ -257,7 +257,7 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
               }
             >
               {column.startsWith('field:') && <span className="igrid-field-tag">data</span>}
-              {title(column)}
+              {columnTitle(column)}
               {isEditable(column) && <span className="visually-hidden"> (editable)</span>}
             </div>
           ))}
@@ -366,7 +366,7 @@ function GridLine({ row, index, top, columns, template, grid, dispatch, onResolv
               <CellEditor
                 value={grid.editing!.draft}
                 dispatch={dispatch}
-                label={`${title(column)}, row ${row.row}`}
+                label={`${columnTitle(column)}, row ${row.row}`}
               />
             ) : (
               <Cell

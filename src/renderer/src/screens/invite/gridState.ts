@@ -163,6 +163,8 @@ export type GridAction =
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'setFilter'; onlyProblems: boolean }
+  /** Find & replace over the rows shown: one undo step. */
+  | { type: 'replace'; spec: ReplaceSpec }
 
 const UNDO_LIMIT = 200
 
@@ -537,6 +539,10 @@ export function gridReducer(state: GridState, action: GridAction): GridState {
       }
       return next
     }
+    case 'replace': {
+      if (state.locked) return state
+      return setCells(state, planReplace(state, action.spec).cells)
+    }
     case 'setFilter': {
       if (state.onlyProblems === action.onlyProblems) return state
       return withVisible({ ...state, onlyProblems: action.onlyProblems, pinned: new Set(), editing: null })
@@ -627,4 +633,59 @@ export function canUndo(state: GridState): boolean {
 
 export function canRedo(state: GridState): boolean {
   return !state.locked && state.redo.length > 0
+}
+
+export interface ReplaceSpec {
+  find: string
+  replace: string
+  /** One editable column, or every editable column shown. */
+  column: ColumnId | 'all'
+  matchCase?: boolean
+}
+
+export interface ReplacePlan {
+  cells: { id: number; column: ColumnId; value: string }[]
+  /** Occurrences replaced, and rows touched. */
+  count: number
+  rows: number
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * What find & replace would change, over the rows shown (the "only problems" filter narrows it)
+ * and the editable columns. A username Roster made from the template counts as the cell's text:
+ * replacing in it makes it the row's own.
+ */
+export function planReplace(
+  state: Pick<GridState, 'rows' | 'visible' | 'fieldKeys' | 'accountKeys' | 'checks'>,
+  spec: ReplaceSpec
+): ReplacePlan {
+  const plan: ReplacePlan = { cells: [], count: 0, rows: 0 }
+  if (spec.find === '') return plan
+  const columns = gridColumns(state).filter(
+    (c) => isEditable(c) && (spec.column === 'all' || c === spec.column)
+  )
+  const pattern = new RegExp(escapeRegExp(spec.find), spec.matchCase ? 'g' : 'gi')
+  const byId = new Map(state.rows.map((r) => [r.id, r]))
+  for (const id of state.visible) {
+    const row = byId.get(id)
+    if (!row) continue
+    let touched = false
+    for (const column of columns) {
+      let text = cellValue(row, column)
+      if (column === 'username' && text === '') text = state.checks.get(id)?.username ?? ''
+      const found = text.match(pattern)
+      if (!found) continue
+      const value = text.replace(pattern, () => spec.replace)
+      if (value === cellValue(row, column)) continue
+      plan.count += found.length
+      plan.cells.push({ id, column, value })
+      touched = true
+    }
+    if (touched) plan.rows++
+  }
+  return plan
 }

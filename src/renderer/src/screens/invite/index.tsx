@@ -14,6 +14,7 @@ import { AlertIcon, CloseIcon, DownloadIcon } from '../../shell/icons'
 import { AccountOptions, type AccountForm } from './AccountOptions'
 import { ChannelPanel, projectChannel } from './ChannelPanel'
 import { ConfirmDialog } from './ConfirmDialog'
+import { FindReplace } from './FindReplace'
 import { canRedo, canUndo, countStatuses } from './gridState'
 import { ImportGrid } from './ImportGrid'
 import { MappingPanel } from './MappingPanel'
@@ -103,6 +104,7 @@ export function InviteScreen({
   const [appNote, setAppNote] = useState<string | null>(null)
   const [choices, setChoices] = useState<SendChoices>({ reinvite: false, nonMobile: false })
   const [confirming, setConfirming] = useState(false)
+  const [finding, setFinding] = useState(false)
 
   // The remembered app may be gone from HQ; fall back to the first app HQ lists.
   const appList = apps.data
@@ -241,6 +243,10 @@ export function InviteScreen({
         e.preventDefault()
         openConfirm()
       }
+      if (isShortcut(e, 'h') && hasData) {
+        e.preventDefault()
+        setFinding(true)
+      }
     }
     window.addEventListener('paste', onPaste)
     window.addEventListener('keydown', onKey)
@@ -370,6 +376,16 @@ export function InviteScreen({
                 <button
                   type="button"
                   className="btn btn-small"
+                  aria-pressed={finding}
+                  disabled={grid.locked}
+                  title="Ctrl+H"
+                  onClick={() => setFinding((f) => !f)}
+                >
+                  Find & replace
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
                   disabled={!canUndo(grid)}
                   title="Ctrl+Z"
                   onClick={() => dispatch({ type: 'undo' })}
@@ -395,6 +411,9 @@ export function InviteScreen({
                 </button>
               </div>
             </div>
+            {finding && !grid.locked && (
+              <FindReplace grid={grid} dispatch={dispatch} onClose={() => setFinding(false)} />
+            )}
             <div className="igrid-frame">
               <ImportGrid
                 grid={grid}
@@ -431,7 +450,8 @@ export function InviteScreen({
             </div>
             <p className="igrid-hint muted small">
               Arrows move · Enter or F2 edits · Esc cancels · Delete clears · Ctrl+Delete removes the row ·
-              Ctrl+Z / Ctrl+Y undo and redo · Ctrl+V pastes cells · Ctrl+Enter sends
+              Ctrl+Z / Ctrl+Y undo and redo · Ctrl+H finds and replaces · Ctrl+V pastes cells · Ctrl+Enter
+              sends
             </p>
           </div>
           <aside className="invite-side">
