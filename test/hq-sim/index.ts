@@ -3,6 +3,7 @@
 export { startSim } from './server'
 export { parseFaults, FaultSpecError } from './faults'
 export { applyLeniency } from './leniency'
+export type { ConfirmationSms, CreatedAccount, SentEmail, UploadRecord, UploadRowResult } from './accounts'
 export {
   HqApplicationSchema,
   HqGroupSchema,
