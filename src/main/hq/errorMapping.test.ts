@@ -45,6 +45,14 @@ describe('errorForStatus', () => {
     expect(errorForStatus(404, '', ctx('worker')).kind).toBe('not-found')
   })
 
+  it('reads a 404 from the registration endpoint as SMS self-registration retired, not as an unknown project', () => {
+    const error = errorForStatus(404, '<html>Not Found</html>', ctx('registration'))
+    expect(error).toMatchObject({ kind: 'not-found', code: 'REGISTRATION_RETIRED', status: 404 })
+    expect(error.message).toMatch(/no longer has SMS self-registration \(retired in 2020\)/)
+    expect(error.message).toMatch(/Run Test connection/)
+    expect(errorForStatus(404, '', ctx('groups')).kind).toBe('unknown-project')
+  })
+
   it("reads the registration endpoint's 401 about the plan as a plan problem, not a wrong key", () => {
     const error = errorForStatus(
       401,

@@ -97,7 +97,7 @@ describe('HQ transport', () => {
               meta: {
                 limit: 1,
                 offset: 0,
-                next: 'https://elsewhere.example/a/demo/api/group/v1/?format=json&limit=1&offset=1',
+                next: 'https://elsewhere.example/a/demo/api/v0.5/group/?format=json&limit=1&offset=1',
                 total_count: 2
               },
               objects: [group]
@@ -106,7 +106,7 @@ describe('HQ transport', () => {
     })
     const groups = await connect(url).listGroups()
     expect(groups.map((g) => g.id)).toEqual(['g1', 'g2'])
-    expect(paths[1]).toBe('/a/demo/api/v0.5/group/?format=json&limit=1&offset=1')
+    expect(paths[1]).toBe('/a/demo/api/group/v1/?format=json&limit=1&offset=1')
   })
 
   it('says a redirect means a wrong address, without retrying', async () => {
