@@ -13,7 +13,10 @@ import {
   parseDelimited,
   parsePaste,
   ValidationIndex,
+  ACCOUNT_ROLES,
+  type AccountsContext,
   type ColumnMapping,
+  type ImportRow,
   type ParsedTable,
   type PriorInvitation,
   type RegisteredWorker,
@@ -22,7 +25,7 @@ import {
 } from '../../../shared/import'
 import { toCountryCode } from '../../../shared/phone'
 import type { InviteLookup, NumberStatus } from '../../../shared/invite'
-import type { GridRow, RowCheck } from '../screens/invite/gridState'
+import type { AccountKey, GridRow, RowCheck } from '../screens/invite/gridState'
 import type { ChecksResult, Progress, ReadOptions, Request, RowsResult, SourceInfo } from './protocol'
 
 const PREVIEW_ROWS = 4
@@ -70,15 +73,64 @@ export function isLiveInvitation(status: string): boolean {
 
 export function toRowCheck(result: ValidatedRow): RowCheck {
   const check: RowCheck = { status: result.status, e164: result.e164, message: result.message }
+  // Checked with accounts (channels 2 and 3): the account as it will be created.
+  if (result.usernameSource !== undefined) {
+    if (result.username) check.username = result.username
+    if (result.usernameSource === 'template') check.usernameMade = true
+    if (result.usernameSuggestion) check.usernameSuggestion = result.usernameSuggestion
+    if (result.firstName) check.firstName = result.firstName
+    if (result.lastName) check.lastName = result.lastName
+    if (result.email) check.email = result.email
+  }
   if (result.clash?.kind === 'invited' && isLiveInvitation(result.clash.batch.status))
     check.invitedBefore = true
   if (result.status !== 'error' && isNonMobile(result)) check.nonMobile = true
   return check
 }
 
-/** Keys of the mapped custom fields, in column order. */
+/** Keys of the mapped custom fields, in column order (account columns are not custom data). */
 export function fieldKeysOf(mapping: ColumnMapping): string[] {
-  return mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone).map((f) => f.key)
+  const roles = new Set(Object.values(mapping.roles ?? {}))
+  return mapping.fields
+    .filter((f) => !f.skip && f.index !== mapping.phone && !roles.has(f.index))
+    .map((f) => f.key)
+}
+
+/** The account columns a mapping gives, in the grid's order. */
+export function accountKeysOf(mapping: ColumnMapping): AccountKey[] {
+  return ACCOUNT_ROLES.filter((role) => {
+    const index = mapping.roles?.[role]
+    return index !== undefined && index !== mapping.phone
+  })
+}
+
+const IMPORT_PROPERTIES = {
+  username: 'username',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  name: 'name',
+  email: 'email'
+} as const satisfies Record<AccountKey, keyof ImportRow>
+
+/** A grid row as validation reads it. */
+export function importRowOf(row: GridRow): ImportRow {
+  const out: ImportRow = { row: row.row, phone: row.phone, fields: row.fields }
+  if (!row.account) return out
+  for (const key of ACCOUNT_ROLES) {
+    const value = row.account[key]?.trim()
+    if (value) out[IMPORT_PROPERTIES[key]] = value
+  }
+  return out
+}
+
+/** The account cells of a row read from the file. */
+function accountOf(row: ImportRow): GridRow['account'] {
+  const account: NonNullable<GridRow['account']> = {}
+  for (const key of ACCOUNT_ROLES) {
+    const value = row[IMPORT_PROPERTIES[key]]
+    if (value !== undefined) account[key] = value
+  }
+  return Object.keys(account).length ? account : undefined
 }
 
 export class ImportEngine {
@@ -94,6 +146,13 @@ export class ImportEngine {
   /** Digits already handed out for a lookup: asking twice would only cost time. */
   private asked = new Set<string>()
   private waitingForFirstLookup = false
+  /** Channels 2 and 3: how accounts are checked; null for channel 1. */
+  private accounts: AccountsContext | null = null
+  private country: string | undefined
+  private fieldKeys: string[] = []
+  /** Usernames (lower case) the core says are taken, and those already asked about. */
+  private taken = new Set<string>()
+  private askedUsernames = new Set<string>()
 
   async handle(request: Request, progress: (p: Progress) => void = () => {}): Promise<unknown> {
     switch (request.op) {
@@ -113,6 +172,8 @@ export class ImportEngine {
         return this.applyLookup(request.lookup)
       case 'update':
         return this.update(request.upsert, request.remove)
+      case 'accounts':
+        return this.setAccounts(request.accounts)
     }
   }
 
@@ -180,22 +241,59 @@ export class ImportEngine {
   ): RowsResult {
     if (!this.table) throw new Error('Open a file or paste cells first.')
     const imported = importRows(this.table, mapping)
-    const rows: GridRow[] = imported.map((r, i) => ({
-      id: i + 1,
-      row: r.row,
-      phone: r.phone,
-      fields: r.fields ?? {}
-    }))
-    return { ...this.start(rows, country, progress), fieldKeys: fieldKeysOf(mapping) }
+    const rows: GridRow[] = imported.map((r, i) => {
+      const row: GridRow = { id: i + 1, row: r.row, phone: r.phone, fields: r.fields ?? {} }
+      const account = accountOf(r)
+      if (account) row.account = account
+      return row
+    })
+    const fieldKeys = fieldKeysOf(mapping)
+    return {
+      ...this.start(rows, country, progress, fieldKeys),
+      fieldKeys,
+      accountKeys: accountKeysOf(mapping)
+    }
   }
 
-  private start(rows: GridRow[], country: string | undefined, progress: (p: Progress) => void): RowsResult {
-    const code = toCountryCode(country)
-    this.index = new ValidationIndex({
+  private newIndex(): ValidationIndex {
+    const code = toCountryCode(this.country)
+    return new ValidationIndex({
       ...(code ? { country: code } : {}),
+      ...(this.accounts ? { accounts: { ...this.accounts, fieldKeys: this.fieldKeys } } : {}),
       findWorkerByDigits: (digits) => this.workers.get(digits),
-      findInvitationByDigits: (digits) => this.invitations.get(digits)
+      findInvitationByDigits: (digits) => this.invitations.get(digits),
+      isUsernameTaken: (username) => this.taken.has(username)
     })
+  }
+
+  /** The channel changed: every row is checked again, with or without accounts. */
+  private setAccounts(accounts: AccountsContext | null): ChecksResult {
+    this.accounts = accounts
+    if (!this.index) return { checks: [], needLookup: [], needUsernames: [] }
+    this.index = this.newIndex()
+    const results = this.index.load([...this.rows.values()].map(importRowOf))
+    return { checks: this.checksOf(results), needLookup: [], needUsernames: this.unaskedUsernames() }
+  }
+
+  private unaskedUsernames(): string[] {
+    const out: string[] = []
+    for (const q of this.index?.usernameQueries() ?? []) {
+      if (this.askedUsernames.has(q)) continue
+      this.askedUsernames.add(q)
+      out.push(q)
+    }
+    return out
+  }
+
+  private start(
+    rows: GridRow[],
+    country: string | undefined,
+    progress: (p: Progress) => void,
+    fieldKeys?: string[]
+  ): RowsResult {
+    this.country = country
+    this.fieldKeys = fieldKeys ?? [...new Set(rows.flatMap((r) => Object.keys(r.fields)))]
+    this.index = this.newIndex()
     this.rows.clear()
     this.idByRow.clear()
     // Row by row rather than load(), so a long list reports progress; the result is the same.
@@ -203,13 +301,17 @@ export class ImportEngine {
       const row = rows[i]!
       this.rows.set(row.id, row)
       this.idByRow.set(row.row, row.id)
-      this.index.update({ row: row.row, phone: row.phone, fields: row.fields })
+      this.index.update(importRowOf(row))
       if (i % CHUNK === 0) progress({ phase: 'checking', done: i, total: rows.length })
     }
     progress({ phase: 'checking', done: rows.length, total: rows.length })
     this.waitingForFirstLookup = true
-    const fieldKeys = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))]
-    return { rows, fieldKeys, digits: this.unasked(this.index.digits()) }
+    return {
+      rows,
+      fieldKeys: this.fieldKeys,
+      digits: this.unasked(this.index.digits()),
+      usernames: this.unaskedUsernames()
+    }
   }
 
   private unasked(digits: Iterable<string>): string[] {
@@ -254,18 +356,21 @@ export class ImportEngine {
       }
     }
     const changed: ValidatedRow[] = []
+    const takenBefore = this.taken.size
+    for (const u of lookup.takenUsernames) this.taken.add(u.toLowerCase())
+    if (this.taken.size !== takenBefore) changed.push(...index.setTakenUsernames((u) => this.taken.has(u)))
     for (const digits of touched) {
       for (const rowNumber of index.rowsWithDigits(digits)) {
         const id = this.idByRow.get(rowNumber)
         const row = id === undefined ? undefined : this.rows.get(id)
-        if (row) changed.push(...index.update({ row: row.row, phone: row.phone, fields: row.fields }))
+        if (row) changed.push(...index.update(importRowOf(row)))
       }
     }
     if (this.waitingForFirstLookup) {
       this.waitingForFirstLookup = false
-      return { checks: this.checksOf(index.all()), needLookup: [] }
+      return { checks: this.checksOf(index.all()), needLookup: [], needUsernames: [] }
     }
-    return { checks: this.checksOf(changed), needLookup: [] }
+    return { checks: this.checksOf(changed), needLookup: [], needUsernames: [] }
   }
 
   private update(upsert: GridRow[], remove: number[]): ChecksResult {
@@ -283,12 +388,16 @@ export class ImportEngine {
     for (const row of upsert) {
       this.rows.set(row.id, row)
       this.idByRow.set(row.row, row.id)
-      for (const r of index.update({ row: row.row, phone: row.phone, fields: row.fields })) {
+      for (const r of index.update(importRowOf(row))) {
         changed.set(r.row, r)
         if (r.row === row.row && r.digits) fresh.push(r.digits)
       }
     }
-    return { checks: this.checksOf([...changed.values()]), needLookup: this.unasked(fresh) }
+    return {
+      checks: this.checksOf([...changed.values()]),
+      needLookup: this.unasked(fresh),
+      needUsernames: this.unaskedUsernames()
+    }
   }
 
   private requireIndex(): ValidationIndex {

@@ -9,6 +9,7 @@
  * invited lists before their verdict is final.
  */
 import type { RosterApi } from '../../../shared/api'
+import type { AccountsContext } from '../../../shared/import'
 import type { ColumnMapping } from '../../../shared/import/mapping'
 import type { InviteLookup } from '../../../shared/invite'
 import { rememberedMapping, rememberMapping } from '../screens/invite/memory'
@@ -56,10 +57,11 @@ export interface KeptSend {
   error: string | null
 }
 
-/** Channels 2 and 3 create accounts: each row needs a username, made from `template` when missing. */
-export interface AccountSettings {
-  template: string
-}
+/**
+ * Channels 2 and 3 create accounts: each row needs a username (made from `template` when the row
+ * has none) unique in the list and the project, and channel 3 an e-mail address.
+ */
+export type AccountSettings = AccountsContext & { template: string }
 
 export class ImportStore {
   /** Not reactive: read once when the Invite screen mounts again. */
@@ -122,7 +124,7 @@ export class ImportStore {
       .then(async (result) => {
         if (gen !== this.generation) return
         this.apply({ type: 'checks', checks: result.checks })
-        await this.lookUpAndApply(result.needLookup, gen, false)
+        await this.lookUpAndApply(result.needLookup, gen, false, result.needUsernames)
       })
       .catch((e: unknown) => {
         if (gen === this.generation)
@@ -130,30 +132,42 @@ export class ImportStore {
       })
   }
 
-  private async lookup(digits: string[]): Promise<InviteLookup> {
+  private async lookup(digits: string[], usernames: string[]): Promise<InviteLookup> {
     const out: InviteLookup = { registered: [], invited: [], takenUsernames: [] }
-    for (let i = 0; i < digits.length; i += LOOKUP_SLICE) {
+    const calls = Math.max(
+      Math.ceil(digits.length / LOOKUP_SLICE),
+      Math.ceil(usernames.length / LOOKUP_SLICE)
+    )
+    for (let i = 0; i < calls * LOOKUP_SLICE; i += LOOKUP_SLICE) {
+      const names = usernames.slice(i, i + LOOKUP_SLICE)
       const part = await this.api.call('invite.lookup', {
         projectId: this.projectId,
-        digits: digits.slice(i, i + LOOKUP_SLICE)
+        digits: digits.slice(i, i + LOOKUP_SLICE),
+        ...(names.length ? { usernames: names } : {})
       })
       out.registered.push(...part.registered)
       out.invited.push(...part.invited)
+      out.takenUsernames.push(...part.takenUsernames)
     }
     return out
   }
 
-  private async lookUpAndApply(digits: string[], gen: number, initial: boolean): Promise<void> {
-    if (!initial && digits.length === 0) return
+  private async lookUpAndApply(
+    digits: string[],
+    gen: number,
+    initial: boolean,
+    usernames: string[] = []
+  ): Promise<void> {
+    if (!initial && digits.length === 0 && usernames.length === 0) return
     let answer = EMPTY_LOOKUP
-    if (digits.length > 0) {
+    if (digits.length > 0 || usernames.length > 0) {
       try {
-        answer = await this.lookup(digits)
+        answer = await this.lookup(digits, usernames)
       } catch (e) {
         if (gen === this.generation) {
           this.set({
             lookupWarning:
-              `Roster could not check which numbers are already registered or invited (${message(e)}). ` +
+              `Roster could not check which numbers (and usernames) are already registered or invited (${message(e)}). ` +
               'They are checked again before sending.'
           })
         }
@@ -219,7 +233,7 @@ export class ImportStore {
       this.set({
         busy: { label: 'Checking which numbers are already registered or invited', progress: null }
       })
-      await this.lookUpAndApply(result.digits, gen, true)
+      await this.lookUpAndApply(result.digits, gen, true, result.usernames)
     })
   }
 
@@ -285,7 +299,7 @@ export class ImportStore {
       const result = await this.client.request({ op: 'start', rows, country }, onProgress)
       if (gen !== this.generation) return
       this.apply({ type: 'load', rows: result.rows, fieldKeys })
-      await this.lookUpAndApply(result.digits, gen, true)
+      await this.lookUpAndApply(result.digits, gen, true, result.usernames)
     })
   }
 

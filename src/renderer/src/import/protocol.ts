@@ -3,7 +3,7 @@
  * pasted text, so it can re-read with another encoding, delimiter, header choice or sheet) and
  * the ValidationIndex (so an edit re-checks only the rows it touches).
  */
-import type { ColumnMapping, Delimiter, ParseIssue } from '../../../shared/import'
+import type { AccountsContext, ColumnMapping, Delimiter, ParseIssue } from '../../../shared/import'
 import type { InviteLookup } from '../../../shared/invite'
 import type { AccountKey, GridRow, RowCheck } from '../screens/invite/gridState'
 
@@ -53,6 +53,11 @@ export type Request =
   /** Registered and invited numbers from the core; answers with every row's verdict. */
   | { op: 'lookups'; lookup: InviteLookup }
   | { op: 'update'; upsert: GridRow[]; remove: number[] }
+  /**
+   * Channels 2 and 3 check accounts (usernames unique in the list and the project, e-mail for
+   * channel 3); null: channel 1, which does not. Answers with every row's verdict.
+   */
+  | { op: 'accounts'; accounts: AccountsContext | null }
 
 export interface RowsResult {
   rows: GridRow[]
@@ -61,12 +66,16 @@ export interface RowsResult {
   accountKeys?: AccountKey[]
   /** Digits of every valid number: what to ask the core about. */
   digits: string[]
+  /** Usernames (and stems of their numbered forms) to ask the core about (channels 2 and 3). */
+  usernames: string[]
 }
 
 export interface ChecksResult {
   checks: [number, RowCheck][]
   /** Digits not yet looked up (typed in an edit): ask the core and send 'lookups'. */
   needLookup: string[]
+  /** Usernames not yet looked up: ask the core (invite.lookup `usernames`) and send 'lookups'. */
+  needUsernames: string[]
 }
 
 export type ResultOf<R extends Request> = R extends { op: 'openFile' | 'openText' | 'reread' }

@@ -47,6 +47,12 @@ export interface RowCheck {
   username?: string
   /** The username was made by Roster (from the template), not typed or read from the list. */
   usernameMade?: boolean
+  /** A username that would fix the row's username problem (the message says it too). */
+  usernameSuggestion?: string
+  /** The account's names and e-mail as they will be sent (checked with accounts only). */
+  firstName?: string
+  lastName?: string
+  email?: string
 }
 
 /** What happened when the row was sent (matched by E.164 after the batch ran). */

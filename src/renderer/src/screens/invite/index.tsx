@@ -91,8 +91,12 @@ export function InviteScreen({
   // The grid follows the channel: usernames (and the list's name and e-mail columns) for channels 2 and 3.
   const { setAccounts } = imp
   useEffect(() => {
-    void setAccounts(accounts ? { template: project.usernameTemplate } : null)
-  }, [setAccounts, accounts, project.usernameTemplate])
+    void setAccounts(
+      channel !== null && channel !== 'sms-registration'
+        ? { channel, domain: project.domain, template: project.usernameTemplate }
+        : null
+    )
+  }, [setAccounts, channel, project.domain, project.usernameTemplate])
 
   const [form, setForm] = useState<SendForm>(() => ({
     // The project's app is the truth (the CLI reads it too); this computer's memory is a fallback.

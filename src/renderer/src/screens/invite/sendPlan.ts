@@ -56,12 +56,21 @@ function splitName(name: string): { firstName?: string; lastName?: string } {
   return out
 }
 
-/** The account's part of a batch row (channels 2 and 3): blanks left out. */
+/**
+ * The account's part of a batch row (channels 2 and 3): blanks left out. The check's account is
+ * the one validated; the cells stand in while a row has not been checked with accounts.
+ */
 function accountOf(row: GridRow, check: RowCheck): Partial<PlanRow> {
   const a = row.account ?? {}
   const out: Partial<PlanRow> = {}
   const username = usernameOf(row, check)
   if (username) out.username = username
+  if (check.username !== undefined) {
+    if (check.firstName) out.firstName = check.firstName
+    if (check.lastName) out.lastName = check.lastName
+    if (check.email) out.email = check.email
+    return out
+  }
   const first = a.first_name?.trim()
   const last = a.last_name?.trim()
   if (first || last) {
