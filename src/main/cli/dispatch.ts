@@ -1,4 +1,5 @@
 import { defaultDbPath } from '../paths'
+import { CHECK_USAGE, runCheck } from './check'
 import { internalErrorLine } from './errors'
 import { runHistory, HISTORY_USAGE } from './history'
 import { runInvite, INVITE_USAGE } from './invite'
@@ -11,6 +12,7 @@ import { runWorkers, WORKERS_USAGE } from './workers'
 export const USAGE = `roster: the Roster core from the command line
 
 ${SYNC_USAGE}
+${CHECK_USAGE}
 ${WORKERS_USAGE}
 ${VALIDATE_USAGE}
 ${INVITE_USAGE}
@@ -35,6 +37,8 @@ function dispatch(args: string[], io: CliIo): Promise<number> {
   switch (command) {
     case 'sync':
       return runSync(rest, io)
+    case 'check':
+      return runCheck(rest, io)
     case 'workers':
       return runWorkers(rest, io)
     case 'validate':

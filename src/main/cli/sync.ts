@@ -3,16 +3,17 @@
  * the local database (creating it, and saying so, when the file does not exist), the same sync
  * the app runs. Exit codes: 0 ok, 1 the sync failed (one line on stderr says why), 2 usage, 3 a bug.
  */
-import { ProjectInputSchema, type SyncProgress, type SyncRun } from '../../shared/domain'
+import type { SyncProgress, SyncRun } from '../../shared/domain'
 import { toCountryCode } from '../../shared/phone'
 import type { Db } from '../db/open'
 import { ensureProject, updateProject } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { markRegistered } from '../invite'
 import { syncProject } from '../sync'
+import { CONNECTION_OPTIONS, readConnection } from './connection'
 import { reportError } from './errors'
 import { EXIT, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
-import { openRosterDb, serverUrl } from './project'
+import { openRosterDb } from './project'
 
 export const SYNC_USAGE =
   'usage: roster sync --server URL --domain D --username U [--api-key K] [--country CC] [--db PATH] [--json]'
@@ -50,10 +51,7 @@ function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
   const { values } = parseCommandLine({
     args,
     options: {
-      server: { type: 'string' },
-      domain: { type: 'string' },
-      username: { type: 'string' },
-      'api-key': { type: 'string' },
+      ...CONNECTION_OPTIONS,
       country: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -63,21 +61,12 @@ function parseSyncArgs(args: string[], io: CliIo): SyncArgs | 'help' {
     strict: true
   })
   if (values.help) return 'help'
-  const missing = (['server', 'domain', 'username'] as const).filter((name) => !values[name]?.trim())
-  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`)
-  const server = serverUrl(values.server!)
-  const checked = ProjectInputSchema.safeParse({ server, domain: values.domain, username: values.username })
-  if (!checked.success) throw new UsageError(checked.error.issues[0]!.message)
-  const apiKey = (values['api-key'] ?? io.env.ROSTER_API_KEY ?? '').trim()
-  if (!apiKey) throw new UsageError('no API key: set ROSTER_API_KEY or pass --api-key')
+  const connection = readConnection(values, io)
   if (values.country !== undefined && !toCountryCode(values.country)) {
     throw new UsageError(`--country ${values.country} is not a country code (two letters, like KE or SN)`)
   }
   return {
-    server,
-    domain: checked.data.domain,
-    username: checked.data.username,
-    apiKey,
+    ...connection,
     country: values.country?.toUpperCase(),
     db: values.db ?? io.defaultDbPath,
     json: values.json
@@ -131,9 +120,9 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
       io.stderr(`roster sync: ${run.error ?? run.outcome}\n`)
       return EXIT.failure
     }
-    // The follow-up the app runs after each sync: invited numbers that now belong to a worker
-    // count as registered in the invitation history.
-    markRegistered(db, project.id)
+    // The follow-up the app runs after each sync: invited numbers that now belong to a worker, and
+    // accounts Roster created that HQ now lists (pending ones found, confirmed ones registered).
+    markRegistered(db, project.id, undefined, run.startedAt)
     // An ok run carries a warning when HQ refused one of the name lists (see syncProject).
     if (run.error) io.stderr(`roster sync: ${run.error}\n`)
     io.stdout(
