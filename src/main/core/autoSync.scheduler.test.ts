@@ -26,6 +26,7 @@ afterEach(async () => {
  */
 async function start(opts: { latencyMs?: number; maxLimit?: number; secrets?: MemorySecretStore } = {}) {
   const hq = (sim = await startSim({
+    era: '2019',
     users: 40,
     seed: 5,
     latencyMs: opts.latencyMs ?? 0,

@@ -22,7 +22,7 @@ afterEach(async () => {
  * a simulator answering each request after 100 ms, so a sync or send is under way for a while.
  */
 async function start() {
-  const hq = (sim = await startSim({ users: 40, seed: 5, latencyMs: 100 }))
+  const hq = (sim = await startSim({ era: '2019', users: 40, seed: 5, latencyMs: 100 }))
   const through = (proxy = await startTestProxy())
   const network = { direct: false }
   const test = (app = startTestCore({ proxyFor: async () => (network.direct ? null : through.url) }))

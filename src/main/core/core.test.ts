@@ -73,8 +73,8 @@ describe('the core behind the API table', () => {
       apiKey: 'sim-key-workers-only'
     })
     expect(workersOnly.workers.ok).toBe(true)
-    expect(workersOnly.registration.ok).toBe(false)
-    expect(workersOnly.registration.message).toContain('Edit Data')
+    expect(workersOnly.channels['sms-registration'].ok).toBe(false)
+    expect(workersOnly.channels['sms-registration'].message).toContain('Edit Data')
   })
 
   it('syncs in the background, reporting progress, and serves the roster offline afterwards', async () => {

@@ -181,11 +181,20 @@ function orderSql(sort: Sort, dir: Dir): OrderSql {
   return plain(`${SORT_COLUMN[sort as keyof typeof SORT_COLUMN]} ${d}, w.id ${d}`)
 }
 
+/**
+ * An archived worker whose account Roster created (channels 2 and 3) and who has not confirmed
+ * it: HQ lists such accounts as inactive, but the coordinator is waiting on them, not done with them.
+ */
+const PENDING_CONFIRMATION = /* sql */ `(w.archived = 1 AND EXISTS (SELECT 1 FROM invite_numbers n
+    WHERE n.project_id = (SELECT id FROM projects WHERE pk = w.project) AND n.hq_username = w.username
+      AND n.status = 'success' AND n.registered_worker_id IS NULL))`
+
 const ROW_COLUMNS = `w.rid, w.id, w.username, d.first_name, d.last_name, w.name, d.email, d.default_phone,
   d.phones, w.archived, d.user_data, w.primary_location, l.name AS location_name,
   (SELECT json_group_array(COALESCE(g.name, wg.group_id) ORDER BY wg.position)
      FROM worker_groups wg LEFT JOIN groups g ON g.project = wg.project AND g.id = wg.group_id
-    WHERE wg.worker_rid = w.rid) AS group_names`
+    WHERE wg.worker_rid = w.rid) AS group_names,
+  ${PENDING_CONFIRMATION} AS pending_confirmation`
 const ROW_FROM = `workers w JOIN worker_docs d ON d.rid = w.rid
   LEFT JOIN locations l ON l.project = w.project AND l.id = w.primary_location`
 
@@ -204,6 +213,7 @@ interface RowSql {
   primary_location: string | null
   location_name: string | null
   group_names: string | null
+  pending_confirmation: number
 }
 
 function toRow(row: RowSql): WorkerRow {
@@ -219,8 +229,21 @@ function toRow(row: RowSql): WorkerRow {
     groupNames: row.group_names ? (JSON.parse(row.group_names) as string[]) : [],
     locationName: row.location_name,
     archived: row.archived === 1,
+    pendingConfirmation: row.pending_confirmation === 1,
     userData: splitUserData(JSON.parse(row.user_data) as Record<string, unknown>).custom
   }
+}
+
+/** How many archived workers are accounts Roster created that wait for their worker's confirmation. */
+function countPendingConfirmation(db: Db, projectId: string): number {
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM workers w WHERE w.project = (SELECT pk FROM projects WHERE id = ?)
+           AND ${PENDING_CONFIRMATION}`
+      )
+      .get(projectId) as { n: number }
+  ).n
 }
 
 function requireProject(db: Db, projectId: string): ProjectRecord {
@@ -526,7 +549,7 @@ export function workerFacets(
     groups: groups.map((g) => ({ ...g, count: groupCounts.get(g.id) ?? 0 })),
     locations: locations.map((l) => ({ ...l, count: locationCounts.get(l.id) ?? 0 })),
     customFieldKeys: customFieldKeys(db, projectId),
-    counts: countWorkers(db, projectId)
+    counts: { ...countWorkers(db, projectId), invited: countPendingConfirmation(db, projectId) }
   }
 }
 

@@ -66,6 +66,6 @@ describe('looking up invitations', () => {
   it('answers an empty list for numbers never invited', async () => {
     t = tempDb()
     const lookup = await handlers()['invite.lookup']({ projectId: t.project.id, digits: ['254700000001'] })
-    expect(lookup).toEqual({ registered: [], invited: [] })
+    expect(lookup).toEqual({ registered: [], invited: [], takenUsernames: [] })
   })
 })

@@ -6,12 +6,16 @@ import {
   createBatch,
   exportBatchCsv,
   getBatch,
+  inviteClientOf,
   listBatches,
   lookupInvitations,
+  probeChannels,
   reinvite,
+  resendConfirmation,
   resolveUnknown,
   sendBatch
 } from '../../invite'
+import { saveChannelProbe } from '../../db/projects'
 import type { CoreContext } from '../context'
 
 type InviteHandlers = Pick<
@@ -27,6 +31,9 @@ type InviteHandlers = Pick<
   | 'invite.exportCsv'
 >
 
+/** How long the app watches HQ's list for the accounts of an upload (channel 2). */
+const ACCOUNT_WAIT_MS = 120_000
+
 export function inviteHandlers(ctx: CoreContext): InviteHandlers {
   const projectOf = (batchId: number): string => batchSummary(ctx.db, batchId).projectId
 
@@ -40,13 +47,27 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
     void sendBatch({
       db: ctx.db,
       batchId,
-      client,
+      client: inviteClientOf(client),
       signal: controller.signal,
       onProgress: (progress) => ctx.events.emit('invite.progress', progress),
-      log: ctx.log
+      log: ctx.log,
+      // Channel 2: HQ creates the accounts a little after the upload; watch for them a while
+      // (the next sync settles the rest).
+      waitForAccountsMs: ACCOUNT_WAIT_MS
     })
       .then(
-        () => ctx.noteConnectivity(projectId),
+        async (result) => {
+          ctx.noteConnectivity(projectId)
+          // HQ answered 404 to the channel's endpoint (SMS self-registration retired, say): what
+          // the server offers has changed, so ask it again and keep the answer for the Invite screen.
+          if (result.endpointMissing) {
+            try {
+              saveChannelProbe(ctx.db, projectId, await probeChannels(client, controller.signal))
+            } catch (error) {
+              ctx.log(`probing ${projectId} again failed: ${error instanceof Error ? error.message : String(error)}`)
+            }
+          }
+        },
         (error: unknown) => {
           ctx.log(
             `sending batch ${batchId} failed: ${error instanceof Error ? error.message : String(error)}`
@@ -65,9 +86,9 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
   }
 
   return {
-    async 'invite.lookup'({ projectId, digits }) {
+    async 'invite.lookup'({ projectId, digits, usernames }) {
       ctx.project(projectId)
-      return lookupInvitations(ctx.db, projectId, digits)
+      return lookupInvitations(ctx.db, projectId, digits, usernames)
     },
     async 'invite.create'(input) {
       ctx.project(input.projectId)
@@ -96,7 +117,14 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
       return { ok: true as const }
     },
     async 'invite.reinvite'({ batchId, numberIds }) {
-      return { batchId: reinvite(ctx.db, batchId, numberIds) }
+      const batch = batchSummary(ctx.db, batchId)
+      if (batch.channel === 'sms-registration') return { batchId: reinvite(ctx.db, batchId, numberIds) }
+      // Accounts exist already: HQ can only send their confirmation link again (or not, by SMS).
+      const { message } = await ctx.useClient(batch.projectId, (client) =>
+        resendConfirmation(ctx.db, batchId, numberIds, inviteClientOf(client), AbortSignal.timeout(120_000))
+      )
+      ctx.events.emit('invite.progress', batchProgress(ctx.db, batchId))
+      return { batchId, message }
     },
     async 'invite.batches'({ projectId }) {
       ctx.project(projectId)

@@ -8,6 +8,7 @@ import {
   normaliseServer,
   projectView,
   removeProject,
+  saveChannelProbe,
   updateProject
 } from '../../db/projects'
 import { listBatches } from '../../invite'
@@ -95,6 +96,15 @@ export function projectHandlers(
       if ('projectId' in input) {
         const result = await ctx.useClient(input.projectId, (client) => client.checkAccess(signal))
         ctx.noteConnectivity(input.projectId)
+        // What the server offers decides the project's channel (auto): keep it, unless the test
+        // could not even reach the project (then it says nothing about channels).
+        if (result.workers.ok) {
+          saveChannelProbe(ctx.db, input.projectId, {
+            offers: result.offers,
+            message: result.message,
+            probedAt: new Date().toISOString()
+          })
+        }
         return { ok: result.workers.ok, ...result }
       }
       if (!input.apiKey) throw new ApiError('invalid-input', 'Type the API key to test the connection.')
@@ -109,6 +119,14 @@ export function projectHandlers(
       })
       try {
         const result = await client.checkAccess(signal)
+        const saved = findProject(ctx.db, input)
+        if (saved && result.workers.ok) {
+          saveChannelProbe(ctx.db, saved.id, {
+            offers: result.offers,
+            message: result.message,
+            probedAt: new Date().toISOString()
+          })
+        }
         return { ok: result.workers.ok, ...result }
       } finally {
         await client.close()
@@ -116,3 +134,4 @@ export function projectHandlers(
     }
   }
 }
+

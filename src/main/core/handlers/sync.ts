@@ -34,7 +34,7 @@ export function syncHandlers(ctx: CoreContext): SyncHandlers {
         })
           .then((run) => {
             // Follow-up: invited numbers that now belong to a worker count as registered.
-            if (run.outcome === 'ok') markRegistered(ctx.db, projectId)
+            if (run.outcome === 'ok') markRegistered(ctx.db, projectId, undefined, run.startedAt)
             if (run.outcome !== 'cancelled') ctx.noteConnectivity(projectId, failure)
             // The claim ends before the news, so a Sync pressed on hearing it is not told "busy".
             task.end()
