@@ -26,29 +26,30 @@ export function notCreatedReason(server: string, domain: string): string {
 }
 
 /**
- * Accounts of the batch now listed by HQ: their numbers (waiting for HQ, or with an unknown
+ * Accounts of the batch now listed by HQ (username -> its phone numbers): their numbers (waiting for HQ, or with an unknown
  * outcome: a real listing beats a guess) become invited. Returns how many changed.
  */
 export function markAccountsSeen(
   db: Database.Database,
   batch: Pick<BatchInfo, 'id' | 'channel'>,
-  usernames: ReadonlySet<string>,
+  accounts: ReadonlyMap<string, readonly string[]>,
   at: string
 ): number {
   if (batch.channel === 'sms-registration') return 0
   const candidates = db
     .prepare(
-      `SELECT id, hq_username FROM invite_numbers WHERE batch_id = ? AND status IN ('pending', 'unknown', 'sending')
+      `SELECT id, hq_username, digits FROM invite_numbers WHERE batch_id = ? AND status IN ('pending', 'unknown', 'sending')
          AND hq_username IS NOT NULL`
     )
-    .all(batch.id) as { id: number; hq_username: string }[]
+    .all(batch.id) as { id: number; hq_username: string; digits: string }[]
   const update = db.prepare(
     `UPDATE invite_numbers SET status = 'success', reason = ?, updated_at = ? WHERE id = ?`
   )
   let changed = 0
   db.transaction(() => {
     for (const c of candidates) {
-      if (!usernames.has(c.hq_username)) continue
+      // The username and the number: someone else may hold the username (HQ then refused the row).
+      if (!accounts.get(c.hq_username)?.some((phone) => phone.replace(/\D/g, '') === c.digits)) continue
       update.run(CREATED_REASON[batch.channel as 'sms-confirmation'], at, c.id)
       changed++
     }
@@ -85,14 +86,14 @@ export interface AwaitAccountsOptions {
  */
 export async function awaitAccounts(opts: AwaitAccountsOptions): Promise<{ pending: number }> {
   const { db, batch, client, clock } = opts
-  if (!client.listUsernames) return { pending: pendingCount(db, batch.id) }
+  if (!client.listAccounts) return { pending: pendingCount(db, batch.id) }
   const deadline = clock.now() + opts.waitMs
   const sleep = (ms: number): Promise<void> => clock.sleep(ms, opts.signal)
   for (;;) {
     if (pendingCount(db, batch.id) === 0) return { pending: 0 }
     if (opts.signal?.aborted) break
     try {
-      const listed = await client.listUsernames(true, opts.signal)
+      const listed = await client.listAccounts(true, opts.signal)
       const seen = await writeWhenFree(db, () => markAccountsSeen(db, batch, listed, opts.now()), {
         sleep,
         ...(opts.signal ? { signal: opts.signal } : {})
@@ -153,10 +154,12 @@ export function followUpAccounts(
   const project = db.prepare('SELECT pk, server, domain FROM projects WHERE id = ?').get(projectId) as
     { pk: number; server: string; domain: string } | undefined
   if (!project) return 0
-  const ACCOUNT = /* sql */ `(SELECT w.id FROM workers w WHERE w.project = @pk AND w.username = n.hq_username
-    ORDER BY w.archived LIMIT 1)`
-  const ACTIVE = /* sql */ `(SELECT w.id FROM workers w WHERE w.project = @pk AND w.username = n.hq_username
-    AND w.archived = 0 LIMIT 1)`
+  // The account is the one Roster asked for when it has the username AND the number: a worker who
+  // took the username meanwhile (HQ then refused the row) holds another number.
+  const OURS = /* sql */ `w.project = @pk AND w.username = n.hq_username
+    AND EXISTS (SELECT 1 FROM worker_phones p WHERE p.worker_rid = w.rid AND (p.digits = n.digits OR p.e164 = n.e164))`
+  const ACCOUNT = /* sql */ `(SELECT w.id FROM workers w WHERE ${OURS} ORDER BY w.archived LIMIT 1)`
+  const ACTIVE = /* sql */ `(SELECT w.id FROM workers w WHERE ${OURS} AND w.archived = 0 LIMIT 1)`
   const IN_ACCOUNT_BATCH = /* sql */ `n.batch_id IN (SELECT id FROM invite_batches WHERE project_id = @projectId
     AND channel IN ('sms-confirmation', 'email-confirmation'))`
   return db

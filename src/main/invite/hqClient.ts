@@ -9,16 +9,19 @@ export function inviteClientOf(hq: HqClient): InviteClient {
     uploadUsers: (workbook, signal) => hq.uploadUsers(workbook, signal),
     createUser: (body, signal) => hq.createUser(body, signal),
     resendConfirmationEmail: (id, signal) => hq.resendConfirmationEmail(id, signal),
-    async listUsernames(archived, signal) {
-      const names = new Set<string>()
+    async listAccounts(archived, signal) {
+      const accounts = new Map<string, string[]>()
       await hq.listWorkers({
         archived,
         ...(signal ? { signal } : {}),
         onPage: (page) => {
-          for (const w of page.workers) names.add(w.username.toLowerCase())
+          for (const w of page.workers) {
+            const phones = [...w.phone_numbers, ...(w.default_phone_number ? [w.default_phone_number] : [])]
+            accounts.set(w.username.toLowerCase(), phones)
+          }
         }
       })
-      return names
+      return accounts
     }
   }
 }

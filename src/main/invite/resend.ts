@@ -32,21 +32,27 @@ export async function resendConfirmation(
     throw new InviteError('invalid-input', resendSmsInstructions(batch.server, batch.domain))
   }
   if (batch.channel !== 'email-confirmation' || !client.resendConfirmationEmail) {
-    throw new InviteError('invalid-input', 'This batch does not create accounts: invite the numbers again instead.')
+    throw new InviteError(
+      'invalid-input',
+      'This batch does not create accounts: invite the numbers again instead.'
+    )
   }
-  const rows = inSlices([...new Set(numberIds)], 500, (slice) =>
-    db
-      .prepare(
-        `SELECT id, username, hq_user_id, status, registered_worker_id FROM invite_numbers
+  const rows = inSlices(
+    [...new Set(numberIds)],
+    500,
+    (slice) =>
+      db
+        .prepare(
+          `SELECT id, username, hq_user_id, status, registered_worker_id FROM invite_numbers
          WHERE batch_id = ? AND id IN (${slice.map(() => '?').join(', ')})`
-      )
-      .all(batchId, ...slice) as {
-      id: number
-      username: string | null
-      hq_user_id: string | null
-      status: string
-      registered_worker_id: string | null
-    }[]
+        )
+        .all(batchId, ...slice) as {
+        id: number
+        username: string | null
+        hq_user_id: string | null
+        status: string
+        registered_worker_id: string | null
+      }[]
   )
   const eligible = rows.filter((r) => r.status === 'success' && r.hq_user_id && !r.registered_worker_id)
   const problems: string[] = []

@@ -64,7 +64,9 @@ export function inviteHandlers(ctx: CoreContext): InviteHandlers {
             try {
               saveChannelProbe(ctx.db, projectId, await probeChannels(client, controller.signal))
             } catch (error) {
-              ctx.log(`probing ${projectId} again failed: ${error instanceof Error ? error.message : String(error)}`)
+              ctx.log(
+                `probing ${projectId} again failed: ${error instanceof Error ? error.message : String(error)}`
+              )
             }
           }
         },

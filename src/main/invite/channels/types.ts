@@ -71,8 +71,8 @@ export interface InviteClient {
   uploadUsers?(workbook: Uint8Array, signal?: AbortSignal): Promise<void>
   createUser?(body: CreateUserBody, signal?: AbortSignal): Promise<{ id: string }>
   resendConfirmationEmail?(id: string, signal?: AbortSignal): Promise<void>
-  /** Usernames (lower case) of the accounts in one of HQ's lists (archived: the inactive ones). */
-  listUsernames?(archived: boolean, signal?: AbortSignal): Promise<Set<string>>
+  /** The accounts in one of HQ's lists (archived: the inactive ones): username (lower case) -> phone numbers. */
+  listAccounts?(archived: boolean, signal?: AbortSignal): Promise<Map<string, string[]>>
 }
 
 /** What differs per channel: how many numbers one request carries and how it goes to HQ. */
