@@ -24,8 +24,10 @@ describe('inviting workers from a file', () => {
   const idle = () => app.page.locator('.ibusy').waitFor({ state: 'detached' })
 
   beforeAll(async () => {
-    app = await startApp({ users: 120 })
+    // These invitations go out by SMS self-registration: an HQ that still has it, chosen for the project.
+    app = await startApp({ users: 120, era: '2019' })
     projectId = await app.connect()
+    await app.api('projects.update', { projectId, channel: 'sms-registration' })
     // The apps and the roster (for "already registered") come from a sync.
     await app.syncNow(projectId)
     registered = app.sim

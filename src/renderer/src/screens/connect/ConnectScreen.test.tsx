@@ -190,7 +190,7 @@ describe('Test connection and the invitation channel', () => {
         .getAllByRole('option')
         .map((o) => o.textContent)
     ).toEqual([
-      'Automatic: what the server offers (now Account + confirmation SMS)',
+      'Automatic (now Account + confirmation SMS)',
       'SMS self-registration (this server does not offer it)',
       'Account + confirmation SMS',
       'Account + confirmation e-mail'

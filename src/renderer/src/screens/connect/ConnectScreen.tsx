@@ -334,13 +334,15 @@ export function ConnectScreen({
                 </select>
               )}
             </Field>
-            <ChannelField
-              value={form.channel}
-              project={editing}
-              test={test.kind === 'answer' ? test.result : null}
-              onChange={(channel) => update('channel', channel)}
-            />
+            <div aria-hidden="true" />
           </div>
+
+          <ChannelField
+            value={form.channel}
+            project={editing}
+            test={test.kind === 'answer' ? test.result : null}
+            onChange={(channel) => update('channel', channel)}
+          />
 
           <div className="form-actions">
             <button
@@ -633,7 +635,9 @@ function Check({ name, check }: { name: string; check: { ok: boolean; message: s
   return (
     <li className={`check ${check.ok ? 'check-ok' : 'check-bad'}`}>
       {check.ok ? <CheckIcon className="check-icon" /> : <AlertIcon className="check-icon" />}
-      <span className="check-name">{name}:</span> <span>{check.message}</span>
+      <span className="check-text">
+        <span className="check-name">{name}:</span> {check.message}
+      </span>
     </li>
   )
 }

@@ -176,7 +176,7 @@ export function nextAutoSync(project: Project, now: number): number | null {
 /**
  * The choices of "Invitations go out by", with what the server offers as far as a probe knows
  * (`offers` null: never tested). Automatic names the channel it resolves to, so the coordinator
- * sees what it means for this server.
+ * sees what it means for this server (short: the select is half the form wide).
  */
 export function channelChoices(offers: ChannelOffers | null): { value: ChannelChoice; label: string }[] {
   const auto = offers ? resolveChannel('auto', offers) : null
@@ -186,8 +186,8 @@ export function channelChoices(offers: ChannelOffers | null): { value: ChannelCh
       label: !offers
         ? 'Automatic: what the server offers'
         : auto
-          ? `Automatic: what the server offers (now ${CHANNEL_NAMES[auto]})`
-          : 'Automatic: what the server offers (now none)'
+          ? `Automatic (now ${CHANNEL_NAMES[auto]})`
+          : 'Automatic (the server offers none)'
     },
     ...CHANNELS.map((channel) => ({
       value: channel,

@@ -93,7 +93,13 @@ describe('History of batches that create accounts', () => {
     const cells = within(row)
       .getAllByRole('cell')
       .map((c) => c.textContent)
-    expect(cells.slice(2, 5)).toEqual(['+254 712 000002', 'baraka.mwangi', 'baraka@example.org'])
+    expect(cells.slice(2, 7)).toEqual([
+      '+254 712 000002',
+      'baraka.mwangi',
+      'baraka@example.org',
+      '✓Account created',
+      'not confirmed yet'
+    ])
     const refused = (await screen.findByLabelText('Check +254712000004')).closest(
       '[role="row"]'
     ) as HTMLElement

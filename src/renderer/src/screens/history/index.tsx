@@ -554,16 +554,26 @@ function NumbersTable({
                   </span>
                 )}
                 <span role="cell">
-                  <StatusBadge
-                    check={undefined}
-                    outcome={{ numberId: n.id, status: n.status, reason: n.reason }}
-                  />
+                  {accounts && n.status === 'success' ? (
+                    // For channels 2 and 3 HQ's "success" is an account it created, not an SMS.
+                    <span className="ibadge ibadge-success">
+                      <span className="ibadge-icon" aria-hidden="true">
+                        ✓
+                      </span>
+                      Account created
+                    </span>
+                  ) : (
+                    <StatusBadge
+                      check={undefined}
+                      outcome={{ numberId: n.id, status: n.status, reason: n.reason }}
+                    />
+                  )}
                 </span>
                 <span role="cell">
                   {n.registeredAt ? (
                     <span className="hregistered">✓ {formatWhen(n.registeredAt)}</span>
                   ) : (
-                    <span className="muted">not yet</span>
+                    <span className="muted">{accounts ? 'not confirmed yet' : 'not yet'}</span>
                   )}
                 </span>
                 <span
