@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startSim } from '../../../test/hq-sim'
 import { openDatabase } from '../db/open'
-import { createProject } from '../db/projects'
+import { createProject, listProjects } from '../db/projects'
 import { getBatch, listBatches } from '../invite'
 import { deadPid, kenyanNumbers, requestInFlight, spawnLocker } from '../invite/testing'
 import { runHistory, type HistoryJsonRow } from './history'
@@ -298,10 +298,9 @@ describe('roster invite', () => {
     expect(sandbox.sim.invitationHistory).toHaveLength(4)
   })
 
-  it('exits 1 with HQ’s reason and reports every number as failed when registration is off', async () => {
+  it('refuses before writing a batch when registration is off and the server offers nothing else', async () => {
     sandbox.sim.setPlan({ registrationEnabled: false })
-    const numbers = kenyanNumbers(3)
-    const file = csv('list.csv', numbers)
+    const file = csv('list.csv', kenyanNumbers(3))
     const { code, stdout, stderr } = await run(runInvite, [
       file,
       ...connection(),
@@ -310,9 +309,33 @@ describe('roster invite', () => {
       '--json'
     ])
     expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('Messaging > General Settings')
+    expect(stderr).toMatch(/Roster cannot invite workers in demo-project \(see roster check\)\.\n$/)
+    expect(sandbox.sim.sms).toHaveLength(0)
+    const db = openDatabase(sandbox.dbPath)
+    expect(listBatches(db, listProjects(db)[0]!.id)).toEqual([])
+    db.close()
+  })
+
+  it('with --channel sms-registration, exits 1 with HQ’s reason and reports every number as failed when registration is off', async () => {
+    sandbox.sim.setPlan({ registrationEnabled: false })
+    const numbers = kenyanNumbers(3)
+    const file = csv('list.csv', numbers)
+    const { code, stdout, stderr } = await run(runInvite, [
+      file,
+      ...connection(),
+      ...apiKey(),
+      '--channel',
+      'sms-registration',
+      '--yes',
+      '--json'
+    ])
+    expect(code).toBe(1)
     expect(stderr).toContain('Messaging > General Settings')
     const out = JSON.parse(stdout) as InviteJson
     expect(out.failed.sort()).toEqual([...numbers].sort())
+    expect(out).toMatchObject({ channel: 'sms-registration', pending: [], usernames: {}, skipped: [] })
     const db = openDatabase(sandbox.dbPath)
     const [batch] = listBatches(db, getBatch(db, out.batch_id).batch.projectId)
     expect(batch).toMatchObject({ state: 'done', counts: { failed: 3, queued: 0 } })

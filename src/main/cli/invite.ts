@@ -1,10 +1,11 @@
 /**
- * `roster invite FILE --app-id ID`: checks a phone list exactly as `roster validate` does, writes
- * the batch to the outbox, asks before sending (on a terminal), sends, and reports per number.
- * Exit codes: 0 sent (numbers HQ says are in use still count as sent), 1 failure, 2 usage.
+ * `roster invite FILE`: checks a phone list exactly as `roster validate` does, writes the batch to
+ * the outbox, asks before sending (on a terminal), sends it through the project's channel, and
+ * reports per number. Exit codes: 0 sent (numbers in use and accounts still pending count as
+ * sent), 1 failure, 2 usage, 3 a bug.
  */
 import { createInterface } from 'node:readline/promises'
-import { invitableRows, isNonMobile, type ValidatedRow } from '../../shared/import'
+import { createsAccounts, resolveChannel, type Channel, type ChannelChoice } from '../../shared/channels'
 import { toCountryCode } from '../../shared/phone'
 import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
 import type { Db } from '../db/open'
@@ -16,30 +17,39 @@ import {
   DATABASE_BUSY_MESSAGE,
   getBatch,
   InviteError,
+  inviteClientOf,
   isDatabaseBusy,
   recoverOutbox,
   sendBatch,
-  validationLookup,
   writeWhenFree
 } from '../invite'
 import { reportError } from './errors'
 import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
+import { channelName, chooseChannel, parseChannelChoice, probeAndStore } from './inviteChannel'
+import { rowsToInvite, type SkippedRow } from './inviteRows'
 import { openRosterDb, resolveProject } from './project'
-import { checkFile, parseFileArgs, type ValidateOptions } from './validate'
+import { parseFileArgs, type ValidateOptions } from './validate'
 
 export const INVITE_USAGE =
-  'usage: roster invite FILE --app-id ID [--country CC] [--android-only] [--require-email] [--message TEXT]\n' +
+  'usage: roster invite FILE [--channel auto|sms-registration|sms-confirmation|email-confirmation]\n' +
+  '         [--app-id ID] [--android-only] [--require-email] [--message TEXT]\n' +
+  '         [--username-column NAME] [--username-template T] [--wait SECONDS] [--country CC]\n' +
   '         [--server URL --domain D --username U] [--api-key K] [--skip-errors] [--reinvite] [--yes] [--json]\n' +
   '         [--db PATH] [--sheet NAME] [--column NAME]\n' +
-  '       The API key can also come from ROSTER_API_KEY. Without --country, numbers written without a\n' +
-  "       country code are read in the project's country. The file's other titled columns are sent as\n" +
-  '       custom user data keyed by their titles as written (District stays District); a title that\n' +
-  "       cannot be a key is turned into one (Numéro d'équipe -> numero_d_equipe)."
+  "       --channel auto (the default) uses the project's choice, else what the server offers (SMS\n" +
+  '       self-registration where it still exists, else an account with a confirmation SMS).\n' +
+  '       --app-id, --android-only, --require-email and --message are for sms-registration only.\n' +
+  '       Channels that create accounts take usernames from a "Username" column, else from\n' +
+  '       --username-template (default {first}.{last}), and wait up to --wait seconds (default 120)\n' +
+  '       for HQ to create them. The API key can also come from ROSTER_API_KEY. Without --country,\n' +
+  "       numbers written without a country code are read in the project's country. The file's other\n" +
+  '       titled columns are sent as custom user data keyed by their titles as written (District stays\n' +
+  "       District); a title that cannot be a key is turned into one (Numéro d'équipe -> numero_d_equipe)."
 
 /** What `invite` needs beyond the common CLI io: a way to ask, replaceable in tests. */
 export type InviteIo = CliIo & { confirm?: (question: string) => Promise<boolean> }
 
-/** The --json output: E.164 numbers by outcome. */
+/** The --json output: E.164 numbers by outcome, then the channel and the accounts. */
 export interface InviteJson {
   batch_id: number
   success_numbers: string[]
@@ -47,14 +57,28 @@ export interface InviteJson {
   numbers_in_use: string[]
   failed: string[]
   unknown: string[]
+  channel: Channel
+  /** Channels 2 and 3: HQ took the upload, the account has not appeared yet (a later sync settles it). */
+  pending: string[]
+  /** Channels 2 and 3: E.164 number -> the account's username (before the @). */
+  usernames: Record<string, string>
+  /** Rows --skip-errors left out, other than numbers already registered (those are in use). */
+  skipped: SkippedRow[]
 }
+
+/** How long a channel that creates accounts waits for them by default. */
+const DEFAULT_WAIT_SECONDS = 120
 
 /** validate's options and invite's own. */
 interface InviteArgs extends ValidateOptions {
+  channel?: ChannelChoice
   appId?: string
   androidOnly: boolean
   requireEmail: boolean
   message?: string
+  usernameColumn?: string
+  usernameTemplate?: string
+  waitSeconds: number
   server?: string
   username?: string
   apiKey?: string
@@ -65,10 +89,14 @@ interface InviteArgs extends ValidateOptions {
 
 /** invite's own options; FILE, --country, --domain, --json, --db, --sheet and --column are validate's. */
 const INVITE_OPTIONS = {
+  channel: { type: 'string' },
   'app-id': { type: 'string' },
   'android-only': { type: 'boolean', default: false },
   'require-email': { type: 'boolean', default: false },
   message: { type: 'string' },
+  'username-column': { type: 'string' },
+  'username-template': { type: 'string' },
+  wait: { type: 'string' },
   server: { type: 'string' },
   username: { type: 'string' },
   'api-key': { type: 'string' },
@@ -79,12 +107,26 @@ const INVITE_OPTIONS = {
 
 function parse(args: string[]): InviteArgs {
   const { options, values: v } = parseFileArgs(args, INVITE_OPTIONS, 'name the file with the phone numbers')
+  const channel = parseChannelChoice(v.channel)
+  let waitSeconds = DEFAULT_WAIT_SECONDS
+  if (v.wait !== undefined) {
+    if (!/^\d+$/.test(v.wait.trim()))
+      throw new UsageError(`--wait needs a whole number of seconds, not "${v.wait}"`)
+    waitSeconds = Number(v.wait.trim())
+  }
+  if (v['username-template'] !== undefined && v['username-template'].trim() === '') {
+    throw new UsageError('--username-template is empty; leave it out for {first}.{last}')
+  }
   return {
     ...options,
+    ...(channel !== undefined ? { channel } : {}),
     ...(v['app-id'] !== undefined ? { appId: v['app-id'] } : {}),
     androidOnly: v['android-only'] ?? false,
     requireEmail: v['require-email'] ?? false,
     ...(v.message !== undefined ? { message: v.message } : {}),
+    ...(v['username-column'] !== undefined ? { usernameColumn: v['username-column'] } : {}),
+    ...(v['username-template'] !== undefined ? { usernameTemplate: v['username-template'].trim() } : {}),
+    waitSeconds,
     ...(v.server !== undefined ? { server: v.server } : {}),
     ...(v.username !== undefined ? { username: v.username } : {}),
     ...(v['api-key'] !== undefined ? { apiKey: v['api-key'] } : {}),
@@ -94,10 +136,33 @@ function parse(args: string[]): InviteArgs {
   }
 }
 
+/** Channel 1's options given for a channel that has none of them: a usage error, not ignored. */
+function refuseRegistrationOptions(options: InviteArgs, channel: Channel): void {
+  if (!createsAccounts(channel)) {
+    if (options.usernameColumn !== undefined || options.usernameTemplate !== undefined) {
+      throw new UsageError(
+        `--username-column and --username-template are for channels that create accounts; this invite uses ${channel}`
+      )
+    }
+    return
+  }
+  const given = [
+    options.appId !== undefined ? '--app-id' : '',
+    options.androidOnly ? '--android-only' : '',
+    options.requireEmail ? '--require-email' : '',
+    options.message !== undefined ? '--message' : ''
+  ].filter(Boolean)
+  if (given.length > 0) {
+    throw new UsageError(
+      `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} for sms-registration only; this invite uses ${channel} (${channelName(channel)})`
+    )
+  }
+}
+
 export async function runInvite(args: string[], io: InviteIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(`${INVITE_USAGE}\n`)
-    return 0
+    return EXIT.ok
   }
   let db: Db | undefined
   let client: HqClient | undefined
@@ -112,14 +177,7 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     const opened = openRosterDb(options.db, io, { create: 'default' })
     db = opened.db
     recoverOutbox(db)
-    const project = resolveProject(db, options, { dbPath: opened.path, create: true })
-    const appId = options.appId ?? project.appId ?? undefined
-    if (!appId) throw new UsageError('choose the app to invite people to with --app-id')
-
-    const message = checkMessage(options, project, io)
-    // Numbers written the national way are read in the project's country unless --country says otherwise.
-    const check = { ...options, defaultCountry: toCountryCode(project.defaultCountry) }
-    const rows = await rowsToInvite(db, project, check, io)
+    let project = resolveProject(db, options, { dbPath: opened.path, create: true })
     try {
       client = createHqClient({
         server: project.server,
@@ -130,14 +188,42 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     } catch (error) {
       throw new Failure(messageOf(error))
     }
+    // Numbers written the national way are read in the project's country unless --country says otherwise.
+    const fileCheck = { ...options, defaultCountry: toCountryCode(project.defaultCountry) }
+    if (!resolveChannel(options.channel ?? project.channel, project.channelProbe?.offers ?? null)) {
+      // The channel needs a probe of HQ first: a file that cannot be sent whatever the channel
+      // (unreadable, bad numbers) is refused before HQ is asked anything.
+      await rowsToInvite(db, project, fileCheck, options, { stderr: () => undefined })
+    }
+    const chosen = await chooseChannel(db, project, options.channel, client)
+    project = chosen.project
+    const channel = chosen.channel
+    refuseRegistrationOptions(options, channel)
+    const accounts = createsAccounts(channel)
+    const appId = accounts ? '' : (options.appId ?? project.appId ?? '')
+    if (!accounts && !appId) throw new UsageError('choose the app to invite people to with --app-id')
+
+    const message = accounts ? null : checkMessage(options, project, io)
+    const check = {
+      ...fileCheck,
+      ...(accounts
+        ? {
+            accounts: {
+              domain: project.domain,
+              channel: channel as 'sms-confirmation' | 'email-confirmation',
+              template: options.usernameTemplate ?? project.usernameTemplate,
+              usernameColumn: options.usernameColumn
+            }
+          }
+        : {})
+    }
+    const { rows, skipped } = await rowsToInvite(db, project, check, options, io)
+    const toSend = rows.filter((r) => !r.registeredTo).length
 
     if (!options.yes) {
-      const question =
-        `Send ${rows.length} SMS invitation${rows.length === 1 ? '' : 's'} for project ${project.domain} ` +
-        `on ${project.server} (app ${appId})? [y/N] `
-      if (!(await ask(io, question))) {
+      if (!(await ask(io, question(channel, toSend, project, appId)))) {
         io.stderr('Nothing was sent.\n')
-        return 1
+        return EXIT.failure
       }
     }
 
@@ -145,7 +231,13 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     try {
       batchId = createBatch(db, {
         projectId: project.id,
-        options: { appId, androidOnly: options.androidOnly, requireEmail: options.requireEmail, message },
+        options: {
+          channel,
+          appId,
+          androidOnly: options.androidOnly,
+          requireEmail: options.requireEmail,
+          message
+        },
         rows,
         reinvite: options.reinvite
       })
@@ -162,13 +254,17 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     const result = await sendBatch({
       db,
       batchId,
-      client,
+      client: inviteClientOf(client),
+      waitForAccountsMs: accounts ? options.waitSeconds * 1000 : 0,
       onProgress: showProgress
         ? (p) => io.stderr(`\rSending: ${p.total - p.counts.queued - p.counts.sending}/${p.total}`)
         : undefined,
       log: (line) => io.stderr(`roster invite: ${line}\n`)
     })
     if (showProgress) io.stderr('\n')
+    // HQ no longer has the channel's endpoint (SMS self-registration retired, say): what the server
+    // offers now is stored, so the next `--channel auto` picks what works.
+    if (result.endpointMissing) await probeAndStore(db, project, client).catch(() => undefined)
     // A command-line run ends here: numbers it did not send are failed, not left waiting (once
     // another program writing to the database lets this through).
     if (result.counts.queued > 0) {
@@ -178,12 +274,12 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
       )
     }
 
-    const report = outcome(db, batchId)
+    const report = outcome(db, batchId, channel, skipped)
     if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
     else io.stdout(describe(report, project))
-    if (result.state === 'done' && report.failed.length === 0 && report.unknown.length === 0) return 0
+    if (result.state === 'done' && report.failed.length === 0 && report.unknown.length === 0) return EXIT.ok
     if (result.error) io.stderr(`roster invite: ${result.error}\n`)
-    return 1
+    return EXIT.failure
   } catch (error) {
     if (isDatabaseBusy(error)) {
       const then = sending
@@ -197,6 +293,17 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     await client?.close()
     db?.close()
   }
+}
+
+function question(channel: Channel, n: number, project: ProjectRecord, appId: string): string {
+  const where = `for project ${project.domain} on ${project.server}`
+  const what =
+    channel === 'sms-registration'
+      ? `Send ${n} SMS invitation${n === 1 ? '' : 's'} ${where} (app ${appId})`
+      : `Create ${n} account${n === 1 ? '' : 's'} ${where}; HQ will ${
+          channel === 'sms-confirmation' ? 'text' : 'e-mail'
+        } each worker a link to confirm`
+  return `${what}? [y/N] `
 }
 
 /** HQ's message rules; a message HQ would fail on is a usage error, doubts are warnings. */
@@ -221,50 +328,6 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
   return options.message
 }
 
-/**
- * Reads and checks the file exactly as `roster validate` does, and returns the rows to send with
- * their other columns as custom user data. With --reinvite, earlier invitations are not looked
- * up: inviting them again is the point.
- */
-async function rowsToInvite(
-  db: Db,
-  project: ProjectRecord,
-  options: InviteArgs,
-  io: CliIo
-): Promise<{ row: number; e164: string; customUserData: Record<string, string> }[]> {
-  const lookup = validationLookup(db, project.id)
-  const { rows: results } = await checkFile(options, {
-    lookup: () =>
-      options.reinvite
-        ? { findWorkerByDigits: lookup.findWorkerByDigits, findInvitationByDigits: () => undefined }
-        : lookup,
-    warn: (line) => io.stderr(`${line}\n`)
-  })
-
-  const problems = results.filter((r) => r.status === 'error' || (r.e164 !== null && isNonMobile(r)))
-  const describeRow = (r: ValidatedRow): string =>
-    `row ${r.row}: ${r.input} — ${r.status === 'error' ? r.message : 'not a mobile number, so it cannot receive SMS'}`
-  if (problems.length > 0 && !options.skipErrors) {
-    const shown = problems.slice(0, 10).map(describeRow).join('\n')
-    const more = problems.length > 10 ? `\n… and ${problems.length - 10} more (see roster validate)` : ''
-    throw new Failure(
-      `${shown}${more}\n${problems.length} row${problems.length === 1 ? ' has a problem' : 's have problems'}: ` +
-        'fix the file, or add --skip-errors to invite only the other rows. Nothing was sent.'
-    )
-  }
-  if (problems.length > 0 && !options.json) {
-    io.stderr(`Skipping ${problems.length} row${problems.length === 1 ? '' : 's'} with problems.\n`)
-  }
-  const skip = new Set(problems.map((r) => r.row))
-  // Numbers invited before stay in: createBatch refuses them and the error says to add --reinvite.
-  const rows = invitableRows(
-    results.filter((r) => !skip.has(r.row)),
-    { nonMobile: true, reinvite: true }
-  )
-  if (rows.length === 0) throw new Failure('there is no number to invite in the file')
-  return rows
-}
-
 async function ask(io: InviteIo, question: string): Promise<boolean> {
   if (io.confirm) return io.confirm(question)
   const rl = createInterface({ input: process.stdin, output: process.stderr })
@@ -275,30 +338,40 @@ async function ask(io: InviteIo, question: string): Promise<boolean> {
   }
 }
 
-function outcome(db: Db, batchId: number): InviteJson {
+function outcome(db: Db, batchId: number, channel: Channel, skipped: SkippedRow[]): InviteJson {
   const report: InviteJson = {
     batch_id: batchId,
     success_numbers: [],
     invalid_format_numbers: [],
     numbers_in_use: [],
     failed: [],
-    unknown: []
+    unknown: [],
+    channel,
+    pending: [],
+    usernames: {},
+    skipped
   }
   for (const n of getBatch(db, batchId).numbers) {
     if (n.status === 'success') report.success_numbers.push(n.e164)
     else if (n.status === 'invalid_format') report.invalid_format_numbers.push(n.e164)
     else if (n.status === 'in_use') report.numbers_in_use.push(n.e164)
     else if (n.status === 'unknown' || n.status === 'sending') report.unknown.push(n.e164)
+    else if (n.status === 'pending') report.pending.push(n.e164)
+    // `refused` (HQ did not create the account) and `failed` (not sent) alike.
     else report.failed.push(n.e164)
+    if (n.username && n.status !== 'in_use') report.usernames[n.e164] = n.username
   }
   return report
 }
 
 function describe(r: InviteJson, project: ProjectRecord): string {
+  const accounts = createsAccounts(r.channel)
   const lines = [
-    `Batch ${r.batch_id} for ${project.domain}: ${r.success_numbers.length} invited, ` +
-      `${r.numbers_in_use.length} already in use in HQ, ${r.invalid_format_numbers.length} not accepted by HQ, ` +
-      `${r.failed.length} not sent, ${r.unknown.length} unknown.`
+    `Batch ${r.batch_id} for ${project.domain} (${channelName(r.channel)}): ${r.success_numbers.length} ` +
+      `${accounts ? 'accounts created' : 'invited'}, ` +
+      (accounts ? `${r.pending.length} pending, ` : '') +
+      `${r.numbers_in_use.length} already in use, ${r.invalid_format_numbers.length} not accepted by HQ, ` +
+      `${r.failed.length} not ${accounts ? 'created' : 'sent'}, ${r.unknown.length} unknown, ${r.skipped.length} skipped.`
   ]
   const list = (label: string, numbers: string[]): void => {
     if (numbers.length === 0) return
@@ -307,7 +380,10 @@ function describe(r: InviteJson, project: ProjectRecord): string {
   }
   list('In use', r.numbers_in_use)
   list('Not accepted', r.invalid_format_numbers)
-  list('Not sent', r.failed)
+  list(accounts ? 'Not created' : 'Not sent', r.failed)
   list('Unknown (check in HQ or in Roster’s History before inviting again)', r.unknown)
+  list('Pending (HQ has not created the account yet; roster sync will tell)', r.pending)
+  for (const s of r.skipped.slice(0, 10)) lines.push(`Skipped row ${s.row}: ${s.input} — ${s.reason}`)
+  if (r.skipped.length > 10) lines.push(`… and ${r.skipped.length - 10} more skipped rows`)
   return `${lines.join('\n')}\n`
 }

@@ -179,7 +179,11 @@ export const INVITE_JSON_KEYS = [
   'invalid_format_numbers',
   'numbers_in_use',
   'failed',
-  'unknown'
+  'unknown',
+  'channel',
+  'pending',
+  'usernames',
+  'skipped'
 ]
 
 /** `roster history --json`, one object per batch, in order. */

@@ -10,12 +10,15 @@ import {
   columnLetter,
   defaultMapping,
   foldHeader,
+  guessAccountRoles,
   importRows,
   isReservedKey,
   openWorkbook,
   parseDelimited,
   slugifyKey,
   validateRows,
+  type AccountRoles,
+  type AccountsContext,
   type ColumnMapping,
   type ParsedTable,
   type PriorInvitation,
@@ -33,6 +36,8 @@ import { formatTable } from './table'
 export interface ValidateLookup {
   findWorkerByDigits(digits: string): RegisteredWorker | undefined
   findInvitationByDigits(digits: string): PriorInvitation | undefined
+  /** Channels 2 and 3: a username (lower case, before the @) a worker or a live invitation holds. */
+  isUsernameTaken?(lowerUsername: string): boolean
   /** The project's country (ISO code), for numbers written the national way when --country is not given. */
   defaultCountry?: string
   /** Releases the database behind the lookups, when the command opened one for them. */
@@ -82,6 +87,11 @@ export interface FileCheck {
   defaultCountry?: CountryCode | undefined
   sheet?: string | undefined
   column?: string | undefined
+  /**
+   * Channels 2 and 3 (they create accounts): every row also gets a username, names and e-mail,
+   * checked as HQ would. `usernameColumn` names the username column when the guess is wrong.
+   */
+  accounts?: (AccountsContext & { usernameColumn?: string | undefined }) | undefined
 }
 
 /** A file read and checked: every data row with its status, E.164 number and other columns. */
@@ -234,7 +244,7 @@ export async function checkFile(
   }
   if (table.rows.length === 0) throw new Failure(`${name} has no rows to check`)
 
-  const mapping = columnMapping(table, check.column, name)
+  const mapping = withAccountRoles(columnMapping(table, check.column, name), table, check, name)
   if (mapping.phone < 0) {
     throw new Failure(
       `cannot tell which column of ${name} holds the phone numbers; name it with --column (${describeColumns(table.headers)})`
@@ -253,7 +263,11 @@ export async function checkFile(
       `note: ${name}: numbers without a country code are read as ${country} numbers (the project's country); use --country to change`
     )
   }
-  const ctx: ValidationContext = { country, ...lookupMethods(lookup) }
+  const ctx: ValidationContext = {
+    country,
+    ...lookupMethods(lookup),
+    ...(check.accounts ? { accounts: accountsContext(check.accounts, mapping) } : {})
+  }
   return { name, table, mapping, rows: validateRows(imported, ctx) }
 }
 
@@ -302,6 +316,49 @@ function columnMapping(table: ParsedTable, column: string | undefined, name: str
     fields.sort((a, b) => a.index - b.index)
   }
   return { phone, fields }
+}
+
+/**
+ * With accounts, the username, name and e-mail columns guessed from their titles (or the one
+ * --username-column names) play those roles and are no longer sent as custom user data.
+ */
+function withAccountRoles(
+  mapping: ColumnMapping,
+  table: ParsedTable,
+  check: FileCheck,
+  name: string
+): ColumnMapping {
+  if (!check.accounts || !table.hasHeader) {
+    if (check.accounts?.usernameColumn !== undefined && !table.hasHeader) {
+      throw new UsageError(`${name} has no title row, so --username-column cannot name a column`)
+    }
+    return mapping
+  }
+  const roles: AccountRoles = guessAccountRoles(table.headers, mapping.phone)
+  const wanted = check.accounts.usernameColumn
+  if (wanted !== undefined) {
+    const index = findColumn(table.headers, wanted, name)
+    if (index === mapping.phone) {
+      throw new UsageError(`--username-column ${wanted} is the phone column of ${name}`)
+    }
+    for (const role of Object.keys(roles) as (keyof AccountRoles)[]) {
+      if (roles[role] === index) delete roles[role]
+    }
+    roles.username = index
+  }
+  return { ...mapping, roles }
+}
+
+/** The accounts context validation needs, with the custom field keys a template may name. */
+function accountsContext(accounts: AccountsContext, mapping: ColumnMapping): AccountsContext {
+  const roleColumns = new Set(Object.values(mapping.roles ?? {}))
+  const fieldKeys = mapping.fields.filter((f) => !f.skip && !roleColumns.has(f.index)).map((f) => f.key)
+  return {
+    domain: accounts.domain,
+    channel: accounts.channel,
+    fieldKeys,
+    ...(accounts.template !== undefined ? { template: accounts.template } : {})
+  }
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {
@@ -418,7 +475,8 @@ async function openLookup(options: ValidateOptions, io: ValidateIo): Promise<Par
 function lookupMethods(lookup: Partial<ValidateLookup>): Partial<ValidateLookup> {
   return {
     findWorkerByDigits: lookup.findWorkerByDigits?.bind(lookup),
-    findInvitationByDigits: lookup.findInvitationByDigits?.bind(lookup)
+    findInvitationByDigits: lookup.findInvitationByDigits?.bind(lookup),
+    isUsernameTaken: lookup.isUsernameTaken?.bind(lookup)
   }
 }
 
