@@ -30,7 +30,7 @@ async function uploadedFiles(contentType: string | undefined, body: Uint8Array):
     const form = await new Request('http://x/', {
       method: 'POST',
       headers: { 'content-type': contentType },
-      body
+      body: new Blob([body as Uint8Array<ArrayBuffer>])
     }).formData()
     return form.getAll('bulk_upload_file').filter((v): v is File => typeof v !== 'string')
   } catch {
