@@ -216,7 +216,11 @@ export class ImportEngine {
       preview: table.rows.slice(0, PREVIEW_ROWS),
       rowCount: table.rows.length,
       errors: table.errors.slice(0, 50),
-      mapping: defaultMapping(table.headers, table.rows, { hasHeader: table.hasHeader })
+      // Channels 2 and 3 also look for the username, name and e-mail columns by their titles.
+      mapping: defaultMapping(table.headers, table.rows, {
+        hasHeader: table.hasHeader,
+        accounts: this.accounts !== null
+      })
     }
     if (bytes !== undefined) info.bytes = bytes
     if (table.kind === 'delimited') {

@@ -209,10 +209,18 @@ export class ImportStore {
    * (null) does not. Rows and edits stay.
    */
   setAccounts = async (settings: AccountSettings | null): Promise<void> => {
-    const same = settings === null ? this.accounts === null : this.accounts?.template === settings.template
-    if (same) return
+    if (JSON.stringify(settings) === JSON.stringify(this.accounts)) return
     this.accounts = settings
     this.apply({ type: 'accountColumns', keys: this.accountKeys() })
+    const gen = this.generation
+    try {
+      const result = await this.client.request({ op: 'accounts', accounts: settings })
+      if (gen !== this.generation || result.checks.length === 0) return
+      this.apply({ type: 'checks', checks: result.checks, replace: true })
+      await this.lookUpAndApply([], gen, false, result.needUsernames)
+    } catch (e) {
+      if (gen === this.generation) this.set({ error: `Roster could not check the rows again: ${message(e)}` })
+    }
   }
 
   private async loadRows(mapping: ColumnMapping): Promise<void> {

@@ -104,8 +104,9 @@ describe('Invite screen: channels', () => {
     await pasteList()
     await typeCell(2, 'username', 'amina.k')
     const preview = await screen.findByTestId('hq-sms-preview')
+    // The list's Name column is the account's name on these channels: HQ greets the worker by it.
     const expected = hqConfirmationSms({
-      name: 'amina.k',
+      name: 'Amina',
       domain: 'demo-project',
       username: 'amina.k@demo-project.commcarehq.org',
       url: exampleConfirmationUrl('https://www.commcarehq.org', 'demo-project')

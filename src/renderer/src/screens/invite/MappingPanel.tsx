@@ -1,7 +1,11 @@
 import { useState } from 'react'
 import {
+  ACCOUNT_ROLES,
+  accountRoleReason,
+  roleOfColumn,
   slugifyKey,
   userDataKeyProblem,
+  type AccountRole,
   type ColumnMapping,
   type FieldMapping
 } from '../../../../shared/import/mapping'
@@ -9,10 +13,25 @@ import type { SourceInfo } from '../../import/protocol'
 import { plural } from '../../lib/format'
 import { ColumnsIcon } from '../../shell/icons'
 
-type Role = 'phone' | 'field' | 'skip'
+/** What a column becomes: the phone, an account column (channels 2 and 3), custom data, nothing. */
+type Role = 'phone' | AccountRole | 'field' | 'skip'
+
+const ROLE_LABELS: Record<AccountRole, string> = {
+  username: 'Username',
+  first_name: 'First name',
+  last_name: 'Last name',
+  name: 'Full name',
+  email: 'E-mail'
+}
+
+function isAccountRole(role: Role): role is AccountRole {
+  return (ACCOUNT_ROLES as readonly string[]).includes(role)
+}
 
 function roleOf(mapping: ColumnMapping, index: number): Role {
   if (mapping.phone === index) return 'phone'
+  const account = roleOfColumn(mapping.roles, index)
+  if (account) return account
   const field = mapping.fields.find((f) => f.index === index)
   return field && !field.skip ? 'field' : 'skip'
 }
@@ -28,10 +47,17 @@ function fieldFor(mapping: ColumnMapping, info: SourceInfo, index: number): Fiel
   )
 }
 
-/** Sets one column's role; the old phone column becomes a custom field so nothing is lost silently. */
+/**
+ * Sets one column's role; the old phone column becomes a custom field so nothing is lost
+ * silently. An account role is one column's at a time: the column that had it becomes custom
+ * data again. A column with an account role stays in `fields`, skipped, so it is not sent twice.
+ */
 export function withRole(mapping: ColumnMapping, info: SourceInfo, index: number, role: Role): ColumnMapping {
   const fields = new Map<number, FieldMapping>()
   for (const f of mapping.fields) fields.set(f.index, f)
+  const roles = { ...mapping.roles }
+  const had = roleOfColumn(roles, index)
+  if (had) delete roles[had]
   let phone = mapping.phone
   if (role === 'phone') {
     if (phone >= 0 && phone !== index) fields.set(phone, { ...fieldFor(mapping, info, phone), skip: false })
@@ -40,9 +66,21 @@ export function withRole(mapping: ColumnMapping, info: SourceInfo, index: number
   } else {
     if (phone === index) phone = -1
     const { reason: _reason, ...base } = fieldFor(mapping, info, index)
-    fields.set(index, { ...base, skip: role === 'skip' })
+    if (isAccountRole(role)) {
+      const previous = roles[role]
+      if (previous !== undefined && previous !== index) {
+        const { reason: _r, ...other } = fieldFor(mapping, info, previous)
+        fields.set(previous, { ...other, skip: false })
+      }
+      roles[role] = index
+      fields.set(index, { ...base, skip: true, reason: accountRoleReason(role) })
+    } else {
+      fields.set(index, { ...base, skip: role === 'skip' })
+    }
   }
-  return { phone, fields: [...fields.values()].sort((a, b) => a.index - b.index) }
+  const out: ColumnMapping = { phone, fields: [...fields.values()].sort((a, b) => a.index - b.index) }
+  if (Object.keys(roles).length > 0 || mapping.roles) out.roles = roles
+  return out
 }
 
 export function withKey(mapping: ColumnMapping, info: SourceInfo, index: number, key: string): ColumnMapping {
@@ -77,7 +115,8 @@ export function MappingPanel({
   mapping,
   onApply,
   edits,
-  disabled
+  disabled,
+  accounts = false
 }: {
   info: SourceInfo
   mapping: ColumnMapping
@@ -85,6 +124,8 @@ export function MappingPanel({
   /** Undoable edits in the grid: applying a new mapping reads the rows again and loses them. */
   edits: number
   disabled?: boolean
+  /** The channel creates accounts: columns can be the username, names or e-mail. */
+  accounts?: boolean
 }) {
   const [draft, setDraft] = useState(mapping)
   const [base, setBase] = useState(mapping)
@@ -97,6 +138,7 @@ export function MappingPanel({
   const problems = info.headers.map((_, i) => keyProblem(draft, i))
   const blocked = draft.phone < 0 || problems.some((p) => p !== null)
   const sent = draft.fields.filter((f) => !f.skip && f.index !== draft.phone).length
+  const accountColumns = accounts ? ACCOUNT_ROLES.filter((r) => draft.roles?.[r] !== undefined) : []
 
   return (
     <details className="imap" open={mapping.phone < 0 || changed || undefined}>
@@ -106,6 +148,8 @@ export function MappingPanel({
           {draft.phone >= 0 ? `phone numbers from “${info.headers[draft.phone]}”` : 'choose the phone column'}
           {' · '}
           {sent === 0 ? 'no custom data' : `${plural(sent, 'column')} sent as custom data`}
+          {accountColumns.length > 0 &&
+            ` · ${accountColumns.map((r) => ROLE_LABELS[r].toLowerCase()).join(', ')} for the accounts`}
         </span>
       </summary>
       <div className="imap-body">
@@ -142,6 +186,12 @@ export function MappingPanel({
                       onChange={(e) => setDraft(withRole(draft, info, index, e.target.value as Role))}
                     >
                       <option value="phone">Phone numbers</option>
+                      {(accounts || isAccountRole(role)) &&
+                        ACCOUNT_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {ROLE_LABELS[r]}
+                          </option>
+                        ))}
                       <option value="field">Custom data</option>
                       <option value="skip">Skip</option>
                     </select>
@@ -161,7 +211,11 @@ export function MappingPanel({
                       </>
                     ) : (
                       <span className="muted small">
-                        {role === 'skip' ? (field.reason ?? 'not sent') : 'sent as the number'}
+                        {role === 'skip'
+                          ? (field.reason ?? 'not sent')
+                          : role === 'phone'
+                            ? 'sent as the number'
+                            : accountRoleReason(role).replace(/^the column holds/, 'sent as')}
                       </span>
                     )}
                   </td>

@@ -327,6 +327,7 @@ export function InviteScreen({
                 onApply={(next) => void imp.applyMapping(next)}
                 edits={grid.undo.length}
                 disabled={sending || imp.busy !== null}
+                accounts={accounts}
               />
             )}
             <div className="igrid-toolbar" role="toolbar" aria-label="Grid">
