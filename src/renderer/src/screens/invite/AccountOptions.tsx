@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react'
 import { hqConfirmationSms, type Channel } from '../../../../shared/channels'
 import type { Facets } from '../../../../shared/domain'
 import { countSegments } from '../../../../shared/sms'
+import { usernameTemplateProblem } from '../../../../shared/username'
 import { plural } from '../../lib/format'
 import type { PlanRow } from './sendPlan'
 
@@ -44,6 +45,7 @@ export function AccountOptions({
   template,
   onTemplate,
   templateNote,
+  fieldKeys,
   first,
   server,
   domain,
@@ -59,6 +61,8 @@ export function AccountOptions({
   onTemplate: (template: string) => void
   /** Why the template could not be saved, or null. */
   templateNote: string | null
+  /** The list's custom fields, which `{data:<field>}` may name. */
+  fieldKeys: readonly string[]
   /** The first row to be sent, for the SMS preview. */
   first: PlanRow | undefined
   server: string
@@ -75,12 +79,11 @@ export function AccountOptions({
     setBase(template)
     setDraft(template)
   }
+  const problem = usernameTemplateProblem(draft, fieldKeys)
+  // A template HQ's rules cannot fill is kept as a draft, with why, not saved in the project.
   const saveTemplate = () => {
     const t = draft.trim()
-    if (t === '' || t === template) {
-      setDraft(template)
-      return
-    }
+    if (t === template || problem) return
     onTemplate(t)
   }
   const locations = useMemo(() => locationLabels(facets?.locations ?? []), [facets])
@@ -94,6 +97,7 @@ export function AccountOptions({
           value={draft}
           disabled={disabled}
           spellCheck={false}
+          aria-invalid={problem !== undefined}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={saveTemplate}
           onKeyDown={(e) => {
@@ -101,9 +105,10 @@ export function AccountOptions({
           }}
         />
         <div className="field-hint">
-          {'{first}'}, {'{last}'} and the other columns’ names in braces; without a name, the phone’s digits.
-          Roster adds a number when a username is taken.
+          {'{first}'}, {'{last}'}, {'{name}'}, {'{digits}'}, {'{row}'} or {'{data:<field>}'}; without a name,
+          the phone’s digits. Roster adds a number when a username is taken.
         </div>
+        {problem && <div className="field-error">{problem[0]!.toUpperCase() + problem.slice(1)}.</div>}
         {templateNote && (
           <div className="field-error" role="status">
             {templateNote}

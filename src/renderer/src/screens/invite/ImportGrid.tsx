@@ -375,6 +375,11 @@ function GridLine({ row, index, top, columns, template, grid, dispatch, onResolv
                 check={check}
                 outcome={outcome}
                 onResolveUnknown={onResolveUnknown}
+                onUseUsername={
+                  grid.locked
+                    ? undefined
+                    : (id, username) => dispatch({ type: 'setCell', id, column: 'username', value: username })
+                }
               />
             )}
           </div>
@@ -389,13 +394,16 @@ function Cell({
   column,
   check,
   outcome,
-  onResolveUnknown
+  onResolveUnknown,
+  onUseUsername
 }: {
   row: GridRow
   column: ColumnId
   check: RowCheck | undefined
   outcome: RowOutcome | undefined
   onResolveUnknown?: ((numberIds: number[], action: 'resend' | 'mark-failed') => void) | undefined
+  /** Takes the username the check suggests (absent while the rows cannot change). */
+  onUseUsername?: ((id: number, username: string) => void) | undefined
 }) {
   switch (column) {
     case 'row':
@@ -413,6 +421,17 @@ function Cell({
           <span className="igrid-message" title={text}>
             {text}
           </span>
+          {!outcome && check?.usernameSuggestion && onUseUsername && (
+            <span className="igrid-row-actions">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => onUseUsername(row.id, check.usernameSuggestion!)}
+              >
+                Use “{check.usernameSuggestion}”
+              </button>
+            </span>
+          )}
           {outcome?.status === 'unknown' && onResolveUnknown && (
             <span className="igrid-row-actions">
               <button

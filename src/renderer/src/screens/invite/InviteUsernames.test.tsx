@@ -9,12 +9,21 @@ const TODAY = inviteProject({ channelProbe: PROBE_2026 })
 const today = (lookup?: { takenUsernames: string[] }) =>
   createFakeInviteApi({ project: { channelProbe: PROBE_2026 }, ...(lookup ? { lookup } : {}) })
 
+const NAMES = [
+  'Phone\tFirst name\tLast name',
+  '0712345678\tAmina\tDiallo',
+  '0733000111\tBaraka\tOtieno'
+].join('\n')
+
 beforeAll(giveGridASize)
 beforeEach(() => {
   localStorage.clear()
   forgetImports()
 })
 afterEach(cleanup)
+
+/** What Roster found about a row, without the row's buttons. */
+const said = (n: number) => cell(n, 'message').querySelector('.igrid-message')!.textContent
 
 async function editCell(n: number, col: string, value: string) {
   fireEvent.mouseDown(cell(n, col))
@@ -68,9 +77,35 @@ describe('Invite screen: usernames', () => {
     await pasteList(['Phone\tUsername', '0712345678\tamina', '0733000111\tAmina'].join('\n'))
     await waitFor(() => expect(row(3).dataset.status).toBe('error'))
     expect(row(2).dataset.status).toBe('ready')
-    expect(cell(3, 'message').textContent).toBe('same username as row 2 ("amina"); use "amina2"')
+    expect(said(3)).toBe('same username as row 2 ("amina"); use "amina2"')
     await editCell(3, 'username', 'amina2')
     await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }))
+    await waitFor(() => expect(row(3).dataset.status).toBe('error'))
+
+    // The suggestion is one click away, too.
+    fireEvent.click(within(cell(3, 'message')).getByRole('button', { name: 'Use “amina2”' }))
+    await waitFor(() => expect(row(3).dataset.status).toBe('ready'))
+    expect(cell(3, 'username').textContent).toBe('amina2')
+  })
+
+  it('saves the username template in the project and makes the usernames again, refusing one it cannot fill', async () => {
+    const api = today()
+    renderScreen(api, TODAY)
+    await pasteList(NAMES)
+    await waitFor(() => expect(cell(2, 'username').textContent).toBe('amina.diallo'))
+    const template = screen.getByLabelText('Usernames for rows without one')
+    fireEvent.change(template, { target: { value: '{frist}' } })
+    expect(screen.getByText(/unknown placeholder \{frist\}/)).toBeTruthy()
+    fireEvent.blur(template)
+    expect(api.callsOf('projects.update')).toEqual([])
+
+    fireEvent.change(template, { target: { value: 'chv.{first}' } })
+    fireEvent.blur(template)
+    await waitFor(() => expect(cell(2, 'username').textContent).toBe('chv.amina'))
+    expect(cell(3, 'username').textContent).toBe('chv.baraka')
+    expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', usernameTemplate: 'chv.{first}' }])
+    expect(api.projects[0]!.usernameTemplate).toBe('chv.{first}')
   })
 
   it('marks a username taken in the project as an error with a free one suggested', async () => {
@@ -86,7 +121,7 @@ describe('Invite screen: usernames', () => {
     renderScreen(today(), TODAY)
     await pasteList(['Phone\tUsername', '0712345678\tamina diallo', '0733000111\tbaraka otieno'].join('\n'))
     await waitFor(() => expect(row(2).dataset.status).toBe('error'))
-    expect(cell(2, 'message').textContent).toMatch(/^username "amina diallo" .*; use "amina.diallo"$/)
+    expect(said(2)).toMatch(/^username "amina diallo" .*; use "amina.diallo"$/)
     expect(row(3).dataset.status).toBe('error')
 
     fireEvent.click(screen.getByRole('button', { name: 'Find & replace' }))

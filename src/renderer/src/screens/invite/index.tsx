@@ -475,6 +475,7 @@ export function InviteScreen({
                       template={project.usernameTemplate}
                       onTemplate={saveTemplate}
                       templateNote={templateNote}
+                      fieldKeys={grid.fieldKeys}
                       first={plan.rows[0]}
                       server={project.server}
                       domain={project.domain}
