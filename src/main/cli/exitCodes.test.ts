@@ -92,7 +92,7 @@ describe('a bug in Roster', () => {
       history: { args: ['history'], io: buggyStdout() },
       // Asking on a terminal is the last step before anything is written or sent.
       invite: {
-        args: ['invite', phones(), '--app-id', 'app', ...hqArgs(sandbox.sim)],
+        args: ['invite', phones(), ...hqArgs(sandbox.sim)],
         io: {
           env: key,
           isTTY: true,

@@ -247,7 +247,34 @@ describe('roster invite', () => {
 
     const skipped = await run(runInvite, [...args, '--skip-errors'])
     expect(skipped.code).toBe(0)
-    expect((JSON.parse(skipped.stdout) as InviteJson).success_numbers.sort()).toEqual([...good].sort())
+    const out = JSON.parse(skipped.stdout) as InviteJson
+    expect(out.success_numbers.sort()).toEqual([...good].sort())
+    expect(out.skipped.map((r) => [r.row, r.input])).toEqual([
+      [3, 'not a number'],
+      [5, good[0]]
+    ])
+    expect(out.skipped[1]!.reason).toBe('same number as row 2')
+  })
+
+  it('is a usage error to name an unknown channel, a wait that is not a number, or channel 1’s options for another channel', async () => {
+    const file = csv('list.csv', kenyanNumbers(1))
+    const cases: [string[], string][] = [
+      [
+        ['--channel', 'pigeon'],
+        '--channel pigeon: use auto, sms-registration, sms-confirmation or email-confirmation'
+      ],
+      [['--wait', 'soon'], '--wait needs a whole number of seconds, not "soon"'],
+      [
+        ['--channel', 'sms-confirmation', '--message', 'Hi {}'],
+        '--app-id, --message are for sms-registration only; this invite uses sms-confirmation (Account + confirmation SMS)'
+      ]
+    ]
+    for (const [extra, message] of cases) {
+      const { code, stderr } = await run(runInvite, [file, ...connection(), ...apiKey(), '--yes', ...extra])
+      expect(code, extra.join(' ')).toBe(2)
+      expect(stderr.split('\n')[0]).toBe(`roster invite: ${message}`)
+    }
+    expect(sandbox.sim.sms).toHaveLength(0)
   })
 
   it('refuses an Android-only message without {} as a usage error', async () => {
