@@ -210,3 +210,73 @@ describe('the import engine', () => {
     expect(rows.rows.map((r) => r.phone)).toEqual(['0712345678', '0722000111'])
   })
 })
+
+describe('the import engine with accounts (channels 2 and 3)', () => {
+  const accounts = {
+    channel: 'sms-confirmation',
+    domain: 'demo-project',
+    template: '{first}.{last}'
+  } as const
+
+  it('maps the name columns to the account, makes usernames, asks about them, and numbers the taken ones', async () => {
+    const engine = new ImportEngine()
+    await engine.handle({ op: 'accounts', accounts })
+    const info = (await engine.handle({
+      op: 'openText',
+      text: 'Phone\tFirst name\tLast name\tVillage\n0712345678\tAmina\tDiallo\tKisumu\n0733000111\tAmina\tDiallo\t'
+    })) as SourceInfo
+    expect(info.mapping.roles).toEqual({ first_name: 1, last_name: 2 })
+    const rows = (await engine.handle({ op: 'rows', mapping: info.mapping, country: 'KE' })) as RowsResult
+    expect(rows.fieldKeys).toEqual(['Village'])
+    expect(rows.accountKeys).toEqual(['first_name', 'last_name'])
+    expect(rows.rows[0]!.account).toEqual({ first_name: 'Amina', last_name: 'Diallo' })
+    expect(rows.usernames).toContain('amina.diallo')
+
+    const checks = (await engine.handle({
+      op: 'lookups',
+      lookup: { registered: [], invited: [], takenUsernames: ['amina.diallo'] }
+    })) as ChecksResult
+    const byId = new Map(checks.checks)
+    expect(byId.get(1)).toMatchObject({ status: 'ready', username: 'amina.diallo2', usernameMade: true })
+    expect(byId.get(2)).toMatchObject({ status: 'ready', username: 'amina.diallo3', firstName: 'Amina' })
+  })
+
+  it('checks an edited username at once and asks about the new one', async () => {
+    const engine = new ImportEngine()
+    await engine.handle({ op: 'accounts', accounts })
+    const rows: GridRow[] = [
+      { id: 1, row: 2, phone: '0712345678', fields: {}, account: { username: 'chris' } },
+      { id: 2, row: 3, phone: '0733000111', fields: {}, account: { username: 'chris' } }
+    ]
+    await engine.handle({ op: 'start', rows, country: 'KE' })
+    const first = (await engine.handle({
+      op: 'lookups',
+      lookup: { registered: [], invited: [], takenUsernames: [] }
+    })) as ChecksResult
+    expect(new Map(first.checks).get(2)).toMatchObject({ status: 'error', usernameSuggestion: 'chris2' })
+
+    const edit = (await engine.handle({
+      op: 'update',
+      upsert: [{ ...rows[1]!, account: { username: 'baraka' } }],
+      remove: []
+    })) as ChecksResult
+    expect(new Map(edit.checks).get(2)).toMatchObject({ status: 'ready', username: 'baraka' })
+    expect(edit.needUsernames).toContain('baraka')
+  })
+
+  it('checks every row again when the channel changes, and drops the accounts for channel 1', async () => {
+    const engine = new ImportEngine()
+    const rows: GridRow[] = [
+      { id: 1, row: 2, phone: '0712345678', fields: {}, account: { first_name: 'Amina' } }
+    ]
+    await engine.handle({ op: 'start', rows, country: 'KE' })
+    const withAccounts = (await engine.handle({
+      op: 'accounts',
+      accounts: { ...accounts, channel: 'email-confirmation' }
+    })) as ChecksResult
+    expect(withAccounts.checks[0]![1]).toMatchObject({ status: 'error', username: 'amina' })
+    expect(withAccounts.checks[0]![1].message).toMatch(/no e-mail address/)
+    const without = (await engine.handle({ op: 'accounts', accounts: null })) as ChecksResult
+    expect(without.checks[0]![1]).toEqual({ status: 'ready', e164: '+254712345678', message: '' })
+  })
+})
