@@ -69,6 +69,17 @@ describe('Test connection says which HQ this is and what it allows', () => {
         `Automatic (now ${channel})`
       )
       await app.screenshot(`connect-era-${era}`)
+
+      // Saved, the project keeps what its server offers and shows it on Projects.
+      await page.getByRole('button', { name: 'Save project' }).click()
+      await page.getByRole('heading', { name: 'Sync to download the roster' }).waitFor()
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Projects' }).click()
+      const item = page.getByRole('listitem', { name: sim.domain })
+      await waitForText(
+        item.locator('.project-channel'),
+        new RegExp(`^Invitations: ${channel.replace(/\+/g, '\\+')} \\(automatic\\)$`)
+      )
+      expect(await item.locator('.project-probe').textContent()).toMatch(message)
     })
   }
 })

@@ -11,6 +11,9 @@ const project = {
   defaultCountry: 'KE',
   appId: null,
   autoSyncHours: 12,
+  channel: 'auto',
+  channelProbe: null,
+  usernameTemplate: '{first}.{last}',
   hasKey: true,
   lastGoodSync: null,
   lastSync: null

@@ -229,6 +229,31 @@ describe('Test connection and the invitation channel', () => {
     ).toBe('Automatic: what the server offers')
   })
 
+  it('keeps what the server offers on a new project tested before it was saved', async () => {
+    const api = createFakeApi()
+    renderWithApi(api, <App />)
+    await screen.findByRole('heading', { name: 'Connect to CommCare HQ' })
+    fireEvent.change(screen.getByLabelText('Project space'), { target: { value: 'demo-project' } })
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'coordinator@example.org' } })
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'good-key' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }))
+    await waitFor(() => expect(document.querySelector('.test-result')).not.toBeNull())
+    fireEvent.click(screen.getByRole('button', { name: 'Save project' }))
+    await screen.findByRole('heading', { name: 'Sync to download the roster' })
+    await waitFor(() => expect(api.state.projects[0]?.channelProbe).not.toBeNull())
+    expect(api.callsOf('projects.test')).toEqual([
+      expect.objectContaining({ domain: 'demo-project', apiKey: 'good-key' }),
+      { projectId: 'p1' }
+    ])
+    fireEvent.click(screen.getByRole('button', { name: 'Projects' }))
+    const item = within(await screen.findByRole('listitem', { name: 'demo-project' }))
+    await waitFor(() =>
+      expect(item.getByText(/^Invitations:/).textContent).toBe(
+        'Invitations: Account + confirmation SMS (automatic)'
+      )
+    )
+  })
+
   it('keeps a channel chosen for a new project', async () => {
     const api = createFakeApi()
     renderWithApi(api, <App />)

@@ -121,6 +121,8 @@ export function ConnectScreen({
       return
     }
     setSaving(true)
+    // HQ read the project with these details: the saved project should keep what it offers.
+    let readable = false
     try {
       // A new key is checked with HQ before it is kept, unless this form was just tested.
       if (checked.input.apiKey && !anyway) {
@@ -140,6 +142,7 @@ export function ConnectScreen({
           setSaveBlocked(true)
           return
         }
+        readable = true
       }
       let saved = await api.call('projects.save', {
         ...checked.input,
@@ -152,6 +155,14 @@ export function ConnectScreen({
       }
       if (Object.keys(patch).length) {
         saved = await api.call('projects.update', { projectId: saved.id, ...patch })
+      }
+      // The core stores a probe only on a saved project, and this one was tested before it was
+      // saved: probe it again by id (side-effect free) so it shows what its server offers.
+      if (readable && !saved.channelProbe) {
+        void api
+          .call('projects.test', { projectId: saved.id })
+          .then(() => reloadProjects())
+          .catch(() => {})
       }
       // The key went to the core once; it is never kept in the renderer.
       setForm((prev) => ({ ...prev, apiKey: '' }))
