@@ -80,6 +80,7 @@ describe('Test connection says which HQ this is and what it allows', () => {
         new RegExp(`^Invitations: ${channel.replace(/\+/g, '\\+')} \\(automatic\\)$`)
       )
       expect(await item.locator('.project-probe').textContent()).toMatch(message)
+      await app.screenshot(`projects-era-${era}`)
     })
   }
 })

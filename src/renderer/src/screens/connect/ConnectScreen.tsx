@@ -194,7 +194,7 @@ export function ConnectScreen({
           </h2>
           <p className="muted">
             {firstRun
-              ? 'Roster keeps an offline copy of your mobile workers and sends SMS invitations through HQ. Start by connecting it to your project.'
+              ? 'Roster keeps an offline copy of your mobile workers and invites new ones through HQ. Start by connecting it to your project.'
               : 'Roster reads the project with your HQ API key. The key is stored encrypted on this computer and is never shown again.'}
           </p>
         </header>
