@@ -134,8 +134,10 @@ describe('Invite screen: channels', () => {
     fireEvent.change(screen.getByLabelText('Location for every new account'), { target: { value: 'l-kis' } })
     expect(screen.getByRole('option', { name: 'Kenya › Kisumu' })).toBeTruthy()
     fireEvent.change(screen.getByLabelText('Group for every new account'), { target: { value: 'g-north' } })
+    expect(screen.getByTestId('send-plan').textContent).toMatch(/2 accounts will be created/)
     const dialog = await openSendDialog(2)
     expect(dialog.textContent).toMatch(/Roster creates 2 accounts and HQ texts each worker a link/)
+    expect(dialog.textContent).toMatch(/Every account gets the location Kisumu and the group North team\./)
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send 2 invitations' }))
     await screen.findByTestId('send-results')
 

@@ -74,8 +74,10 @@ export function SendOptions({
       {channel !== 'sms-registration' && channel !== null && accountOptions}
       <div className="isend-plan" data-testid="send-plan">
         <p className="isend-count">
-          <strong>{formatCount(plan.rows.length)}</strong> {plan.rows.length === 1 ? 'number' : 'numbers'}{' '}
-          will be invited
+          <strong>{formatCount(plan.rows.length)}</strong>{' '}
+          {channel === 'sms-registration' || channel === null
+            ? `${plan.rows.length === 1 ? 'number' : 'numbers'} will be invited`
+            : `${plan.rows.length === 1 ? 'account' : 'accounts'} will be created`}
         </p>
         <ul className="isend-skips">
           {plan.errors > 0 && (

@@ -523,6 +523,10 @@ export function InviteScreen({
         >
           <ConfirmSummary
             channel={sendChannel}
+            placement={[
+              facets.data?.locations.find((l) => l.id === accountForm.locationId)?.name,
+              facets.data?.groups.find((g) => g.id === accountForm.groupId)?.name
+            ]}
             form={form}
             plan={plan}
             choices={choices}
@@ -536,12 +540,15 @@ export function InviteScreen({
 
 function ConfirmSummary({
   channel,
+  placement,
   form,
   plan,
   choices,
   appName
 }: {
   channel: Channel
+  /** Channels 2 and 3: the location and group names picked for every account. */
+  placement: [string | undefined, string | undefined]
   form: SendForm
   plan: ReturnType<typeof planSend>
   choices: SendChoices
@@ -574,6 +581,13 @@ function ConfirmSummary({
           <strong>{plural(plan.rows.length, 'account')}</strong> and HQ{' '}
           {channel === 'sms-confirmation' ? 'texts' : 'e-mails'} each worker a link to confirm it.
         </li>
+        {(placement[0] || placement[1]) && (
+          <li>
+            Every account gets{placement[0] ? ` the location ${placement[0]}` : ''}
+            {placement[0] && placement[1] ? ' and' : ''}
+            {placement[1] ? ` the group ${placement[1]}` : ''}.
+          </li>
+        )}
         {common}
       </ul>
     )
