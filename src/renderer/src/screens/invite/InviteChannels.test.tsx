@@ -170,4 +170,21 @@ describe('Invite screen: channels', () => {
     expect(screen.getByTestId('count-refused').textContent).toBe('1')
     expect(screen.getByTestId('pending-note')).toBeTruthy()
   })
+
+  it('says what a repeat would do when an e-mail channel request may or may not have reached HQ', async () => {
+    const api = createFakeInviteApi({ project: { channelProbe: PROBE_2026 } })
+    api.hq.lost.add('254712345678')
+    renderScreen(api, inviteProject({ channelProbe: PROBE_2026, channel: 'email-confirmation' }))
+    await pasteList(['Phone\tName\tE-mail', '0712345678\tAmina Diallo\tamina@example.org'].join('\n'))
+    fireEvent.click(within(await openSendDialog(1)).getByRole('button', { name: 'Send 1 invitation' }))
+    const banner = await screen.findByTestId('unknown-banner')
+    expect(banner.textContent).toMatch(/creates no second account/)
+    expect(banner.textContent).not.toMatch(/costs an SMS/)
+    expect(api.callsOf('invite.create')[0]!.rows[0]).toMatchObject({
+      username: 'amina.diallo',
+      firstName: 'Amina',
+      lastName: 'Diallo',
+      email: 'amina@example.org'
+    })
+  })
 })

@@ -374,8 +374,12 @@ export function SendResults({
           <div>
             <strong>{plural(c.unknown, 'number has', 'numbers have')} an unknown outcome.</strong>
             <p>
-              HQ may or may not have received them (the connection broke after they left). Sending again costs
-              an SMS and replaces the first link if it did arrive.
+              HQ may or may not have received them (the connection broke after they left).{' '}
+              {s.channel === 'sms-registration'
+                ? 'Sending again costs an SMS and replaces the first link if it did arrive.'
+                : s.channel === 'email-confirmation'
+                  ? 'Sending again creates no second account: HQ refuses a username it already has, and the row then says so.'
+                  : 'Uploading again creates no second account: HQ refuses the usernames it already has. Roster keeps looking for the accounts.'}
             </p>
             <div className="iresult-actions">
               <button
