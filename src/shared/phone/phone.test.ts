@@ -8,10 +8,7 @@ describe('repairInput', () => {
   it('rebuilds a number Excel wrote in scientific notation when every digit survived', () => {
     expect(repairInput('2.54712345678E+11', 'KE')).toEqual({
       cleaned: '+254712345678',
-      repairs: [
-        'rebuilt from scientific notation 2.54712345678E+11',
-        'added the missing + before country code 254'
-      ]
+      repairs: ['rebuilt from scientific notation 2.54712345678E+11']
     })
   })
 
@@ -35,11 +32,8 @@ describe('repairInput', () => {
     )
   })
 
-  it('puts back the "+" lost before a country code', () => {
-    expect(repairInput('254712345678', 'KE')).toEqual({
-      cleaned: '+254712345678',
-      repairs: ['added the missing + before country code 254']
-    })
+  it('reads digits that start with a country code as international, the way HQ stores them, without calling it a repair', () => {
+    expect(repairInput('254712345678', 'KE')).toEqual({ cleaned: '+254712345678', repairs: [] })
     // Another country's number in a Kenyan list
     expect(repairInput('256712345678', 'KE').cleaned).toBe('+256712345678')
     // Without a country only a long number that is valid with "+" is read that way
@@ -59,10 +53,7 @@ describe('repairInput', () => {
   })
 
   it('removes the ".0" a number cell leaves behind', () => {
-    expect(repairInput('254712345678.0', 'KE').repairs).toEqual([
-      "removed '.0' left by a number cell",
-      'added the missing + before country code 254'
-    ])
+    expect(repairInput('254712345678.0', 'KE').repairs).toEqual(["removed '.0' left by a number cell"])
     expect(repairInput('712345678,00', 'KE').cleaned).toBe('0712345678')
   })
 
@@ -135,8 +126,7 @@ describe('repairInput', () => {
     })
     expect(repairInput(' 2.54712345678E+11', 'KE').repairs).toEqual([
       'removed spaces around the number',
-      'rebuilt from scientific notation 2.54712345678E+11',
-      'added the missing + before country code 254'
+      'rebuilt from scientific notation 2.54712345678E+11'
     ])
   })
 
@@ -167,6 +157,48 @@ describe('repairInput', () => {
     })
   })
 
+  it('takes numbers written without the trunk 0 in India, Nigeria and Pakistan as written', () => {
+    // People there write the national number alone ("98765 43210"): nothing was lost.
+    expect(repairInput('9876543210', 'IN')).toEqual({ cleaned: '9876543210', repairs: [] })
+    expect(repairInput('98765 43210', 'IN')).toEqual({ cleaned: '9876543210', repairs: [] })
+    expect(repairInput('8031234567', 'NG')).toEqual({ cleaned: '8031234567', repairs: [] })
+    expect(repairInput('803 123 4567', 'NG')).toEqual({ cleaned: '8031234567', repairs: [] })
+    expect(repairInput('3001234567', 'PK')).toEqual({ cleaned: '3001234567', repairs: [] })
+    expect(repairInput('300 1234567', 'PK')).toEqual({ cleaned: '3001234567', repairs: [] })
+    // Written with the trunk 0, they are just as fine
+    expect(repairInput('098765 43210', 'IN').repairs).toEqual([])
+    expect(repairInput('0803 123 4567', 'NG').repairs).toEqual([])
+    // Where people always write the 0, a number without it is still Excel's damage
+    expect(repairInput('712345678', 'KE').repairs).toEqual([
+      'put back the leading 0 (Excel drops it from numbers)'
+    ])
+  })
+
+  it('gives the same E.164 number for India, Nigeria and Pakistan with or without the trunk 0', () => {
+    for (const [country, bare, e164] of [
+      ['IN', '9876543210', '+919876543210'],
+      ['NG', '8031234567', '+2348031234567'],
+      ['PK', '3001234567', '+923001234567']
+    ] as const) {
+      const without = normalisePhone(bare, country)
+      const withZero = normalisePhone(`0${bare}`, country)
+      expect(without).toMatchObject({ ok: true, e164, repairs: [] })
+      expect(withZero).toMatchObject({ ok: true, e164, repairs: [] })
+    }
+  })
+
+  it('takes HQ-style digits of another country as international without a repair', () => {
+    expect(repairInput('256712345678', 'KE')).toEqual({ cleaned: '+256712345678', repairs: [] })
+    expect(repairInput('221771112233', 'SN')).toEqual({ cleaned: '+221771112233', repairs: [] })
+    expect(repairInput('919876543210', 'IN')).toEqual({ cleaned: '+919876543210', repairs: [] })
+    expect(repairInput('254712345678')).toEqual({ cleaned: '+254712345678', repairs: [] })
+    expect(normalisePhone('254712345678', 'KE')).toMatchObject({
+      ok: true,
+      e164: '+254712345678',
+      repairs: []
+    })
+  })
+
   it('turns the 00 international prefix into "+" unless the country dials it differently', () => {
     expect(repairInput('00254712345678', 'KE')).toEqual({
       cleaned: '+254712345678',
@@ -185,7 +217,7 @@ describe('repairInput', () => {
   it('removes thousands separators from a number formatted as a number', () => {
     expect(repairInput('254,712,345,678', 'KE')).toEqual({
       cleaned: '+254712345678',
-      repairs: ['removed thousands separators', 'added the missing + before country code 254']
+      repairs: ['removed thousands separators']
     })
   })
 
@@ -267,7 +299,7 @@ describe('normalisePhone', () => {
 
   it('keeps the repairs it made on both outcomes', () => {
     const fixed = normalisePhone('tel:254712345678', 'KE')
-    expect(fixed.repairs).toEqual(["removed 'tel:' prefix", 'added the missing + before country code 254'])
+    expect(fixed.repairs).toEqual(["removed 'tel:' prefix"])
     const failed = normalisePhone('tel:12', 'KE')
     expect(failed).toMatchObject({
       ok: false,

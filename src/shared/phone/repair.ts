@@ -35,6 +35,13 @@ const THOUSANDS = /^\+?\d{1,3}(?:,\d{3})+$/
 // Arabic-Indic and full-width digits are digits; libphonenumber reads them but HQ does not.
 const OTHER_DIGITS = /[\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19]/g
 
+/**
+ * Countries where people write mobile numbers without the trunk 0 ("98765 43210" in India,
+ * "803 123 4567" in Nigeria, "300 1234567" in Pakistan): there a number without it is valid as
+ * written, not a leading zero Excel dropped.
+ */
+const WRITTEN_WITHOUT_TRUNK_ZERO: ReadonlySet<CountryCode> = new Set<CountryCode>(['IN', 'NG', 'PK'])
+
 function toAsciiDigits(s: string): string {
   return s.replace(OTHER_DIGITS, (c) => {
     const code = c.charCodeAt(0)
@@ -214,7 +221,11 @@ function repairDigits(d: string, country: CountryCode | undefined, repairs: stri
       // libphonenumber found the country code at the start of the digits: the "+" was lost.
       return lostPlus(d, parsed, repairs)
     }
-    if (d === national && onlyDigits(parsed.format('NATIONAL')) === `0${d}`) {
+    if (
+      d === national &&
+      !WRITTEN_WITHOUT_TRUNK_ZERO.has(country) &&
+      onlyDigits(parsed.format('NATIONAL')) === `0${d}`
+    ) {
       repairs.push('put back the leading 0 (Excel drops it from numbers)')
       return { cleaned: `0${d}`, repairs, parsed }
     }
@@ -235,7 +246,10 @@ function repairDigits(d: string, country: CountryCode | undefined, repairs: stri
   return { cleaned: d, repairs, parsed }
 }
 
+/**
+ * Digits that read as a valid international number: HQ stores and exports numbers this way
+ * (digits, no "+"), so the "+" is not damage to report, only implied.
+ */
 function lostPlus(d: string, parsed: PhoneNumber, repairs: string[]): RepairedAndParsed {
-  repairs.push(`added the missing + before country code ${parsed.countryCallingCode}`)
   return { cleaned: `+${d}`, repairs, parsed }
 }
