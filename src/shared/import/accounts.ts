@@ -3,8 +3,8 @@
  * e-mail, checked the way HQ would check them, usernames unique against the file and the project.
  */
 import {
-  assignUsernames,
   checkUsernameCell,
+  UsernameAssigner,
   DEFAULT_USERNAME_TEMPLATE,
   parseUsernameTemplate,
   personNames,
@@ -157,6 +157,8 @@ export class UsernameBook {
   private claims = new Map<number, UsernameClaim>()
   private keys = new Map<number, string>()
   private groups = new Map<string, Set<number>>()
+  /** Per group, what its last assignment used (see UsernameAssigner.append). */
+  private assigners = new Map<string, UsernameAssigner>()
   private outcomes = new Map<number, UsernameOutcome>()
 
   constructor(
@@ -166,17 +168,23 @@ export class UsernameBook {
 
   /** Sets (or clears, with null) a row's claim; returns the rows whose username may have changed. */
   set(row: number, claim: Omit<UsernameClaim, 'row'> | null): Set<number> {
-    const touched = this.leave(row)
-    if (claim) {
-      const key = usernameGroupKey(claim.base, this.limit)
+    const touched = new Set<number>([row])
+    const old = this.claims.get(row)
+    if (old && claim && old.kind === claim.kind && old.base === claim.base) return touched
+    const oldKey = this.keys.get(row)
+    this.detach(row)
+    const key = claim ? usernameGroupKey(claim.base, this.limit) : undefined
+    if (claim && key !== undefined) {
       this.claims.set(row, { row, ...claim })
       this.keys.set(row, key)
       let group = this.groups.get(key)
       if (!group) this.groups.set(key, (group = new Set()))
       group.add(row)
-      this.assign(key, touched)
+      const appended = oldKey === undefined ? this.assigners.get(key)?.append({ row, ...claim }) : undefined
+      if (appended) this.outcomes.set(row, appended)
+      else this.assign(key, touched)
     }
-    touched.add(row)
+    if (oldKey !== undefined && oldKey !== key) this.assign(oldKey, touched)
     return touched
   }
 
@@ -185,6 +193,7 @@ export class UsernameBook {
     this.claims.clear()
     this.keys.clear()
     this.groups.clear()
+    this.assigners.clear()
     this.outcomes.clear()
     for (const [row, claim] of entries) {
       if (!claim) continue
@@ -199,7 +208,10 @@ export class UsernameBook {
   }
 
   delete(row: number): Set<number> {
-    const touched = this.leave(row)
+    const key = this.keys.get(row)
+    this.detach(row)
+    const touched = new Set<number>()
+    if (key !== undefined) this.assign(key, touched)
     touched.delete(row)
     return touched
   }
@@ -207,12 +219,8 @@ export class UsernameBook {
   /** New taken usernames (after the core answered, or after a sync); returns the rows that changed. */
   setTaken(isTaken: (lowerUsername: string) => boolean): Set<number> {
     this.isTaken = isTaken
-    const before = new Map(this.outcomes)
-    for (const key of this.groups.keys()) this.assign(key, new Set())
     const changed = new Set<number>()
-    for (const [row, outcome] of this.outcomes) {
-      if (JSON.stringify(outcome) !== JSON.stringify(before.get(row))) changed.add(row)
-    }
+    for (const key of this.groups.keys()) this.assign(key, changed)
     return changed
   }
 
@@ -230,18 +238,19 @@ export class UsernameBook {
     return [...out]
   }
 
-  private leave(row: number): Set<number> {
-    const touched = new Set<number>()
+  /** Takes the row out of its group without assigning the group again. */
+  private detach(row: number): void {
     const key = this.keys.get(row)
     this.claims.delete(row)
     this.keys.delete(row)
     this.outcomes.delete(row)
-    if (key === undefined) return touched
+    if (key === undefined) return
     const group = this.groups.get(key)
     group?.delete(row)
-    if (group && group.size === 0) this.groups.delete(key)
-    else this.assign(key, touched)
-    return touched
+    if (group && group.size === 0) {
+      this.groups.delete(key)
+      this.assigners.delete(key)
+    }
   }
 
   private assign(key: string, touched: Set<number>): void {
@@ -252,11 +261,20 @@ export class UsernameBook {
       const claim = this.claims.get(row)
       if (claim) claims.push(claim)
     }
-    for (const [row, outcome] of assignUsernames(claims, this.limit, this.isTaken)) {
+    const assigner = new UsernameAssigner(this.limit, this.isTaken)
+    this.assigners.set(key, assigner)
+    for (const [row, outcome] of assigner.assign(claims)) {
+      // Only rows whose username changed are re-checked: a group can hold thousands of rows.
+      if (!sameOutcome(this.outcomes.get(row), outcome)) touched.add(row)
       this.outcomes.set(row, outcome)
-      touched.add(row)
     }
   }
+}
+
+function sameOutcome(a: UsernameOutcome | undefined, b: UsernameOutcome): boolean {
+  if (a === undefined || a.username !== b.username) return false
+  if (a.username !== null || b.username !== null) return true
+  return a.suggestion === b.suggestion && JSON.stringify(a.clash) === JSON.stringify(b.clash)
 }
 
 /** What a row's account adds to its result. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   defaultMapping,
+  guessAccountRoles,
   guessPhoneColumn,
   importRows,
   isValidUserDataKey,
@@ -250,5 +251,59 @@ describe('importRows', () => {
     expect(() => importRows({ rows: [['a']], rowNumbers: [1] }, { phone: -1, fields: [] })).toThrow(
       'choose the column that holds the phone numbers'
     )
+  })
+})
+
+describe('account columns', () => {
+  it('finds username, name and e-mail columns by their titles in several languages', () => {
+    const cases: [string[], Record<string, number>][] = [
+      [
+        ['Username', 'First name', 'Last name', 'Phone', 'Email'],
+        { username: 0, first_name: 1, last_name: 2, email: 4 }
+      ],
+      [['Prénom', 'Nom', 'Téléphone', 'Courriel'], { first_name: 0, last_name: 1, email: 3 }],
+      [['Nombre', 'Apellido', 'Celular', 'Correo electrónico'], { first_name: 0, last_name: 1, email: 3 }],
+      [['Full name', 'Phone', 'E-mail'], { name: 0, email: 2 }],
+      [['Name', 'Phone', 'Name of village'], { name: 0 }]
+    ]
+    for (const [headers, roles] of cases) expect(guessAccountRoles(headers, headers.length)).toEqual(roles)
+  })
+
+  it('never gives the phone column a role', () => {
+    expect(guessAccountRoles(['Name', 'Mail'], 1)).toEqual({ name: 0 })
+  })
+
+  it('skips account columns as custom data only when accounts are asked for', () => {
+    const headers = ['First name', 'Phone', 'Village']
+    const cells = [['Amina', '+254712345678', 'Kisumu']]
+    const plain = defaultMapping(headers, cells)
+    expect(plain.roles).toBeUndefined()
+    expect(plain.fields[0]).toEqual({ index: 0, header: 'First name', key: 'first_name', skip: false })
+    const accounts = defaultMapping(headers, cells, { accounts: true })
+    expect(accounts.roles).toEqual({ first_name: 0 })
+    expect(accounts.fields[0]).toEqual({
+      index: 0,
+      header: 'First name',
+      key: 'first_name',
+      skip: true,
+      reason: "the column holds the workers' first names"
+    })
+    expect(importRows({ rows: cells, rowNumbers: [2] }, accounts)).toEqual([
+      { row: 2, phone: '+254712345678', fields: { Village: 'Kisumu' }, firstName: 'Amina' }
+    ])
+  })
+
+  it('never sends a column with a role as custom data, even when the coordinator un-skips it', () => {
+    const mapping = {
+      phone: 1,
+      fields: [
+        { index: 0, header: 'Login', key: 'Login', skip: false },
+        { index: 2, header: 'Village', key: 'Village', skip: false }
+      ],
+      roles: { username: 0 }
+    }
+    expect(importRows({ rows: [['amina', '+254712345678', 'Kisumu']], rowNumbers: [2] }, mapping)).toEqual([
+      { row: 2, phone: '+254712345678', fields: { Village: 'Kisumu' }, username: 'amina' }
+    ])
   })
 })

@@ -18,8 +18,10 @@ const OTHER = /[^a-z0-9.+_-]+/g
  * "张伟" -> "zhangwei". '' when nothing usable remains.
  */
 export function foldUsername(text: string): string {
+  // Most names are plain ASCII already: transliteration is for the others.
+  const ascii = /^[\x00-\x7f]*$/.test(text) ? text : anyAscii(text.replace(PICTURES, ' '))
   return trimDots(
-    anyAscii(text.replace(PICTURES, ' '))
+    ascii
       .toLowerCase()
       .replace(DROPPED, '')
       .replace(OTHER, '.')

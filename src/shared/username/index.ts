@@ -19,6 +19,7 @@ export {
   usernameQueries,
   usernameGroupKey,
   assignUsernames,
+  UsernameAssigner,
   type UsernameClaim,
   type UsernameOutcome
 } from './unique'

@@ -80,6 +80,8 @@ export type UsernameOutcome =
       suggestion: string | null
     }
 
+type Refusal = Exclude<UsernameOutcome, { username: string }>['clash']
+
 /**
  * Gives each claim its username, unique against each other and against `isTaken` (the project's
  * workers and live invitations, lower case). File names are served first (an earlier row keeps
@@ -91,44 +93,81 @@ export function assignUsernames(
   limit: number,
   isTaken: (username: string) => boolean
 ): Map<number, UsernameOutcome> {
-  const sorted = [...claims].sort((a, b) => a.row - b.row)
-  const used = new Map<string, number>()
-  const out = new Map<number, UsernameOutcome>()
-  const later: { claim: UsernameClaim; clash: Exclude<UsernameOutcome, { username: string }>['clash'] }[] = []
-  for (const claim of sorted) {
-    if (claim.kind !== 'fixed') continue
-    const first = used.get(claim.base)
-    if (first !== undefined) later.push({ claim, clash: { kind: 'duplicate', firstRow: first } })
-    else if (isTaken(claim.base)) later.push({ claim, clash: { kind: 'taken' } })
-    else {
-      used.set(claim.base, claim.row)
-      out.set(claim.row, { username: claim.base })
+  return new UsernameAssigner(limit, isTaken).assign(claims)
+}
+
+/**
+ * assignUsernames, keeping what it used so that a template row added after every other row of
+ * its group (a list being loaded row by row) is served without assigning the group again.
+ */
+export class UsernameAssigner {
+  private used = new Map<string, number>()
+  /** The next suffix worth trying per base: every smaller one is used or taken. */
+  private next = new Map<string, number>()
+  private lastRow = 0
+  private refused = false
+
+  constructor(
+    private readonly limit: number,
+    private readonly isTaken: (username: string) => boolean
+  ) {}
+
+  assign(claims: readonly UsernameClaim[]): Map<number, UsernameOutcome> {
+    this.used.clear()
+    this.next.clear()
+    const sorted = [...claims].sort((a, b) => a.row - b.row)
+    this.lastRow = sorted.at(-1)?.row ?? 0
+    const out = new Map<number, UsernameOutcome>()
+    const later: { claim: UsernameClaim; clash: Refusal }[] = []
+    for (const claim of sorted) {
+      if (claim.kind !== 'fixed') continue
+      const first = this.used.get(claim.base)
+      if (first !== undefined) later.push({ claim, clash: { kind: 'duplicate', firstRow: first } })
+      else if (this.isTaken(claim.base)) later.push({ claim, clash: { kind: 'taken' } })
+      else {
+        this.used.set(claim.base, claim.row)
+        out.set(claim.row, { username: claim.base })
+      }
     }
+    for (const claim of sorted) if (claim.kind === 'made') out.set(claim.row, this.serve(claim))
+    for (const claim of sorted) if (claim.kind === 'repair') later.push({ claim, clash: { kind: 'repair' } })
+    later.sort((a, b) => a.claim.row - b.claim.row)
+    this.refused = later.length > 0
+    for (const { claim, clash } of later) {
+      const suggestion = this.free(claim.base)
+      if (suggestion !== null) this.used.set(suggestion, claim.row)
+      out.set(claim.row, { username: null, clash, suggestion })
+    }
+    return out
   }
-  const free = (base: string): string | null => {
+
+  /**
+   * The outcome of a template claim added after every row assigned so far, or undefined when the
+   * group must be assigned again (the row comes earlier, or a suggestion might have to move).
+   */
+  append(claim: UsernameClaim): UsernameOutcome | undefined {
+    if (claim.kind !== 'made' || claim.row <= this.lastRow || this.refused) return undefined
+    this.lastRow = claim.row
+    return this.serve(claim)
+  }
+
+  private serve(claim: UsernameClaim): UsernameOutcome {
+    const username = this.free(claim.base)
+    if (username === null) return { username: null, clash: { kind: 'exhausted' }, suggestion: null }
+    this.used.set(username, claim.row)
+    return { username }
+  }
+
+  private free(base: string): string | null {
     if (base === '') return null
-    for (let n = 1; n <= MAX_SUFFIX; n++) {
-      const candidate = usernameCandidate(base, n, limit)
-      if (candidate !== '' && !used.has(candidate) && !isTaken(candidate)) return candidate
+    for (let n = this.next.get(base) ?? 1; n <= MAX_SUFFIX; n++) {
+      const candidate = usernameCandidate(base, n, this.limit)
+      if (candidate !== '' && !this.used.has(candidate) && !this.isTaken(candidate)) {
+        this.next.set(base, n + 1)
+        return candidate
+      }
     }
+    this.next.set(base, MAX_SUFFIX + 1)
     return null
   }
-  for (const claim of sorted) {
-    if (claim.kind !== 'made') continue
-    const username = free(claim.base)
-    if (username === null) {
-      out.set(claim.row, { username: null, clash: { kind: 'exhausted' }, suggestion: null })
-      continue
-    }
-    used.set(username, claim.row)
-    out.set(claim.row, { username })
-  }
-  for (const claim of sorted) if (claim.kind === 'repair') later.push({ claim, clash: { kind: 'repair' } })
-  later.sort((a, b) => a.claim.row - b.claim.row)
-  for (const { claim, clash } of later) {
-    const suggestion = free(claim.base)
-    if (suggestion !== null) used.set(suggestion, claim.row)
-    out.set(claim.row, { username: null, clash, suggestion })
-  }
-  return out
 }
