@@ -19,7 +19,7 @@ const OTHER = /[^a-z0-9.+_-]+/g
  */
 export function foldUsername(text: string): string {
   // Most names are plain ASCII already: transliteration is for the others.
-  const ascii = /^[\x00-\x7f]*$/.test(text) ? text : anyAscii(text.replace(PICTURES, ' '))
+  const ascii = /^[\x20-\x7e]*$/.test(text) ? text : anyAscii(text.replace(PICTURES, ' '))
   return trimDots(
     ascii
       .toLowerCase()
