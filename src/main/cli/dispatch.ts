@@ -3,6 +3,8 @@ import { CHECK_USAGE, runCheck } from './check'
 import { internalErrorLine } from './errors'
 import { runHistory, HISTORY_USAGE } from './history'
 import { runInvite, INVITE_USAGE } from './invite'
+import { RESOLVE_USAGE, runResolve } from './resolve'
+import { runSend, SEND_USAGE } from './send'
 import { EXIT, processIo, type CliIo } from './io'
 import { runSync, SYNC_USAGE } from './sync'
 import { runValidate, VALIDATE_USAGE } from './validate'
@@ -16,6 +18,8 @@ ${CHECK_USAGE}
 ${WORKERS_USAGE}
 ${VALIDATE_USAGE}
 ${INVITE_USAGE}
+${SEND_USAGE}
+${RESOLVE_USAGE}
 ${HISTORY_USAGE}
 
 Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage, 3 internal error (a bug in Roster).
@@ -45,6 +49,10 @@ function dispatch(args: string[], io: CliIo): Promise<number> {
       return runValidate(rest, { ...io, openLookup: (o) => openValidationLookup(o, io) })
     case 'invite':
       return runInvite(rest, io)
+    case 'send':
+      return runSend(rest, io)
+    case 'resolve':
+      return runResolve(rest, io)
     case 'history':
       return runHistory(rest, io)
     case undefined:

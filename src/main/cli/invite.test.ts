@@ -345,7 +345,7 @@ describe('roster invite', () => {
     db.close()
   })
 
-  it('with --channel sms-registration, exits 1 with HQ’s reason and reports every number as failed when registration is off', async () => {
+  it('with --channel sms-registration, exits 1 with HQ’s reason and keeps every number queued for roster send when registration is off', async () => {
     sandbox.sim.setPlan({ registrationEnabled: false })
     const numbers = kenyanNumbers(3)
     const file = csv('list.csv', numbers)
@@ -361,11 +361,12 @@ describe('roster invite', () => {
     expect(code).toBe(1)
     expect(stderr).toContain('Messaging > General Settings')
     const out = JSON.parse(stdout) as InviteJson
-    expect(out.failed.sort()).toEqual([...numbers].sort())
-    expect(out).toMatchObject({ channel: 'sms-registration', pending: [], usernames: {}, skipped: [] })
+    expect(out.queued.sort()).toEqual([...numbers].sort())
+    expect(out).toMatchObject({ channel: 'sms-registration', failed: [], pending: [], usernames: {}, skipped: [] })
+    expect(stderr).toContain(`3 numbers wait in the outbox, never sent: roster send --batch ${out.batch_id} sends them.`)
     const db = openDatabase(sandbox.dbPath)
     const [batch] = listBatches(db, getBatch(db, out.batch_id).batch.projectId)
-    expect(batch).toMatchObject({ state: 'done', counts: { failed: 3, queued: 0 } })
+    expect(batch).toMatchObject({ state: 'stopped', counts: { failed: 0, queued: 3 } })
     db.close()
   })
 

@@ -4,30 +4,22 @@
  * reports per number. Exit codes: 0 sent (numbers in use and accounts still pending count as
  * sent), 1 failure, 2 usage, 3 a bug.
  */
-import { createInterface } from 'node:readline/promises'
 import { createsAccounts, resolveChannel, type Channel, type ChannelChoice } from '../../shared/channels'
 import { toCountryCode } from '../../shared/phone'
 import { analyseMessage, exampleRegistrationUrl } from '../../shared/sms'
 import type { Db } from '../db/open'
 import type { ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
-import {
-  cancelQueued,
-  createBatch,
-  DATABASE_BUSY_MESSAGE,
-  getBatch,
-  InviteError,
-  inviteClientOf,
-  isDatabaseBusy,
-  recoverOutbox,
-  sendBatch,
-  writeWhenFree
-} from '../invite'
+import { createBatch, DATABASE_BUSY_MESSAGE, InviteError, isDatabaseBusy, recoverOutbox } from '../invite'
+import { explainEarlier } from './earlier'
 import { reportError } from './errors'
 import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
-import { channelName, chooseChannel, parseChannelChoice, probeAndStore } from './inviteChannel'
-import { rowsToInvite, type SkippedRow } from './inviteRows'
+import { channelName, chooseChannel, parseChannelChoice } from './inviteChannel'
+import { rowsToInvite } from './inviteRows'
+import type { OnInterrupt } from './interrupt'
+import { askYesNo } from './prompt'
 import { openRosterDb, resolveProject } from './project'
+import { sendAndReport } from './sendRun'
 import { parseFileArgs, type ValidateOptions } from './validate'
 
 export const INVITE_USAGE =
@@ -47,24 +39,13 @@ export const INVITE_USAGE =
   "       District); a title that cannot be a key is turned into one (Numéro d'équipe -> numero_d_equipe)."
 
 /** What `invite` needs beyond the common CLI io: a way to ask, replaceable in tests. */
-export type InviteIo = CliIo & { confirm?: (question: string) => Promise<boolean> }
-
-/** The --json output: E.164 numbers by outcome, then the channel and the accounts. */
-export interface InviteJson {
-  batch_id: number
-  success_numbers: string[]
-  invalid_format_numbers: string[]
-  numbers_in_use: string[]
-  failed: string[]
-  unknown: string[]
-  channel: Channel
-  /** Channels 2 and 3: HQ took the upload, the account has not appeared yet (a later sync settles it). */
-  pending: string[]
-  /** Channels 2 and 3: E.164 number -> the account's username (before the @). */
-  usernames: Record<string, string>
-  /** Rows --skip-errors left out, other than numbers already registered (those are in use). */
-  skipped: SkippedRow[]
+export type InviteIo = CliIo & {
+  confirm?: (question: string) => Promise<boolean>
+  /** Ctrl-C; SIGINT unless a test says otherwise. */
+  onInterrupt?: OnInterrupt
 }
+
+export type { InviteJson } from './batchReport'
 
 /** How long a channel that creates accounts waits for them by default. */
 const DEFAULT_WAIT_SECONDS = 120
@@ -243,43 +224,28 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
       })
     } catch (error) {
       if (error instanceof InviteError) {
-        const hint = error.code === 'already-invited' ? ' Add --reinvite to invite them again.' : ''
-        throw new Failure(`${error.message}${hint}`)
+        const why =
+          error.code === 'already-invited' && error.numbers.length > 0
+            ? explainEarlier(db, project.id, error.numbers)
+            : null
+        throw new Failure(why ?? error.message)
       }
       throw error
     }
 
-    const showProgress = io.isTTY && !options.json
     sending = true
-    const result = await sendBatch({
+    return await sendAndReport({
+      command: 'invite',
       db,
       batchId,
-      client: inviteClientOf(client),
-      waitForAccountsMs: accounts ? options.waitSeconds * 1000 : 0,
-      onProgress: showProgress
-        ? (p) => io.stderr(`\rSending: ${p.total - p.counts.queued - p.counts.sending}/${p.total}`)
-        : undefined,
-      log: (line) => io.stderr(`roster invite: ${line}\n`)
+      hq: client,
+      project,
+      channel,
+      skipped,
+      json: options.json,
+      waitSeconds: options.waitSeconds,
+      io
     })
-    if (showProgress) io.stderr('\n')
-    // HQ no longer has the channel's endpoint (SMS self-registration retired, say): what the server
-    // offers now is stored, so the next `--channel auto` picks what works.
-    if (result.endpointMissing) await probeAndStore(db, project, client).catch(() => undefined)
-    // A command-line run ends here: numbers it did not send are failed, not left waiting (once
-    // another program writing to the database lets this through).
-    if (result.counts.queued > 0) {
-      const opened = db
-      await writeWhenFree(opened, () =>
-        cancelQueued(opened, batchId, `Not sent: ${result.error ?? 'sending stopped.'}`)
-      )
-    }
-
-    const report = outcome(db, batchId, channel, skipped)
-    if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
-    else io.stdout(describe(report, project))
-    if (result.state === 'done' && report.failed.length === 0 && report.unknown.length === 0) return EXIT.ok
-    if (result.error) io.stderr(`roster invite: ${result.error}\n`)
-    return EXIT.failure
   } catch (error) {
     if (isDatabaseBusy(error)) {
       const then = sending
@@ -330,60 +296,5 @@ function checkMessage(options: InviteArgs, project: ProjectRecord, io: CliIo): s
 
 async function ask(io: InviteIo, question: string): Promise<boolean> {
   if (io.confirm) return io.confirm(question)
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim())
-  } finally {
-    rl.close()
-  }
-}
-
-function outcome(db: Db, batchId: number, channel: Channel, skipped: SkippedRow[]): InviteJson {
-  const report: InviteJson = {
-    batch_id: batchId,
-    success_numbers: [],
-    invalid_format_numbers: [],
-    numbers_in_use: [],
-    failed: [],
-    unknown: [],
-    channel,
-    pending: [],
-    usernames: {},
-    skipped
-  }
-  for (const n of getBatch(db, batchId).numbers) {
-    if (n.status === 'success') report.success_numbers.push(n.e164)
-    else if (n.status === 'invalid_format') report.invalid_format_numbers.push(n.e164)
-    else if (n.status === 'in_use') report.numbers_in_use.push(n.e164)
-    else if (n.status === 'unknown' || n.status === 'sending') report.unknown.push(n.e164)
-    else if (n.status === 'pending') report.pending.push(n.e164)
-    // `refused` (HQ did not create the account) and `failed` (not sent) alike.
-    else report.failed.push(n.e164)
-    if (n.username && n.status !== 'in_use') report.usernames[n.e164] = n.username
-  }
-  return report
-}
-
-function describe(r: InviteJson, project: ProjectRecord): string {
-  const accounts = createsAccounts(r.channel)
-  const lines = [
-    `Batch ${r.batch_id} for ${project.domain} (${channelName(r.channel)}): ${r.success_numbers.length} ` +
-      `${accounts ? 'accounts created' : 'invited'}, ` +
-      (accounts ? `${r.pending.length} pending, ` : '') +
-      `${r.numbers_in_use.length} already in use, ${r.invalid_format_numbers.length} not accepted by HQ, ` +
-      `${r.failed.length} not ${accounts ? 'created' : 'sent'}, ${r.unknown.length} unknown, ${r.skipped.length} skipped.`
-  ]
-  const list = (label: string, numbers: string[]): void => {
-    if (numbers.length === 0) return
-    const more = numbers.length > 10 ? ` and ${numbers.length - 10} more` : ''
-    lines.push(`${label}: ${numbers.slice(0, 10).join(', ')}${more}`)
-  }
-  list('In use', r.numbers_in_use)
-  list('Not accepted', r.invalid_format_numbers)
-  list(accounts ? 'Not created' : 'Not sent', r.failed)
-  list('Unknown (check in HQ or in Roster’s History before inviting again)', r.unknown)
-  list('Pending (HQ has not created the account yet; roster sync will tell)', r.pending)
-  for (const s of r.skipped.slice(0, 10)) lines.push(`Skipped row ${s.row}: ${s.input} — ${s.reason}`)
-  if (r.skipped.length > 10) lines.push(`… and ${r.skipped.length - 10} more skipped rows`)
-  return `${lines.join('\n')}\n`
+  return askYesNo(question)
 }

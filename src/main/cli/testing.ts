@@ -183,7 +183,8 @@ export const INVITE_JSON_KEYS = [
   'channel',
   'pending',
   'usernames',
-  'skipped'
+  'skipped',
+  'queued'
 ]
 
 /** `roster history --json`, one object per batch, in order. */
