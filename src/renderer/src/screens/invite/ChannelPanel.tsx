@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import {
   CHANNEL_DESCRIPTIONS,
   CHANNEL_NAMES,
@@ -53,6 +53,34 @@ export function ChannelPanel({
   const channel = projectChannel(project)
   const offers = project.channelProbe?.offers ?? null
   const choices = choosableChannels(offers, project.channel)
+  const [probing, setProbing] = useState(false)
+
+  // Asking the server what it offers changes nothing there (Test connection's probes), so a project
+  // never tested (one saved by an earlier Roster, say) is tested once, by itself, on arrival.
+  const testServer = useCallback(() => {
+    setProbing(true)
+    setError(null)
+    api
+      .call('projects.test', { projectId: project.id })
+      .then(() => api.call('projects.list', {}))
+      .then(
+        (projects) => {
+          setProbing(false)
+          const fresh = projects.find((p) => p.id === project.id)
+          if (fresh) onProjectUpdated(fresh)
+        },
+        (e: unknown) => {
+          setProbing(false)
+          setError(`Roster could not test this server (${toApiError(e).message}).`)
+        }
+      )
+  }, [api, project.id, onProjectUpdated])
+  const tested = useRef<string | null>(null)
+  useEffect(() => {
+    if (project.channelProbe || !project.hasKey || tested.current === project.id) return
+    tested.current = project.id
+    testServer()
+  }, [project.channelProbe, project.hasKey, project.id, testServer])
 
   const choose = (value: ChannelChoice) => {
     if (value === project.channel) return
@@ -89,13 +117,26 @@ export function ChannelPanel({
         <p className="callout callout-warn ichannel-none" data-testid="channel-none">
           {project.channelProbe
             ? `This server offers none of the ways Roster invites workers. ${project.channelProbe.message}`
-            : 'Roster has not tested this server yet, so it does not know how HQ can invite workers here. Use Test connection on the Projects screen first.'}
+            : probing
+              ? 'Asking the server how HQ can invite workers here…'
+              : 'Roster has not tested this server yet, so it does not know how HQ can invite workers here. Test it now, or use Test connection on the Projects screen.'}
+          {!project.channelProbe && !probing && project.hasKey && (
+            <>
+              {' '}
+              <button type="button" className="btn btn-small" onClick={testServer} disabled={disabled}>
+                Test this server
+              </button>
+            </>
+          )}
         </p>
       )}
       {why(project, channel) && (
         <p className="ichannel-why muted small" data-testid="channel-why">
           {why(project, channel)}
         </p>
+      )}
+      {error && !(offers !== null || project.channel !== 'auto') && (
+        <div className="field-error">{error}</div>
       )}
       {(offers !== null || project.channel !== 'auto') && (
         <div className="field ichannel-choice">

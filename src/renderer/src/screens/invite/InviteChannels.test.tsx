@@ -60,7 +60,7 @@ describe('Invite screen: channels', () => {
   })
 
   it('says when the server has not been tested yet, points at Test connection, and does not send', async () => {
-    renderScreen(createFakeInviteApi(), inviteProject())
+    renderScreen(createFakeInviteApi({ probe: null }), inviteProject({ hasKey: false }))
     expect(within(channel()).getByTestId('channel-none').textContent).toMatch(
       /has not tested this server yet.*Test connection on the Projects screen/
     )
@@ -70,6 +70,17 @@ describe('Invite screen: channels', () => {
     expect(
       (screen.getByRole('button', { name: /^Send 2 invitations…$/ }) as HTMLButtonElement).disabled
     ).toBe(true)
+  })
+
+  it('tests a server never tested by itself, once, and then shows the channel it found', async () => {
+    const api = createFakeInviteApi({ project: { channelProbe: null } })
+    renderScreen(api, inviteProject({ hasKey: true }))
+    await waitFor(() =>
+      expect(within(channel()).getByTestId('channel-name').textContent).toBe('Account + confirmation SMS')
+    )
+    expect(within(channel()).getByTestId('channel-why').textContent).toContain(
+      'no longer has SMS self-registration'
+    )
   })
 
   it('hides the app, Android-only, e-mail and message options of self-registration for channels 2 and 3', async () => {

@@ -78,6 +78,8 @@ export function createFakeInviteApi(
     lookup?: Partial<InviteLookup>
     apps?: { id: string; name: string }[]
     project?: Partial<Project>
+    /** What Test connection finds when the screen asks (null: the test fails). */
+    probe?: ChannelProbe | null
   } = {}
 ): FakeInviteApi {
   const batches: BatchSummary[] = []
@@ -205,6 +207,22 @@ export function createFakeInviteApi(
 
   const handlers: FakeHandlers = {
     'apps.list': () => apps,
+    'projects.list': () => projects,
+    'projects.test': ({ ...input }) => {
+      const probe = opts.probe === undefined ? PROBE_2026 : opts.probe
+      if (!probe) throw new ApiError('network', 'HQ could not be reached.')
+      const index = 'projectId' in input ? projects.findIndex((p) => p.id === input.projectId) : -1
+      if (index !== -1) projects[index] = { ...projects[index]!, channelProbe: probe }
+      const ok = { ok: true, message: 'ok' }
+      return {
+        ok: true,
+        workers: ok,
+        channels: { 'sms-registration': ok, 'sms-confirmation': ok, 'email-confirmation': ok },
+        offers: probe.offers,
+        channel: null,
+        message: probe.message
+      }
+    },
     'projects.update': ({ projectId, ...patch }) => {
       const index = projects.findIndex((p) => p.id === projectId)
       if (index === -1) throw new ApiError('not-found', `There is no saved project with id ${projectId}.`)
