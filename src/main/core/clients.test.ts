@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ApiEvent } from '../../shared/api'
 import { startSim, type Sim } from '../../../test/hq-sim'
-import { startTestProxy, type TestProxy } from '../hq/testing-proxy'
+import { startTestProxy, type TestProxy } from '../hq/net/testing-proxy'
 import { startTestCore, type TestCore } from './testing'
 
 // A sync or a send keeps the HQ connection it started with until it ends, whatever another call

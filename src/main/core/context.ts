@@ -1,7 +1,7 @@
 import type { Db } from '../db/open'
 import { getProject, type ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
-import { askProxy } from '../hq/route'
+import { askProxy } from '../hq/net/route'
 import { ApiError } from '../../shared/api'
 import type { EventHub } from './events'
 import type { SecretStore } from './secrets'

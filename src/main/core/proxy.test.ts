@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../../../test/hq-sim'
-import { startTestProxy, type TestProxy, type TestProxyOptions } from '../hq/testing-proxy'
+import { startTestProxy, type TestProxy, type TestProxyOptions } from '../hq/net/testing-proxy'
 import { startTestCore, type TestCore } from './testing'
 
 // The core hands its proxyFor (the system's proxy settings, in the app) to every HQ client it makes.
