@@ -6,6 +6,7 @@
 import { ApiError } from '../../shared/api'
 import { isHqError } from '../hq/errors'
 import { isDatabaseBusy, DATABASE_BUSY_MESSAGE } from '../invite'
+import { IncompleteListError, SyncBusyError } from '../sync/errors'
 import { EXIT, Failure, messageOf, UsageError } from './io'
 
 export type ErrorKind = 'usage' | 'failure' | 'internal'
@@ -13,6 +14,8 @@ export type ErrorKind = 'usage' | 'failure' | 'internal'
 export function classifyError(error: unknown): ErrorKind {
   if (error instanceof UsageError) return 'usage'
   if (error instanceof Failure || error instanceof ApiError || isHqError(error)) return 'failure'
+  // Another sync holds the project, or HQ's list kept changing: the world, with its own words.
+  if (error instanceof SyncBusyError || error instanceof IncompleteListError) return 'failure'
   // better-sqlite3's SqliteError (disk full, read-only, corrupt file, busy) and Node's system
   // errors (ENOENT, EACCES, ENOSPC...) come from the machine, not from a mistake in the code.
   const code = (error as { code?: unknown } | null | undefined)?.code
