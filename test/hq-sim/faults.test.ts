@@ -217,6 +217,18 @@ describe('data changing between pages', () => {
     expect(s.data.workers.some((w) => w.id === before[0])).toBe(false)
   })
 
+  it('moves workers between the lists when workers are archived or un-archived before page 2', async () => {
+    const s = await open({ faults: 'shift:archive=2;unarchive=1;after=2' })
+    const active = s.activeWorkers().map((w) => w.id)
+    const archived = s.archivedWorkers().map((w) => w.id)
+    await call(s, usersPath(s, '?limit=5'))
+    expect(s.activeWorkers().length).toBe(active.length)
+    await call(s, usersPath(s, '?limit=5&offset=5'))
+    expect(s.archivedWorkers().map((w) => w.id)).toEqual(expect.arrayContaining(active.slice(0, 2)))
+    expect(s.activeWorkers().map((w) => w.id)).toContain(archived[0])
+    expect(s.activeWorkers().length).toBe(active.length - 1)
+  })
+
   it('only counts worker-list pages', async () => {
     const s = await open({ faults: 'shift:add=1;after=1' })
     const total = s.activeWorkers().length

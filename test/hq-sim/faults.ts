@@ -18,6 +18,8 @@ Kinds
                1..after pass. Fires once, so other keys keep working.
   shift        the project changes between pages of the worker list: `add=N` inserts N new active
                workers at the start of the index, `remove=N` retires the first N active workers.
+               `archive=N` archives the first N active workers, `unarchive=N` returns the first N
+               archived workers to the active list (both lists move, as in HQ).
                `after=N` means "just before serving worker-list request number N" (so
                `shift:add=3;after=2` adds 3 workers before page 2). Fires once unless `every` is set.
 
@@ -66,7 +68,18 @@ const SCOPES: readonly FaultScope[] = [
   'registration',
   'accounts'
 ]
-const NUMERIC_KEYS = ['nth', 'every', 'p', 'after', 'retry', 'ms', 'add', 'remove'] as const
+const NUMERIC_KEYS = [
+  'nth',
+  'every',
+  'p',
+  'after',
+  'retry',
+  'ms',
+  'add',
+  'remove',
+  'archive',
+  'unarchive'
+] as const
 type NumericKey = (typeof NUMERIC_KEYS)[number]
 
 export interface FaultRule {
@@ -81,6 +94,8 @@ export interface FaultRule {
   ms?: number
   add?: number
   remove?: number
+  archive?: number
+  unarchive?: number
   source: string
   seen: number // matching requests so far
   fired: number
@@ -132,8 +147,8 @@ export function parseFaults(spec: string): FaultRule[] {
         throw new FaultSpecError(`Unknown parameter "${param}" in "${source}"`)
       }
     }
-    if (rule.kind === 'shift' && !rule.add && !rule.remove) {
-      throw new FaultSpecError(`"${source}": shift needs add=N or remove=N`)
+    if (rule.kind === 'shift' && !rule.add && !rule.remove && !rule.archive && !rule.unarchive) {
+      throw new FaultSpecError(`"${source}": shift needs add=N or remove=N (or archive=N, unarchive=N)`)
     }
     if (rule.p !== undefined && rule.p > 1) throw new FaultSpecError(`"${source}": p must be between 0 and 1`)
     rules.push(rule)
@@ -173,9 +188,16 @@ function fires(rule: FaultRule, rng: Rng): boolean {
 export type StatusFault = { status: 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number | null }
 export type BodyFault = { kind: 'reset' } | { kind: 'truncate' } | { kind: 'slow-body'; ms: number }
 
+export interface Shift {
+  add: number
+  remove: number
+  archive: number
+  unarchive: number
+}
+
 export interface FaultDecision {
   revoke: boolean
-  shifts: { add: number; remove: number }[]
+  shifts: Shift[]
   status: StatusFault | null
   body: BodyFault | null
   labels: string[]
@@ -210,7 +232,12 @@ export class FaultEngine {
           decision.revoke = true
           break
         case 'shift':
-          decision.shifts.push({ add: rule.add ?? 0, remove: rule.remove ?? 0 })
+          decision.shifts.push({
+            add: rule.add ?? 0,
+            remove: rule.remove ?? 0,
+            archive: rule.archive ?? 0,
+            unarchive: rule.unarchive ?? 0
+          })
           break
         case '429':
           decision.status ??= { status: 429, retryAfter: rule.retry === undefined ? 1 : rule.retry }

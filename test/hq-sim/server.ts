@@ -208,6 +208,11 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     for (const shift of decision.shifts) {
       if (shift.remove > 0) state.removeFirstActive(shift.remove)
       if (shift.add > 0) state.addWorkers(shift.add, 'start')
+      // Both picked before either moves, so a worker is never archived and returned at once.
+      const archiving = state.activeWorkers().slice(0, shift.archive)
+      const returning = state.archivedWorkers().slice(0, shift.unarchive)
+      for (const w of archiving) state.archiveWorker(w.id)
+      for (const w of returning) state.unarchiveWorker(w.id)
     }
     if (decision.status) return reply(statusFaultReply(decision.status), { ...decision, body: null })
 

@@ -370,6 +370,7 @@ describe('rows and details', () => {
       groupNames: ['CHVs'],
       locationName: 'Kibera',
       archived: false,
+      pendingConfirmation: false,
       userData: { village: 'Kibera Soweto', cadre: 'CHV' }
     })
   })
@@ -417,7 +418,7 @@ describe('rows and details', () => {
 describe('facets', () => {
   it('counts workers per group and per location including sub-locations, and lists custom fields', () => {
     const facets = workerFacets(t.db, project.id)
-    expect(facets.counts).toEqual({ active: ACTIVE.length, archived: 1 })
+    expect(facets.counts).toEqual({ active: ACTIVE.length, archived: 1, invited: 0 })
     expect(facets.groups).toEqual([
       { id: 'g-chv', name: 'CHVs', count: 2 },
       { id: 'g-sup', name: 'Supervisors', count: 2 }

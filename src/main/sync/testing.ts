@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest'
 import { startSim, type Sim, type SimOptions } from '../../../test/hq-sim'
+import { userListPath } from '../../../test/hq-sim/resources'
 import { listApplications } from '../db/applications'
 import { listGroups } from '../db/groups'
 import { listLocations } from '../db/locations'
@@ -84,11 +85,16 @@ export function storedWorkers(
 
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
+/** A worker as the client reads it: from user/v1, whose resource_uri names that form. */
+function served(sim: Sim, worker: { id: string }): unknown {
+  return { ...(plain(worker) as object), resource_uri: `${userListPath(sim.domain, 'user/v1')}${worker.id}/` }
+}
+
 /** The store holds exactly what the simulator serves: every worker field, every list, nothing more. */
 export function expectMirror(db: Db, project: ProjectRecord, sim: Sim): void {
   const stored = storedWorkers(db, project)
-  const active = new Map(sim.activeWorkers().map((w) => [w.id, plain(w)]))
-  const archived = new Map(sim.archivedWorkers().map((w) => [w.id, plain(w)]))
+  const active = new Map(sim.activeWorkers().map((w) => [w.id, served(sim, w)]))
+  const archived = new Map(sim.archivedWorkers().map((w) => [w.id, served(sim, w)]))
   expect(stored.active.size).toBe(active.size)
   expect(stored.archived.size).toBe(archived.size)
   expect([...stored.active.keys()].sort()).toEqual([...active.keys()].sort())
@@ -120,7 +126,7 @@ export function expectMirror(db: Db, project: ProjectRecord, sim: Sim): void {
 export function workerPageOffsets(sim: Sim, from: number, archived: boolean): number[] {
   return sim.requests
     .slice(from)
-    .filter((r) => r.method === 'GET' && /\/api\/v0\.5\/user\/\?/.test(r.path))
+    .filter((r) => r.method === 'GET' && /\/api\/(v0\.5\/user|user\/v1)\/\?/.test(r.path))
     .map((r) => new URL(r.path, 'http://sim').searchParams)
     .filter((q) => (q.get('archived') === 'true') === archived)
     .map((q) => Number(q.get('offset') ?? 0))
