@@ -1,4 +1,5 @@
 import './zod-config'
+import { i18n } from './i18n'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { ApiProvider } from './api/context'
@@ -22,7 +23,7 @@ try {
   root.render(
     <div className="boot">
       <div className="boot-error" role="alert">
-        <h1>Roster could not start</h1>
+        <h1>{i18n.t('app.couldNotStart')}</h1>
         <p>{error instanceof Error ? error.message : String(error)}</p>
       </div>
     </div>

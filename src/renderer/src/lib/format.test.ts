@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, formatEta, formatPhone, formatWhen, plural } from './format'
+import { setTestLanguage } from '../i18n/testing'
+import { formatCount, formatDuration, formatEta, formatPhone, formatWhen, plural } from './format'
 
 describe('format', () => {
   it('says how long a sync took in words a coordinator reads at a glance', () => {
@@ -33,5 +34,20 @@ describe('format', () => {
   it('counts with thousands separators and the right noun', () => {
     expect(plural(1, 'worker')).toBe('1 worker')
     expect(plural(100_000, 'worker')).toBe('100,000 workers')
+  })
+
+  it('writes dates, durations and counts as French and Spanish readers expect', () => {
+    const now = new Date(2025, 2, 3, 15, 0)
+    setTestLanguage('fr')
+    expect(formatWhen(new Date(2025, 2, 3, 9, 5).toISOString(), now)).toBe('aujourd’hui 09:05')
+    expect(formatWhen(new Date(2025, 0, 14, 8, 0).toISOString(), now)).toBe('14 janv. 08:00')
+    expect(formatWhen(new Date(2024, 11, 31, 8, 0).toISOString(), now)).toBe('31 déc. 2024 08:00')
+    expect(formatDuration(400)).toBe('moins d’1 s')
+    expect(formatEta(130)).toBe('encore 2 min environ')
+    expect(formatCount(100_000)).toBe('100\u202f000')
+    setTestLanguage('es')
+    expect(formatWhen(new Date(2025, 2, 2, 18, 30).toISOString(), now)).toBe('ayer 18:30')
+    expect(formatWhen(new Date(2025, 0, 14, 8, 0).toISOString(), now)).toBe('14 ene 08:00')
+    expect(formatCount(100_000)).toBe('100.000')
   })
 })

@@ -29,6 +29,9 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 
 export const prefs = {
   lastProjectId: () => read('lastProjectId', isString),
+  /** The language chosen in the app; null follows the system's. */
+  language: () => read('language', isString),
+  setLanguage: (lng: string | null) => write('language', lng),
   setLastProjectId: (id: string | null) => write('lastProjectId', id),
   /** Custom-field columns the coordinator added to the Workers table, per project. */
   customColumns: (projectId: string) => read(`columns.${projectId}`, isStringArray) ?? [],

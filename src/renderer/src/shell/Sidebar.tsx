@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { useSession } from '../session'
 import { useQuery } from '../api/hooks'
+import { LanguageMenu } from './LanguageMenu'
 import { HistoryIcon, LogoMark, PlugIcon, SendIcon, UsersIcon } from './icons'
 
 export type Screen = 'workers' | 'invite' | 'history' | 'connect'
@@ -70,6 +71,8 @@ export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (s
           ))}
         </ul>
       </nav>
+
+      <LanguageMenu />
 
       <div className="sidebar-footer muted">{info.data ? `Roster ${info.data.version}` : 'Roster'}</div>
     </aside>
