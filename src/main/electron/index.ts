@@ -3,6 +3,7 @@
  * which runs the same under plain Node for the CLI and the tests.
  */
 import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron'
+import electronLog from 'electron-log/main'
 import { mkdirSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -27,7 +28,7 @@ const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const dataDir = defaultDataDir()
 mkdirSync(dataDir, { recursive: true })
 app.setPath('userData', dataDir)
-const log = fileLogger(dataDir)
+const log = fileLogger(electronLog, dataDir)
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }
