@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { SessionProvider, useSession } from './session'
 import { Sidebar, type Screen } from './shell/Sidebar'
 import { TopBar } from './shell/TopBar'
@@ -10,13 +11,6 @@ import { isShortcut } from './lib/keys'
 import { useFileDrop, type DroppedFile } from './shell/fileDrop'
 import { useWaitingBatches, WaitingBanner } from './shell/WaitingBatches'
 
-const TITLES: Record<Screen, string> = {
-  workers: 'Workers',
-  invite: 'Invite',
-  history: 'History',
-  connect: 'Projects'
-}
-
 export function App() {
   return (
     <SessionProvider>
@@ -26,6 +20,7 @@ export function App() {
 }
 
 function Shell() {
+  const { t } = useTranslation()
   const session = useSession()
   const { projects, current, sync, startSync, network, selectProject, reloadProjects } = session
   const [chosen, setChosen] = useState<Screen | null>(null)
@@ -60,22 +55,24 @@ function Shell() {
   }, [current, sync.running, startSync])
 
   useEffect(() => {
-    document.title = current ? `${TITLES[screen]} · ${current.label || current.domain} · Roster` : 'Roster'
-  }, [screen, current])
+    document.title = current
+      ? `${t(`screens.${screen}`)} · ${current.label || current.domain} · Roster`
+      : 'Roster'
+  }, [screen, current, t])
 
   if (projects === undefined) {
     return (
       <div className="boot" role="status">
         {session.projectsError ? (
           <div className="boot-error" role="alert">
-            <h1>Roster could not start</h1>
+            <h1>{t('app.couldNotStart')}</h1>
             <p>{session.projectsError.message}</p>
             <button type="button" className="btn btn-primary" onClick={() => void session.reloadProjects()}>
-              Try again
+              {t('actions.tryAgain')}
             </button>
           </div>
         ) : (
-          <span className="muted">Opening Roster…</span>
+          <span className="muted">{t('app.opening')}</span>
         )}
       </div>
     )
@@ -91,7 +88,7 @@ function Shell() {
         }}
       />
       <div className="main">
-        <TopBar title={TITLES[screen]} />
+        <TopBar title={t(`screens.${screen}`)} />
         {screen !== 'connect' && (
           <WaitingBanner batches={waiting.batches} onReview={review} onDismiss={waiting.dismiss} />
         )}
@@ -124,11 +121,7 @@ function Shell() {
       </div>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>
-            {screen === 'invite'
-              ? 'Drop the file to read its numbers'
-              : 'Drop the file to read its numbers on the Invite screen'}
-          </div>
+          <div>{screen === 'invite' ? t('drop.here') : t('drop.toInvite')}</div>
         </div>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { ApiError } from '../../shared/api'
 import type { Connectivity, Project, SyncProgress } from '../../shared/domain'
 import { useApi } from './api/context'
@@ -71,6 +72,7 @@ export function SessionProvider({
   /** How often to ask the core whether a sync ended, in case its event was missed. */
   pollWhileSyncingMs?: number
 }) {
+  const { t } = useTranslation()
   const api = useApi()
   const [projects, setProjects] = useState<Project[] | undefined>(undefined)
   const [projectsError, setProjectsError] = useState<ApiError | undefined>(undefined)
@@ -226,7 +228,7 @@ export function SessionProvider({
   // Network state: the browser knowing it is offline wins; otherwise the core's latest word
   // about this project (or about every project).
   const network = useMemo<NetworkState>(() => {
-    if (!browserOnline) return { state: 'offline', message: 'This computer is offline.' }
+    if (!browserOnline) return { state: 'offline', message: t('network.computerOffline') }
     const global = coreNetwork['*']
     const own = current ? coreNetwork[current.id] : undefined
     const latest = own ?? global
@@ -236,7 +238,7 @@ export function SessionProvider({
     }
     if (latest.state === 'offline') return { state: 'offline', message: latest.message }
     return { state: 'online', message: latest.state === 'online' ? latest.message : null }
-  }, [browserOnline, coreNetwork, current, now])
+  }, [browserOnline, coreNetwork, current, now, t])
 
   // Re-evaluate when HQ's requested wait is over.
   const waitUntil = network.state === 'waiting' ? network.until : null

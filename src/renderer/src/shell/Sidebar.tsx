@@ -1,4 +1,5 @@
 import { useId } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useSession } from '../session'
 import { useQuery } from '../api/hooks'
 import { LanguageMenu } from './LanguageMenu'
@@ -6,16 +7,17 @@ import { HistoryIcon, LogoMark, PlugIcon, SendIcon, UsersIcon } from './icons'
 
 export type Screen = 'workers' | 'invite' | 'history' | 'connect'
 
-const NAV: { screen: Screen; label: string; Icon: typeof UsersIcon; needsProject: boolean }[] = [
-  { screen: 'workers', label: 'Workers', Icon: UsersIcon, needsProject: true },
-  { screen: 'invite', label: 'Invite', Icon: SendIcon, needsProject: true },
-  { screen: 'history', label: 'History', Icon: HistoryIcon, needsProject: true },
-  { screen: 'connect', label: 'Projects', Icon: PlugIcon, needsProject: false }
+const NAV: { screen: Screen; Icon: typeof UsersIcon; needsProject: boolean }[] = [
+  { screen: 'workers', Icon: UsersIcon, needsProject: true },
+  { screen: 'invite', Icon: SendIcon, needsProject: true },
+  { screen: 'history', Icon: HistoryIcon, needsProject: true },
+  { screen: 'connect', Icon: PlugIcon, needsProject: false }
 ]
 
 const ADD_PROJECT = '__add__'
 
 export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (screen: Screen) => void }) {
+  const { t } = useTranslation('shell')
   const { projects, current, selectProject } = useSession()
   const switcherId = useId()
   const info = useQuery('app.info', (api) => api.call('app.info', {}))
@@ -30,7 +32,7 @@ export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (s
       {current && projects && (
         <div className="project-switcher">
           <label htmlFor={switcherId} className="sidebar-label">
-            Project
+            {t('sidebar.project')}
           </label>
           <select
             id={switcherId}
@@ -45,17 +47,20 @@ export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (s
                 {project.label || project.domain}
               </option>
             ))}
-            <option value={ADD_PROJECT}>Add a project…</option>
+            <option value={ADD_PROJECT}>{t('sidebar.addProject')}</option>
           </select>
-          <div className="project-meta" title={`${current.username} on ${current.server}`}>
+          <div
+            className="project-meta"
+            title={t('sidebar.userOnServer', { username: current.username, server: current.server })}
+          >
             {hostOf(current.server)}
           </div>
         </div>
       )}
 
-      <nav aria-label="Main" className="nav">
+      <nav aria-label={t('sidebar.main')} className="nav">
         <ul>
-          {NAV.map(({ screen: target, label, Icon, needsProject }) => (
+          {NAV.map(({ screen: target, Icon, needsProject }) => (
             <li key={target}>
               <button
                 type="button"
@@ -65,7 +70,7 @@ export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (s
                 onClick={() => onNavigate(target)}
               >
                 <Icon className="nav-icon" />
-                <span>{label}</span>
+                <span>{t(`common:screens.${target}`)}</span>
               </button>
             </li>
           ))}

@@ -1,7 +1,10 @@
+import type { TFunction } from 'i18next'
+import { useTranslation } from 'react-i18next'
 import { useSession, type NetworkState } from '../session'
 import { formatClock, formatDuration, formatWhen } from '../lib/format'
 
 export function TopBar({ title }: { title: string }) {
+  const { t } = useTranslation('shell')
   const { current, network, sync } = useSession()
   const good = current?.lastGoodSync ?? null
   return (
@@ -14,10 +17,15 @@ export function TopBar({ title }: { title: string }) {
         {current && (
           <span className="last-synced">
             {sync.running
-              ? 'Syncing…'
+              ? t('topbar.syncing')
               : good?.endedAt
-                ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''}`
-                : 'Not synced yet'}
+                ? good.durationMs !== null
+                  ? t('topbar.lastSyncedTook', {
+                      when: formatWhen(good.endedAt),
+                      duration: formatDuration(good.durationMs)
+                    })
+                  : t('topbar.lastSynced', { when: formatWhen(good.endedAt) })
+                : t('topbar.notSynced')}
           </span>
         )}
         <NetworkBadge network={network} />
@@ -26,24 +34,25 @@ export function TopBar({ title }: { title: string }) {
   )
 }
 
-export function networkLabel(network: NetworkState): string {
+export function networkLabel(network: NetworkState, t: TFunction<'shell'>): string {
   switch (network.state) {
     case 'online':
-      return 'Online'
+      return t('network.online')
     case 'offline':
-      return 'Offline'
+      return t('network.offline')
     case 'waiting':
-      return `HQ asked us to wait until ${formatClock(network.until)}`
+      return t('network.waiting', { clock: formatClock(network.until) })
   }
 }
 
 function NetworkBadge({ network }: { network: NetworkState }) {
-  const label = networkLabel(network)
+  const { t } = useTranslation('shell')
+  const label = networkLabel(network, t)
   return (
     <span
       className={`net-badge net-${network.state}`}
       role="status"
-      aria-label={`Connection: ${label}`}
+      aria-label={t('network.connection', { label })}
       title={network.message ?? undefined}
     >
       <span className="net-dot" aria-hidden="true" />

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { BatchSummary } from '../../../shared/invite'
 import { useApi } from '../api/context'
 import { useEvent } from '../api/hooks'
 import type { NetworkState } from '../session'
-import { plural } from '../lib/format'
 import { AlertIcon, CloseIcon } from './icons'
 
 /** A batch with numbers still in the outbox that only the coordinator's go-ahead will send. */
@@ -92,22 +92,21 @@ export function WaitingBanner({
   onReview: (batchId: number) => void
   onDismiss: () => void
 }) {
+  const { t } = useTranslation('shell')
   const first = batches[0]
   if (!first) return null
   const numbers = batches.reduce((sum, b) => sum + b.counts.queued, 0)
   return (
-    <div className="waiting-banner" role="region" aria-label="Invitations waiting">
+    <div className="waiting-banner" role="region" aria-label={t('waiting.region')}>
       <AlertIcon className="waiting-icon" />
       <span className="waiting-text" data-testid="waiting-banner">
-        <strong>
-          {batches.length === 1 ? '1 batch is' : `${batches.length} batches are`} waiting to be sent
-        </strong>{' '}
-        <span className="muted">({plural(numbers, 'number')}). Nothing is sent until you confirm.</span>
+        <strong>{t('waiting.batches', { count: batches.length })}</strong>{' '}
+        <span className="muted">{t('waiting.numbers', { count: numbers })}</span>
       </span>
       <button type="button" className="btn btn-small btn-primary" onClick={() => onReview(first.id)}>
-        Review
+        {t('waiting.review')}
       </button>
-      <button type="button" className="icon-button" aria-label="Remind me later" onClick={onDismiss}>
+      <button type="button" className="icon-button" aria-label={t('waiting.later')} onClick={onDismiss}>
         <CloseIcon />
       </button>
     </div>
