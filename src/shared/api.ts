@@ -147,7 +147,9 @@ export const apiEvents = {
   'sync.progress': SyncProgressSchema,
   'sync.finished': SyncRunSchema,
   connectivity: ConnectivitySchema,
-  'invite.progress': InviteProgressSchema
+  'invite.progress': InviteProgressSchema,
+  /** An installed copy has downloaded an update; it installs when Roster restarts (or quits). */
+  'app.update': z.object({ state: z.literal('ready'), version: z.string().min(1) })
 } as const
 
 export type ApiContract = typeof apiContract
