@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3'
 import type { InviteLookup, NumberStatus } from '../../shared/invite'
+import { findWorkerByDigits, findWorkersByDigits, holderOf } from '../db/inviteLookups'
 import { followUpAccounts } from './accounts'
 import { INVITED_STATUSES, hqUsername, inSlices } from './batches'
 
-// A roster phone matches an invitation by HQ's digits or, when HQ kept a local form, by the
-// E.164 the store derived from it.
-const SAME_PHONE = /* sql */ `p.project_id = invite_numbers.project_id
-  AND (p.digits = invite_numbers.digits OR p.e164 = invite_numbers.e164)`
+// The worker holding an invited number, by the store's one rule (HQ's digits, or the E.164 read
+// from HQ's national or 00 form with the project's country): the rule validation uses too.
+const HOLDER = holderOf('invite_numbers.project_id', 'invite_numbers.digits')
 
 /**
  * The follow-up after a sync: HQ's "success" only means the SMS went out; the proof that the
@@ -24,13 +24,11 @@ export function markRegistered(
   const byPhone = db
     .prepare(
       `UPDATE invite_numbers SET
-         registered_worker_id = (
-           SELECT w.id FROM worker_phones p JOIN workers w ON w.rid = p.worker_rid
-           WHERE ${SAME_PHONE} ORDER BY w.archived, w.rid LIMIT 1),
+         registered_worker_id = (SELECT w.id FROM workers w WHERE w.rid = ${HOLDER}),
          registered_at = ?
        WHERE project_id = ? AND status = 'success' AND registered_worker_id IS NULL
          AND batch_id IN (SELECT id FROM invite_batches WHERE channel = 'sms-registration')
-         AND EXISTS (SELECT 1 FROM worker_phones p WHERE ${SAME_PHONE})`
+         AND ${HOLDER} IS NOT NULL`
     )
     .run(now, projectId).changes
   // Channels 2 and 3: the number belongs to the account Roster created (archived until the
@@ -56,21 +54,7 @@ export function lookupInvitations(
   const unique = [...new Set(digits)]
   const q = (n: number): string => Array.from({ length: n }, () => '?').join(', ')
 
-  const registeredRows = inSlices(
-    unique,
-    500,
-    (slice) =>
-      db
-        .prepare(
-          `SELECT p.digits, w.id AS workerId, w.username, w.name FROM worker_phones p
-         JOIN workers w ON w.rid = p.worker_rid
-         WHERE p.project_id = ? AND p.digits IN (${q(slice.length)})
-         ORDER BY w.archived, w.rid`
-        )
-        .all(projectId, ...slice) as InviteLookup['registered']
-  )
-  const registered = new Map<string, InviteLookup['registered'][number]>()
-  for (const r of registeredRows) if (!registered.has(r.digits)) registered.set(r.digits, r)
+  const registered = inSlices(unique, 500, (slice) => findWorkersByDigits(db, projectId, slice))
 
   const invitedRows = inSlices(
     unique,
@@ -97,7 +81,7 @@ export function lookupInvitations(
     if (!invited.has(r.digits)) invited.set(r.digits, { ...r, registered: r.registered === 1 })
 
   return {
-    registered: [...registered.values()],
+    registered,
     invited: [...invited.values()],
     takenUsernames: takenUsernames(db, projectId, usernames)
   }
@@ -147,7 +131,8 @@ export function takenUsernames(
 
 /**
  * Per-number lookups for the phone-list validation (`roster validate` / `roster invite`):
- * the worker holding a number and its latest live invitation (as lookupInvitations).
+ * the worker holding a number and its latest live invitation, by the same rules as
+ * lookupInvitations (which the app's import uses).
  */
 export function validationLookup(
   db: Database.Database,
@@ -158,10 +143,6 @@ export function validationLookup(
     digits: string
   ): { batchId: number; invitedAt: string; status: NumberStatus } | undefined
 } {
-  const worker = db.prepare(
-    `SELECT w.id, w.username, w.name FROM worker_phones p JOIN workers w ON w.rid = p.worker_rid
-     WHERE p.project_id = ? AND p.digits = ? ORDER BY w.archived, w.rid LIMIT 1`
-  )
   const invitation = db.prepare(
     `SELECT n.batch_id AS batchId, b.created_at AS invitedAt, n.status
      FROM invite_numbers n JOIN invite_batches b ON b.id = n.batch_id
@@ -169,8 +150,10 @@ export function validationLookup(
      ORDER BY n.id DESC LIMIT 1`
   )
   return {
-    findWorkerByDigits: (digits) =>
-      worker.get(projectId, digits) as { id: string; username: string; name: string } | undefined,
+    findWorkerByDigits: (digits) => {
+      const match = findWorkerByDigits(db, projectId, digits)
+      return match && { id: match.workerId, username: match.username, name: match.name }
+    },
     findInvitationByDigits: (digits) =>
       invitation.get(projectId, digits) as
         { batchId: number; invitedAt: string; status: NumberStatus } | undefined
