@@ -2,11 +2,12 @@
  * The built `roster` command, run the way IT staff and scripts run it: `node out/main/cli.js`
  * in a child process, against the HQ simulator and a throwaway database.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ensureBuiltCli,
   firstSyncSummary,
   hqArgs,
   HISTORY_JSON_KEYS,
@@ -33,30 +34,6 @@ const sandbox = useCliSandbox({ sim: { users: 150, seed: 7, era: '2019' }, per: 
 /** Started before the other tests: the client retries a refused connection for a few seconds. */
 let unreachable: Promise<Run>
 
-/** Newest modification time of the product's sources (tests and their helpers excluded). */
-function newestSource(folder: string): number {
-  let newest = 0
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
-    else if (/\.tsx?$/.test(entry.name) && !/(\.test\.tsx?|^testing\.ts)$/.test(entry.name)) {
-      newest = Math.max(newest, statSync(path).mtimeMs)
-    }
-  }
-  return newest
-}
-
-/** Builds the CLI when it is missing or older than its sources, so the test runs today's code. */
-function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'src/main')), newestSource(join(ROOT, 'src/shared')))
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return
-  execFileSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-    timeout: 60_000
-  })
-}
-
 /** Runs `roster ARGS` with no API key in its environment unless one is given. */
 function roster(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { ROSTER_API_KEY: _ignored, ...inherited } = process.env
@@ -82,7 +59,7 @@ const defaultDb = (): string => join(sandbox.dir, 'default', 'roster.db')
 const withKey = (): Record<string, string> => ({ ROSTER_API_KEY: sandbox.sim.credentials.apiKey })
 
 beforeAll(() => {
-  ensureBuilt()
+  ensureBuiltCli()
   unreachable = roster(
     [
       'sync',

@@ -3,9 +3,10 @@
  * commands run in-process with what they print captured, and the JSON shapes every CLI test
  * pins. Not imported by the product.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startSim, type Sim, type SimOptions } from '../../../test/hq-sim'
 import type { CliIo } from './io'
@@ -211,4 +212,43 @@ export const KE_UTF8_REPEATED_ROW = {
   status: 'error',
   e164: '+254712345678',
   message: 'same number as row 2'
+}
+
+const ROOT = resolve(import.meta.dirname, '../../..')
+
+/** Checked once per test process: the sources do not change during a run. */
+let checked = false
+
+/** The built `roster` command (`npm run build`), as IT staff and scripts run it. */
+export const BUILT_CLI = join(ROOT, 'out/main/cli.js')
+
+/** Newest modification time of the product's sources (tests and their helpers excluded). */
+function newestSource(folder: string): number {
+  let newest = 0
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
+    else if (/\.tsx?$/.test(entry.name) && !/(\.test\.tsx?|^testing\.ts)$/.test(entry.name)) {
+      newest = Math.max(newest, statSync(path).mtimeMs)
+    }
+  }
+  return newest
+}
+
+/**
+ * Builds the CLI when it is missing or older than its sources, so a test runs today's code
+ * (in `npm test` the build has just run, and this does nothing).
+ */
+export function ensureBuiltCli(): string {
+  if (checked) return BUILT_CLI
+  const sources = Math.max(newestSource(join(ROOT, 'src/main')), newestSource(join(ROOT, 'src/shared')))
+  checked = existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs >= sources
+  if (checked) return BUILT_CLI
+  execFileSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    timeout: 120_000
+  })
+  checked = true
+  return BUILT_CLI
 }
