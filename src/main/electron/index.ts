@@ -4,6 +4,8 @@
  */
 import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron'
 import electronLog from 'electron-log/main'
+// CommonJS whose exports Node's ESM loader cannot see by name: take them from the default.
+import electronUpdater from 'electron-updater'
 import { mkdirSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,9 +14,10 @@ import { proxyFromPac } from '../hq/net/proxy'
 import { defaultDataDir } from '../paths'
 import { CONTENT_SECURITY_POLICY } from '../transport/csp'
 import { bindIpc } from './ipc'
-import { fileLogger } from './log'
+import { fileLogger, logFilePath } from './log'
 import { installMenu } from './menu'
 import { SafeStorageSecretStore } from './safe-storage'
+import { checkFromMenu, startUpdates } from './updates'
 import { createMainWindow, windowStateFile } from './window'
 import icon from '../../../resources/icon.png?asset'
 
@@ -95,7 +98,23 @@ if (!app.requestSingleInstanceLock()) {
         win.setProgressBar(-1)
       }
     })
-    installMenu({ dev: devUrl !== undefined })
+    const updates = startUpdates({
+      updater: electronUpdater.autoUpdater,
+      isPackaged: app.isPackaged,
+      log,
+      onReady: (version) => started.events.emit('app.update', { state: 'ready', version })
+    })
+    installMenu({
+      dev: devUrl !== undefined,
+      checkForUpdates: () =>
+        void checkFromMenu(
+          updates,
+          async (box) =>
+            (win ? dialog.showMessageBox(win, box) : dialog.showMessageBox(box)).then((r) => r.response),
+          app.getVersion()
+        ),
+      showLogs: () => shell.showItemInFolder(logFilePath(dataDir))
+    })
     win = createMainWindow({
       preload: join(__dirname, '../preload/index.cjs'),
       stateFile: windowStateFile(dataDir),

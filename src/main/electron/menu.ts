@@ -1,7 +1,7 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 
 /** The usual menus and shortcuts; the app's own shortcuts (Ctrl/Cmd+F, Ctrl/Cmd+Shift+S) live in the renderer. */
-export function installMenu(opts: { dev: boolean }): void {
+export function installMenu(opts: { dev: boolean; checkForUpdates: () => void; showLogs: () => void }): void {
   const isMac = process.platform === 'darwin'
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -21,7 +21,14 @@ export function installMenu(opts: { dev: boolean }): void {
         { role: 'togglefullscreen' }
       ]
     },
-    { role: 'windowMenu' }
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Check for Updates…', click: () => opts.checkForUpdates() },
+        { label: 'Show Logs', click: () => opts.showLogs() }
+      ]
+    }
   ]
   Menu.setApplicationMenu(Menu.buildFromTemplate(template))
 }
