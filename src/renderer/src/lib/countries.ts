@@ -40,13 +40,14 @@ export const COMMON_COUNTRIES = [
   'CH'
 ] as const
 
-let names: Intl.DisplayNames | null = null
+const names = new Map<string, Intl.DisplayNames>()
 
-/** "KE" -> "Kenya" (falls back to the code where the runtime has no region names). */
-export function countryName(code: string): string {
+/** "KE" -> "Kenya" ("Sénégal" in French; falls back to the code where the runtime has no region names). */
+export function countryName(code: string, lng = 'en'): string {
   try {
-    names ??= new Intl.DisplayNames(['en'], { type: 'region' })
-    return names.of(code.toUpperCase()) ?? code
+    let display = names.get(lng)
+    if (!display) names.set(lng, (display = new Intl.DisplayNames([lng], { type: 'region' })))
+    return display.of(code.toUpperCase()) ?? code
   } catch {
     return code
   }

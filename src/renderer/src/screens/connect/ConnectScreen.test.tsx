@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../App'
 import { createFakeApi, makeProject, syncRun } from '../../test/fakeApi'
 import { installDomStubs, renderWithApi } from '../../test/dom'
+import { setTestLanguage } from '../../i18n/testing'
 
 beforeEach(() => {
   localStorage.clear()
@@ -267,5 +268,39 @@ describe('Test connection and the invitation channel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save project' }))
     expect(await screen.findByRole('heading', { name: 'Sync to download the roster' })).toBeTruthy()
     expect(api.callsOf('projects.update')).toEqual([{ projectId: 'p1', channel: 'sms-registration' }])
+  })
+})
+
+describe('in French and Spanish', () => {
+  it('asks for the project in French, names the missing fields in French and the countries too', async () => {
+    setTestLanguage('fr')
+    renderWithApi(createFakeApi(), <App />)
+    expect(await screen.findByRole('heading', { name: 'Se connecter à CommCare HQ' })).toBeTruthy()
+    expect(
+      (screen.getByLabelText('Pays par défaut') as HTMLSelectElement).selectedOptions[0]!.textContent
+    ).toBe('Kenya (KE)')
+    expect(screen.getByRole('option', { name: 'Sénégal (SN)' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Enregistrer le projet' }))
+    expect(await screen.findByText('Tapez le nom de l’espace de projet')).toBeTruthy()
+    expect(screen.getByText('Tapez votre nom d’utilisateur HQ (une adresse e-mail)')).toBeTruthy()
+    expect(
+      [...(screen.getByLabelText('Synchroniser automatiquement') as HTMLSelectElement).options].map(
+        (o) => o.textContent
+      )
+    ).toEqual(['Non', 'toutes les heures', 'toutes les 6 heures', 'toutes les 12 heures', 'tous les jours'])
+  })
+
+  it('describes a saved project in Spanish, with its count written the Spanish way', async () => {
+    setTestLanguage('es')
+    const api = createFakeApi({
+      projects: [
+        makeProject({ id: 'p1', label: 'Guatemala', lastGoodSync: syncRun('p1', { workers: 12_500 }) })
+      ]
+    })
+    renderWithApi(api, <App />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Proyectos' }))
+    const item = within(await screen.findByRole('listitem', { name: 'Guatemala' }))
+    expect(item.getByText(/^Última sincronización/).textContent).toMatch(/ · 12\.500 trabajadores$/)
+    expect(item.getByRole('button', { name: 'Editar Guatemala' })).toBeTruthy()
   })
 })

@@ -1,23 +1,27 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react'
-import { CHANNELS, CHANNEL_NAMES, type ChannelChoice } from '../../../../shared/channels'
+import { useId, useMemo, useState, type FormEvent, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { CHANNELS, type ChannelChoice } from '../../../../shared/channels'
 import type { ConnectionTest, Project } from '../../../../shared/domain'
 import { useApi } from '../../api/context'
 import { toApiError } from '../../api/hooks'
 import { useSession } from '../../session'
 import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
 import { formatClock, formatDuration, formatWhen } from '../../lib/format'
+import { useLanguage } from '../../i18n'
 import { AlertIcon, CheckIcon } from '../../shell/icons'
 import {
-  AUTO_SYNC_CHOICES,
   EMPTY_FORM,
-  PRESET_LABELS,
+  PRESETS,
+  autoSyncChoices,
   autoSyncFromValue,
   autoSyncValue,
   channelChoices,
   channelLine,
+  channelName,
   describeServer,
   formFromProject,
   nextAutoSync,
+  presetLabel,
   toProjectInput,
   type ConnectForm,
   type FormErrors,
@@ -30,9 +34,12 @@ type TestState =
   | { kind: 'answer'; result: ConnectionTest }
   | { kind: 'failed'; message: string }
 
-const COUNTRY_OPTIONS = [...COMMON_COUNTRIES]
-  .map((code) => ({ code, name: countryName(code) }))
-  .sort((a, b) => a.name.localeCompare(b.name))
+/** The usual countries by name, named and sorted in the language shown. */
+function countryOptions(lng: string) {
+  return [...COMMON_COUNTRIES]
+    .map((code) => ({ code, name: countryName(code, lng) }))
+    .sort((a, b) => a.name.localeCompare(b.name, lng))
+}
 const OTHER = '__other__'
 
 export function ConnectScreen({
@@ -43,6 +50,7 @@ export function ConnectScreen({
   /** Opens History for a project (to settle the batches that keep it from being removed). */
   onOpenHistory?: (projectId: string) => void
 }) {
+  const { t } = useTranslation('connect')
   const api = useApi()
   const { projects, current, selectProject, reloadProjects } = useSession()
   const [editing, setEditing] = useState<Project | null>(null)
@@ -169,7 +177,7 @@ export function ConnectScreen({
       await reloadProjects()
       if (editing) {
         setEditing(saved)
-        setNotice(`Saved ${saved.label || saved.domain}.`)
+        setNotice(t('saved', { name: saved.label || saved.domain }))
       } else {
         selectProject(saved.id)
         onOpenProject()
@@ -187,21 +195,17 @@ export function ConnectScreen({
         <header className="card-header">
           <h2 id="connect-heading">
             {editing
-              ? `Edit ${editing.label || editing.domain}`
+              ? t('heading.edit', { name: editing.label || editing.domain })
               : firstRun
-                ? 'Connect to CommCare HQ'
-                : 'Add a project'}
+                ? t('heading.connect')
+                : t('heading.add')}
           </h2>
-          <p className="muted">
-            {firstRun
-              ? 'Roster keeps an offline copy of your mobile workers and invites new ones through HQ. Start by connecting it to your project.'
-              : 'Roster reads the project with your HQ API key. The key is stored encrypted on this computer and is never shown again.'}
-          </p>
+          <p className="muted">{firstRun ? t('intro.firstRun') : t('intro.other')}</p>
         </header>
 
         <form className="form" onSubmit={save} noValidate>
           <div className="form-row two">
-            <Field label="Server" error={undefined}>
+            <Field label={t('field.server')} error={undefined}>
               {(id) => (
                 <select
                   id={id}
@@ -209,16 +213,16 @@ export function ConnectScreen({
                   disabled={locked}
                   onChange={(e) => update('preset', e.target.value as Preset)}
                 >
-                  {(Object.keys(PRESET_LABELS) as Preset[]).map((preset) => (
+                  {PRESETS.map((preset) => (
                     <option key={preset} value={preset}>
-                      {PRESET_LABELS[preset]}
+                      {presetLabel(preset)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
             {form.preset === 'custom' ? (
-              <Field label="Server address" error={errors.customUrl}>
+              <Field label={t('field.serverAddress')} error={errors.customUrl}>
                 {(id, describedBy) => (
                   <input
                     id={id}
@@ -239,12 +243,8 @@ export function ConnectScreen({
           </div>
 
           <Field
-            label="Project space"
-            hint={
-              locked
-                ? 'A saved project keeps its server, project space and username. For others, add a new project.'
-                : 'The name after /a/ in your HQ addresses, for example demo-project.'
-            }
+            label={t('field.projectSpace')}
+            hint={locked ? t('hint.locked') : t('hint.projectSpace')}
             error={errors.domain}
           >
             {(id, describedBy) => (
@@ -263,7 +263,7 @@ export function ConnectScreen({
           </Field>
 
           <div className="form-row two">
-            <Field label="Username" error={errors.username}>
+            <Field label={t('field.username')} error={errors.username}>
               {(id, describedBy) => (
                 <input
                   id={id}
@@ -280,12 +280,8 @@ export function ConnectScreen({
               )}
             </Field>
             <Field
-              label="API key"
-              hint={
-                keepsSavedKey
-                  ? 'A key is saved. Leave this empty to keep it, or paste a new one.'
-                  : 'In HQ: your name › My Account Settings › API Keys.'
-              }
+              label={t('field.apiKey')}
+              hint={keepsSavedKey ? t('hint.keySaved') : t('hint.keyWhere')}
               error={errors.apiKey}
             >
               {(id, describedBy) => (
@@ -294,7 +290,7 @@ export function ConnectScreen({
                   type="password"
                   autoComplete="off"
                   spellCheck={false}
-                  placeholder={keepsSavedKey ? '•••••••• (saved)' : 'Paste your API key'}
+                  placeholder={keepsSavedKey ? t('placeholder.keySaved') : t('placeholder.key')}
                   value={form.apiKey}
                   aria-invalid={Boolean(errors.apiKey)}
                   aria-describedby={describedBy}
@@ -311,11 +307,11 @@ export function ConnectScreen({
               error={errors.defaultCountry}
               onChange={(code) => update('defaultCountry', code)}
             />
-            <Field label="Name in Roster (optional)" error={errors.label}>
+            <Field label={t('field.label')} error={errors.label}>
               {(id, describedBy) => (
                 <input
                   id={id}
-                  placeholder={form.domain.trim() || 'Same as the project space'}
+                  placeholder={form.domain.trim() || t('placeholder.label')}
                   value={form.label}
                   aria-describedby={describedBy}
                   onChange={(e) => update('label', e.target.value)}
@@ -325,11 +321,7 @@ export function ConnectScreen({
           </div>
 
           <div className="form-row two">
-            <Field
-              label="Sync automatically"
-              hint="While Roster is open, after the first sync, which you start."
-              error={undefined}
-            >
+            <Field label={t('field.autoSync')} hint={t('hint.autoSync')} error={undefined}>
               {(id, describedBy) => (
                 <select
                   id={id}
@@ -337,7 +329,7 @@ export function ConnectScreen({
                   aria-describedby={describedBy}
                   onChange={(e) => update('autoSyncHours', autoSyncFromValue(e.target.value))}
                 >
-                  {AUTO_SYNC_CHOICES.map(({ value, label }) => (
+                  {autoSyncChoices().map(({ value, label }) => (
                     <option key={value} value={value}>
                       {label}
                     </option>
@@ -362,20 +354,20 @@ export function ConnectScreen({
               onClick={() => void runTest()}
               disabled={test.kind === 'testing' || saving}
             >
-              {test.kind === 'testing' ? 'Testing…' : 'Test connection'}
+              {test.kind === 'testing' ? t('actions.testing') : t('actions.test')}
             </button>
             <button type="submit" className="btn btn-primary" disabled={saving}>
               {saving
                 ? test.kind === 'testing'
-                  ? 'Checking with HQ…'
-                  : 'Saving…'
+                  ? t('actions.checking')
+                  : t('actions.saving')
                 : editing
-                  ? 'Save changes'
-                  : 'Save project'}
+                  ? t('actions.saveChanges')
+                  : t('actions.saveProject')}
             </button>
             {editing && (
               <button type="button" className="btn btn-ghost" onClick={() => startEdit(null)}>
-                Cancel
+                {t('common:actions.cancel')}
               </button>
             )}
           </div>
@@ -388,11 +380,10 @@ export function ConnectScreen({
               <AlertIcon className="callout-icon" />
               <div className="callout-body">
                 <span>
-                  <strong>Not saved yet.</strong> HQ did not confirm these details. Check them, or save anyway
-                  and fix them later.
+                  <strong>{t('blocked.title')}</strong> {t('blocked.text')}
                 </span>
                 <button type="button" className="btn btn-small" onClick={() => void save(undefined, true)}>
-                  Save anyway
+                  {t('blocked.anyway')}
                 </button>
               </div>
             </div>
@@ -401,7 +392,7 @@ export function ConnectScreen({
             <div className="callout callout-error" role="alert">
               <AlertIcon className="callout-icon" />
               <div>
-                <strong>Not saved.</strong> {saveError}
+                <strong>{t('notSaved')}</strong> {saveError}
               </div>
             </div>
           )}
@@ -416,15 +407,15 @@ export function ConnectScreen({
 
       <section className="card projects-card" aria-labelledby="projects-heading">
         <header className="card-header row">
-          <h2 id="projects-heading">Saved projects</h2>
+          <h2 id="projects-heading">{t('projects.heading')}</h2>
           {editing && (
             <button type="button" className="btn btn-small" onClick={() => startEdit(null)}>
-              Add a project
+              {t('heading.add')}
             </button>
           )}
         </header>
         {projects?.length ? (
-          <ul className="project-list" aria-label="Saved projects">
+          <ul className="project-list" aria-label={t('projects.heading')}>
             {projects.map((project) => (
               <SavedProject
                 key={project.id}
@@ -445,9 +436,7 @@ export function ConnectScreen({
             ))}
           </ul>
         ) : (
-          <p className="muted empty-note">
-            No project yet. The one you save appears here; you can keep several and switch between them.
-          </p>
+          <p className="muted empty-note">{t('projects.empty')}</p>
         )}
       </section>
     </div>
@@ -497,11 +486,14 @@ function CountryField({
   error: string | undefined
   onChange: (code: string) => void
 }) {
-  const known = COUNTRY_OPTIONS.some((c) => c.code === value)
+  const { t } = useTranslation('connect')
+  const lng = useLanguage()
+  const options = useMemo(() => countryOptions(lng), [lng])
+  const known = options.some((c) => c.code === value)
   const [other, setOther] = useState(!known)
   const typedId = useId()
   return (
-    <Field label="Default country" hint="For phone numbers written without a country code." error={error}>
+    <Field label={t('country.label')} hint={t('country.hint')} error={error}>
       {(id, describedBy) => (
         <div className="country-field">
           <select
@@ -517,17 +509,17 @@ function CountryField({
               }
             }}
           >
-            {COUNTRY_OPTIONS.map(({ code, name }) => (
+            {options.map(({ code, name }) => (
               <option key={code} value={code}>
                 {name} ({code})
               </option>
             ))}
-            <option value={OTHER}>Other country…</option>
+            <option value={OTHER}>{t('country.other')}</option>
           </select>
           {other && (
             <>
               <label htmlFor={typedId} className="visually-hidden">
-                Country code
+                {t('country.code')}
               </label>
               <input
                 id={typedId}
@@ -547,12 +539,13 @@ function CountryField({
 }
 
 function TestResult({ test }: { test: TestState }) {
+  const { t } = useTranslation('connect')
   if (test.kind === 'idle') return null
   if (test.kind === 'testing') {
     return (
       <div className="callout callout-info" role="status">
         <span className="spinner" aria-hidden="true" />
-        <div>Asking HQ…</div>
+        <div>{t('test.asking')}</div>
       </div>
     )
   }
@@ -561,7 +554,7 @@ function TestResult({ test }: { test: TestState }) {
       <div className="callout callout-error" role="alert">
         <AlertIcon className="callout-icon" />
         <div>
-          <strong>Could not test the connection.</strong> {test.message}
+          <strong>{t('test.failed')}</strong> {test.message}
         </div>
       </div>
     )
@@ -575,23 +568,21 @@ function TestResult({ test }: { test: TestState }) {
     <div className={`callout callout-${tone} test-result`} role={tone === 'error' ? 'alert' : 'status'}>
       {tone === 'ok' ? <CheckIcon className="callout-icon" /> : <AlertIcon className="callout-icon" />}
       <div>
-        <strong className="test-headline">
-          {result.workers.ok ? result.message : 'HQ did not let Roster read this project.'}
-        </strong>
+        <strong className="test-headline">{result.workers.ok ? result.message : t('test.refused')}</strong>
         {result.workers.ok && (
           <p className="test-channel">
             {result.channel
-              ? `Automatic invitations go out by ${CHANNEL_NAMES[result.channel]}.`
-              : 'Roster cannot invite workers through this server.'}
+              ? t('test.channel', { channel: channelName(result.channel) })
+              : t('test.noChannel')}
           </p>
         )}
         <ul className="checks">
-          <Check name="Worker list" check={result.workers} />
+          <Check name={t('test.workerList')} check={result.workers} />
           {sameFailure ? (
-            <Check name="Invitations" check={{ ok: false, message: 'not checked, for the same reason.' }} />
+            <Check name={t('test.invitations')} check={{ ok: false, message: t('test.sameReason') }} />
           ) : (
             CHANNELS.map((channel) => (
-              <Check key={channel} name={CHANNEL_NAMES[channel]} check={result.channels[channel]} />
+              <Check key={channel} name={channelName(channel)} check={result.channels[channel]} />
             ))
           )}
         </ul>
@@ -615,15 +606,17 @@ function ChannelField({
   test: ConnectionTest | null
   onChange: (channel: ChannelChoice) => void
 }) {
+  const { t } = useTranslation('connect')
   const probe = project?.channelProbe ?? null
   const offers = test?.workers.ok ? test.offers : (probe?.offers ?? null)
+  // The probe's message is the core's words, shown as the core sends it.
   const hint = test?.workers.ok
-    ? 'As the test above found.'
+    ? t('channelField.asTested')
     : probe
-      ? `${probe.message} (checked ${formatWhen(probe.probedAt)})`
-      : 'Test connection asks the server which ways it offers.'
+      ? `${probe.message} ${t('checked', { when: formatWhen(probe.probedAt) })}`
+      : t('channelField.untested')
   return (
-    <Field label="Invitations go out by" hint={hint} error={undefined}>
+    <Field label={t('channelField.label')} hint={hint} error={undefined}>
       {(id, describedBy) => (
         <select
           id={id}
@@ -670,6 +663,7 @@ function SavedProject({
   onRemoved: () => Promise<void>
   onOpenHistory: (() => void) | undefined
 }) {
+  const { t } = useTranslation('connect')
   const api = useApi()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -702,8 +696,8 @@ function SavedProject({
       <div className="project-main">
         <div className="project-name">
           {name}
-          {isCurrent && <span className="pill pill-blue">Current</span>}
-          {!project.hasKey && <span className="pill pill-amber">No key</span>}
+          {isCurrent && <span className="pill pill-blue">{t('project.current')}</span>}
+          {!project.hasKey && <span className="pill pill-amber">{t('project.noKey')}</span>}
         </div>
         <div className="project-sub">
           {project.domain} · {describeServer(project.server)}
@@ -711,15 +705,32 @@ function SavedProject({
         <div className="project-sub">{project.username}</div>
         <div className="project-sub">
           {good?.endedAt
-            ? `Last synced ${formatWhen(good.endedAt)}${good.durationMs !== null ? ` (took ${formatDuration(good.durationMs)})` : ''} · ${good.workers.toLocaleString('en-US')} workers`
-            : 'Not synced yet'}
+            ? `${
+                good.durationMs !== null
+                  ? t('shell:topbar.lastSyncedTook', {
+                      when: formatWhen(good.endedAt),
+                      duration: formatDuration(good.durationMs)
+                    })
+                  : t('shell:topbar.lastSynced', { when: formatWhen(good.endedAt) })
+              } · ${t('project.workers', { count: good.workers })}`
+            : t('shell:topbar.notSynced')}
         </div>
-        {next !== null && <div className="project-sub">Next sync about {formatNext(next, now)}</div>}
+        {/* An automatic sync is at most a day ahead: "14:32" or "tomorrow 08:05". */}
+        {next !== null && (
+          <div className="project-sub">
+            {t('project.nextSync', {
+              when:
+                new Date(next).toDateString() === new Date(now).toDateString()
+                  ? formatClock(next)
+                  : t('project.tomorrow', { clock: formatClock(next) })
+            })}
+          </div>
+        )}
         <div className="project-sub project-channel">{channelLine(project)}</div>
         {project.channelProbe && (
           <div className="project-sub project-probe">
             {project.channelProbe.message}{' '}
-            <span className="muted">(checked {formatWhen(project.channelProbe.probedAt)})</span>
+            <span className="muted">{t('checked', { when: formatWhen(project.channelProbe.probedAt) })}</span>
           </div>
         )}
         {error && (
@@ -727,11 +738,11 @@ function SavedProject({
             <AlertIcon className="callout-icon" />
             <div className="callout-body">
               <span>
-                <strong>{name} was not removed.</strong> {error.message}
+                <strong>{t('project.notRemoved', { name })}</strong> {error.message}
               </span>
               {error.code === 'busy' && onOpenHistory && (
                 <button type="button" className="btn btn-small" onClick={onOpenHistory}>
-                  Open its History
+                  {t('project.openHistory')}
                 </button>
               )}
             </div>
@@ -740,18 +751,20 @@ function SavedProject({
       </div>
       {confirming ? (
         // Keyed apart so the red Remove button is not reused (mid-transition) as the plain Edit one.
-        <div key="confirm" className="project-actions confirm" role="group" aria-label={`Remove ${name}?`}>
-          <span className="confirm-text">
-            Remove it from this computer, with its offline roster and its invitation history? HQ keeps its
-            workers and invitations.
-          </span>
+        <div
+          key="confirm"
+          className="project-actions confirm"
+          role="group"
+          aria-label={t('project.removeQuestion', { name })}
+        >
+          <span className="confirm-text">{t('project.removeText')}</span>
           <button
             type="button"
             className="btn btn-small btn-danger"
             disabled={busy}
             onClick={() => void remove()}
           >
-            {busy ? 'Removing…' : 'Remove'}
+            {busy ? t('project.removing') : t('project.remove')}
           </button>
           <button
             type="button"
@@ -759,16 +772,26 @@ function SavedProject({
             disabled={busy}
             onClick={() => setConfirming(false)}
           >
-            Keep
+            {t('project.keep')}
           </button>
         </div>
       ) : (
         <div key="actions" className="project-actions">
-          <button type="button" className="btn btn-small" onClick={onOpen} aria-label={`Open ${name}`}>
-            Open
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={onOpen}
+            aria-label={t('project.openName', { name })}
+          >
+            {t('project.open')}
           </button>
-          <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${name}`}>
-            Edit
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={onEdit}
+            aria-label={t('project.editName', { name })}
+          >
+            {t('project.edit')}
           </button>
           <button
             type="button"
@@ -777,18 +800,12 @@ function SavedProject({
               setError(null)
               setConfirming(true)
             }}
-            aria-label={`Remove ${name}`}
+            aria-label={t('project.removeName', { name })}
           >
-            Remove
+            {t('project.remove')}
           </button>
         </div>
       )}
     </li>
   )
-}
-
-/** "14:32", or "tomorrow 08:05": an automatic sync is at most a day ahead. */
-function formatNext(at: number, now: number): string {
-  const sameDay = new Date(at).toDateString() === new Date(now).toDateString()
-  return sameDay ? formatClock(at) : `tomorrow ${formatClock(at)}`
 }

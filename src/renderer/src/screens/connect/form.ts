@@ -1,7 +1,7 @@
 import {
   CHANNELS,
-  CHANNEL_NAMES,
   resolveChannel,
+  type Channel,
   type ChannelChoice,
   type ChannelOffers
 } from '../../../../shared/channels'
@@ -14,6 +14,16 @@ import {
   type Project,
   type ProjectInput
 } from '../../../../shared/domain'
+import { i18n } from '../../i18n'
+
+/*
+ * The words below are read in the current language at each call (the Connect screen re-renders
+ * when it changes): these functions stay pure for their callers, i18next is only their dictionary.
+ */
+const t = (key: string, values?: Record<string, unknown>) => i18n.t(key, { ns: 'connect', ...values })
+
+/** A channel's name in the coordinator's language (the shared CHANNEL_NAMES are the CLI's English). */
+export const channelName = (channel: Channel): string => i18n.t(`channels.${channel}`, { ns: 'common' })
 
 /** The Connect form as typed, before it becomes a ProjectInput. Pure: tested without a DOM. */
 export type Preset = keyof typeof SERVER_PRESETS | 'custom'
@@ -66,24 +76,23 @@ export function formFromProject(project: Project): ConnectForm {
 /** A self-hosted server must be https; plain http is accepted only on this computer (test servers). */
 export function checkServerUrl(raw: string): { url: string } | { error: string } {
   const text = raw.trim()
-  if (!text) return { error: "Type your server's address, for example https://commcare.example.org" }
+  if (!text) return { error: t('errors.serverEmpty') }
   let url: URL
   try {
     url = new URL(/^[a-z]+:\/\//i.test(text) ? text : `https://${text}`)
   } catch {
-    return { error: 'This is not a web address. It looks like https://commcare.example.org' }
+    return { error: t('errors.notAddress') }
   }
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]'
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    return { error: 'Use the https:// address of your server: Roster never sends a key over plain http.' }
+    return { error: t('errors.https') }
   }
   if (url.username || url.password || url.search || url.hash) {
-    return { error: "Type only the server's address, without a path, query or password." }
+    return { error: t('errors.onlyAddress') }
   }
   // HQ lives at the server root; /a/<domain>/… is added by Roster.
   const path = url.pathname.replace(/\/+$/, '')
-  if (path.startsWith('/a/'))
-    return { error: "Type only the server's address; the project space goes in its own box." }
+  if (path.startsWith('/a/')) return { error: t('errors.projectSpaceInUrl') }
   return { url: `${url.origin}${path}` }
 }
 
@@ -103,10 +112,8 @@ export function toProjectInput(
   const server = serverOf(form)
   if ('error' in server) errors.customUrl = server.error
   const key = form.apiKey.trim()
-  if (opts.requireKey && !key)
-    errors.apiKey = 'Paste your API key (HQ › your name › My Account Settings › API Keys).'
-  if (!/^[A-Z]{2}$/.test(form.defaultCountry))
-    errors.defaultCountry = 'Choose a country or type its 2-letter code, like KE.'
+  if (opts.requireKey && !key) errors.apiKey = t('errors.apiKey')
+  if (!/^[A-Z]{2}$/.test(form.defaultCountry)) errors.defaultCountry = t('errors.country')
 
   const candidate = {
     server: 'url' in server ? server.url : 'https://invalid.example',
@@ -120,19 +127,23 @@ export function toProjectInput(
   const parsed = ProjectInputSchema.safeParse(candidate)
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      // The schema's own messages are English: say the same in the coordinator's language.
       const field = issue.path[0]
-      if (field === 'domain' || field === 'username' || field === 'label') errors[field] ??= issue.message
+      if (field === 'domain')
+        errors.domain ??= t(issue.code === 'too_small' ? 'errors.domainEmpty' : 'errors.domain')
+      if (field === 'username') errors.username ??= t('errors.username')
+      if (field === 'label') errors.label ??= t('errors.label')
     }
   }
   if (Object.keys(errors).length) return { errors }
   return { input: candidate }
 }
 
-export const PRESET_LABELS: Record<Preset, string> = {
-  www: 'Global (www.commcarehq.org)',
-  india: 'India (india.commcarehq.org)',
-  eu: 'Europe (eu.commcarehq.org)',
-  custom: 'Another server…'
+export const PRESETS: readonly Preset[] = ['www', 'india', 'eu', 'custom']
+
+/** "Global (www.commcarehq.org)", "Another server…" */
+export function presetLabel(preset: Preset): string {
+  return t(`presets.${preset}`)
 }
 
 /** "www.commcarehq.org" for a saved server address. */
@@ -145,13 +156,15 @@ export function describeServer(server: string): string {
 }
 
 /** The choices of "Sync automatically", as the select's values and words. */
-export const AUTO_SYNC_CHOICES: readonly { value: string; label: string }[] = [
-  { value: 'off', label: 'Off' },
-  ...AUTO_SYNC_HOURS.map((hours) => ({
-    value: String(hours),
-    label: hours === 1 ? 'every hour' : hours === 24 ? 'every day' : `every ${hours} hours`
-  }))
-]
+export function autoSyncChoices(): { value: string; label: string }[] {
+  return [
+    { value: 'off', label: t('autoSync.off') },
+    ...AUTO_SYNC_HOURS.map((hours) => ({
+      value: String(hours),
+      label: hours === 24 ? t('autoSync.daily') : t('autoSync.every', { count: hours })
+    }))
+  ]
+}
 
 export function autoSyncValue(hours: AutoSyncHours | null): string {
   return hours === null ? 'off' : String(hours)
@@ -184,17 +197,17 @@ export function channelChoices(offers: ChannelOffers | null): { value: ChannelCh
     {
       value: 'auto',
       label: !offers
-        ? 'Automatic: what the server offers'
+        ? t('choice.autoUntested')
         : auto
-          ? `Automatic (now ${CHANNEL_NAMES[auto]})`
-          : 'Automatic (the server offers none)'
+          ? t('choice.autoNow', { channel: channelName(auto) })
+          : t('choice.autoNone')
     },
     ...CHANNELS.map((channel) => ({
       value: channel,
       label:
         offers && offers[channel] === false
-          ? `${CHANNEL_NAMES[channel]} (this server does not offer it)`
-          : CHANNEL_NAMES[channel]
+          ? t('choice.notOffered', { channel: channelName(channel) })
+          : channelName(channel)
     }))
   ]
 }
@@ -207,11 +220,9 @@ export function channelLine(project: Project): string {
   const offers = project.channelProbe?.offers ?? null
   const channel = resolveChannel(project.channel, offers)
   if (project.channel === 'auto') {
-    if (!offers) return 'Invitations: automatic, once Test connection has asked the server what it offers'
-    return channel
-      ? `Invitations: ${CHANNEL_NAMES[channel]} (automatic)`
-      : 'Invitations: none — this server offers no way Roster knows to invite workers'
+    if (!offers) return t('line.autoUntested')
+    return channel ? t('line.auto', { channel: channelName(channel) }) : t('line.none')
   }
   const notOffered = offers && offers[project.channel] === false
-  return `Invitations: ${CHANNEL_NAMES[project.channel]} (chosen${notOffered ? '; the last test found the server does not offer it' : ''})`
+  return t(notOffered ? 'line.chosenNotOffered' : 'line.chosen', { channel: channelName(project.channel) })
 }
