@@ -2,6 +2,7 @@
  * The screen's handle on the import engine: the Web Worker in the app, the same engine in-process
  * where workers do not exist (jsdom tests). Requests are answered in order.
  */
+import { i18n } from '../i18n'
 import type { ImportEngine } from './engine'
 import type { FromWorker, Progress, Request, ResultOf, ToWorker } from './protocol'
 
@@ -41,7 +42,11 @@ export function createWorkerClient(worker: Worker): ImportClient {
     else waiting.reject(new Error(message.message))
   }
   worker.onerror = (event) => {
-    const error = new Error(`The file reader stopped: ${event.message || 'unknown error'}`)
+    const error = new Error(
+      event.message
+        ? i18n.t('invite:import.readerStopped', { error: event.message })
+        : i18n.t('invite:import.readerStoppedUnknown')
+    )
     for (const waiting of pending.values()) waiting.reject(error)
     pending.clear()
   }
@@ -58,7 +63,7 @@ export function createWorkerClient(worker: Worker): ImportClient {
     },
     dispose() {
       worker.terminate()
-      for (const waiting of pending.values()) waiting.reject(new Error('The import was closed.'))
+      for (const waiting of pending.values()) waiting.reject(new Error(i18n.t('invite:import.closed')))
       pending.clear()
     }
   }

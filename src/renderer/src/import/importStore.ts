@@ -12,6 +12,7 @@ import type { RosterApi } from '../../../shared/api'
 import type { AccountsContext } from '../../../shared/import'
 import type { ColumnMapping } from '../../../shared/import/mapping'
 import type { InviteLookup } from '../../../shared/invite'
+import { i18n } from '../i18n'
 import { rememberedMapping, rememberMapping } from '../screens/invite/memory'
 import {
   emptyGrid,
@@ -45,6 +46,12 @@ export interface ImportSnapshot {
 const EMPTY_LOOKUP: InviteLookup = { registered: [], invited: [], takenUsernames: [] }
 /** invite.lookup accepts up to 200,000 numbers per call. */
 const LOOKUP_SLICE = 200_000
+
+/**
+ * The store is no component: its words come from the i18n instance, in the language shown when
+ * they are set. (What the engine or the core says inside them stays as they say it.)
+ */
+const t = i18n.getFixedT(null, 'invite')
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -127,8 +134,7 @@ export class ImportStore {
         await this.lookUpAndApply(result.needLookup, gen, false, result.needUsernames)
       })
       .catch((e: unknown) => {
-        if (gen === this.generation)
-          this.set({ error: `Roster could not check the edited rows: ${message(e)}` })
+        if (gen === this.generation) this.set({ error: t('import.editedNotChecked', { error: message(e) }) })
       })
   }
 
@@ -166,9 +172,7 @@ export class ImportStore {
       } catch (e) {
         if (gen === this.generation) {
           this.set({
-            lookupWarning:
-              `Roster could not check which numbers (and usernames) are already registered or invited (${message(e)}). ` +
-              'They are checked again before sending.'
+            lookupWarning: t('import.lookupFailed', { error: message(e) })
           })
         }
       }
@@ -219,12 +223,12 @@ export class ImportStore {
       this.apply({ type: 'checks', checks: result.checks, replace: true })
       await this.lookUpAndApply([], gen, false, result.needUsernames)
     } catch (e) {
-      if (gen === this.generation) this.set({ error: `Roster could not check the rows again: ${message(e)}` })
+      if (gen === this.generation) this.set({ error: t('import.recheckFailed', { error: message(e) }) })
     }
   }
 
   private async loadRows(mapping: ColumnMapping): Promise<void> {
-    await this.run('Reading the numbers', async (gen, onProgress) => {
+    await this.run(t('import.busy.readingNumbers'), async (gen, onProgress) => {
       const result = await this.client.request(
         { op: 'rows', mapping, country: this.state.country },
         onProgress
@@ -239,7 +243,7 @@ export class ImportStore {
         accountKeys: this.accountKeys()
       })
       this.set({
-        busy: { label: 'Checking which numbers are already registered or invited', progress: null }
+        busy: { label: t('import.busy.lookingUp'), progress: null }
       })
       await this.lookUpAndApply(result.digits, gen, true, result.usernames)
     })
@@ -255,22 +259,25 @@ export class ImportStore {
     this.set({ source: info, mapping })
     if (mapping.phone < 0) {
       this.apply({ type: 'load', rows: [], fieldKeys: [] })
-      this.set({ error: 'Roster could not tell which column holds the phone numbers: choose it below.' })
+      this.set({ error: t('import.noPhoneColumn') })
       return
     }
     await this.loadRows(mapping)
   }
 
   openFile = async (file: File): Promise<void> => {
-    const info = await this.run(`Reading ${file.name}`, async (_gen, onProgress) => {
-      const data = await file.arrayBuffer()
-      return this.client.request({ op: 'openFile', name: file.name, data }, onProgress)
-    })
+    const info = await this.run(
+      t('import.busy.readingFile', { name: file.name }),
+      async (_gen, onProgress) => {
+        const data = await file.arrayBuffer()
+        return this.client.request({ op: 'openFile', name: file.name, data }, onProgress)
+      }
+    )
     await this.opened(info, false)
   }
 
   openText = async (text: string): Promise<void> => {
-    const info = await this.run('Reading the pasted cells', (_gen, onProgress) =>
+    const info = await this.run(t('import.busy.readingPaste'), (_gen, onProgress) =>
       this.client.request({ op: 'openText', text }, onProgress)
     )
     await this.opened(info, false)
@@ -278,7 +285,7 @@ export class ImportStore {
 
   reread = async (options: ReadOptions): Promise<void> => {
     const before = this.state.source
-    const info = await this.run('Reading the file again', (_gen, onProgress) =>
+    const info = await this.run(t('import.busy.rereading'), (_gen, onProgress) =>
       this.client.request({ op: 'reread', options }, onProgress)
     )
     // A different encoding or delimiter keeps the columns; a header or sheet change may not.
@@ -303,7 +310,7 @@ export class ImportStore {
   setCountry = async (country: string): Promise<void> => {
     this.set({ country })
     const { rows, fieldKeys } = this.state.grid
-    await this.run('Checking the numbers again', async (gen, onProgress) => {
+    await this.run(t('import.busy.recheckingNumbers'), async (gen, onProgress) => {
       const result = await this.client.request({ op: 'start', rows, country }, onProgress)
       if (gen !== this.generation) return
       this.apply({ type: 'load', rows: result.rows, fieldKeys })
@@ -313,7 +320,7 @@ export class ImportStore {
 
   startBlank = async (): Promise<void> => {
     this.set({ source: null, mapping: null })
-    await this.run('Preparing', async (gen) => {
+    await this.run(t('import.busy.preparing'), async (gen) => {
       await this.client.request({ op: 'start', rows: [], country: this.state.country })
       if (gen !== this.generation) return
       this.apply({ type: 'load', rows: [], fieldKeys: [] })

@@ -1,9 +1,9 @@
 import { useId, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { hqConfirmationSms, type Channel } from '../../../../shared/channels'
 import type { Facets } from '../../../../shared/domain'
 import { countSegments } from '../../../../shared/sms'
 import { usernameTemplateProblem } from '../../../../shared/username'
-import { plural } from '../../lib/format'
 import type { PlanRow } from './sendPlan'
 
 /**
@@ -69,6 +69,7 @@ export function AccountOptions({
   domain: string
   disabled: boolean
 }) {
+  const { t } = useTranslation('invite')
   const locationId = useId()
   const groupId = useId()
   const templateId = useId()
@@ -91,7 +92,7 @@ export function AccountOptions({
   return (
     <div className="iaccount" data-testid="account-options">
       <div className="field">
-        <label htmlFor={templateId}>Usernames for rows without one</label>
+        <label htmlFor={templateId}>{t('accounts.template')}</label>
         <input
           id={templateId}
           value={draft}
@@ -104,10 +105,7 @@ export function AccountOptions({
             if (e.key === 'Enter') saveTemplate()
           }}
         />
-        <div className="field-hint">
-          {'{first}'}, {'{last}'}, {'{name}'}, {'{digits}'}, {'{row}'} or {'{data:<field>}'}; without a name,
-          the phone’s digits. Roster adds a number when a username is taken.
-        </div>
+        <div className="field-hint">{t('accounts.templateHint')}</div>
         {problem && <div className="field-error">{problem[0]!.toUpperCase() + problem.slice(1)}.</div>}
         {templateNote && (
           <div className="field-error" role="status">
@@ -116,14 +114,14 @@ export function AccountOptions({
         )}
       </div>
       <div className="field">
-        <label htmlFor={locationId}>Location for every new account</label>
+        <label htmlFor={locationId}>{t('accounts.location')}</label>
         <select
           id={locationId}
           value={form.locationId}
           disabled={disabled || !facets}
           onChange={(e) => onForm({ ...form, locationId: e.target.value })}
         >
-          <option value="">No location</option>
+          <option value="">{t('accounts.noLocation')}</option>
           {locations.map((l) => (
             <option key={l.id} value={l.id}>
               {l.label}
@@ -132,14 +130,14 @@ export function AccountOptions({
         </select>
       </div>
       <div className="field">
-        <label htmlFor={groupId}>Group for every new account</label>
+        <label htmlFor={groupId}>{t('accounts.group')}</label>
         <select
           id={groupId}
           value={form.groupId}
           disabled={disabled || !facets}
           onChange={(e) => onForm({ ...form, groupId: e.target.value })}
         >
-          <option value="">No group</option>
+          <option value="">{t('accounts.noGroup')}</option>
           {facets?.groups.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -148,17 +146,13 @@ export function AccountOptions({
         </select>
         {facetsError && <div className="field-error">{facetsError}</div>}
         {facets && facets.groups.length === 0 && facets.locations.length === 0 && (
-          <div className="field-hint">
-            Sync the project on the Workers screen to pick from its groups and locations.
-          </div>
+          <div className="field-hint">{t('accounts.syncForFacets')}</div>
         )}
       </div>
       {channel === 'sms-confirmation' ? (
         <ConfirmationSmsPreview first={first} server={server} domain={domain} />
       ) : (
-        <p className="muted small">
-          HQ e-mails each worker its own confirmation message: rows without an e-mail address cannot be sent.
-        </p>
+        <p className="muted small">{t('accounts.emailNote')}</p>
       )}
     </div>
   )
@@ -174,6 +168,8 @@ export function ConfirmationSmsPreview({
   server: string
   domain: string
 }) {
+  const { t } = useTranslation('invite')
+  // HQ's own words, in HQ's language: only the caption and the counter around them are Roster's.
   const text = hqConfirmationSms({
     name: first ? greetingName(first) : 'Amina Diallo',
     domain,
@@ -184,20 +180,19 @@ export function ConfirmationSmsPreview({
   return (
     <figure className="msg-preview" data-testid="hq-sms-preview">
       <figcaption>
-        The SMS HQ sends {first ? `row ${first.row}` : 'each worker'} (HQ’s own text, which Roster cannot
-        change)
+        {first ? t('accounts.smsCaptionRow', { row: first.row }) : t('accounts.smsCaption')}
       </figcaption>
       <div className="msg-bubble">{text}</div>
       <div className="msg-count" data-testid="hq-sms-count">
-        <span>{count.length} characters</span>
+        <span>{t('message.length', { count: count.length })}</span>
         <span className={count.segments > 1 ? 'msg-count-warn' : undefined}>
-          {plural(count.segments, 'SMS', 'SMS')}
+          {t('message.segments', { count: count.segments })}
         </span>
         <span className={count.encoding === 'ucs2' ? 'msg-count-warn' : undefined}>
-          {count.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2 (Unicode)'} · {count.perSegment} per SMS
+          {t(count.encoding === 'gsm7' ? 'message.gsm7' : 'message.ucs2', { perSegment: count.perSegment })}
         </span>
       </div>
-      <p className="muted small">The link’s length varies by server; Roster counts a long one.</p>
+      <p className="muted small">{t('accounts.linkLength')}</p>
     </figure>
   )
 }

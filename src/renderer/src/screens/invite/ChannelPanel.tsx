@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import {
-  CHANNEL_DESCRIPTIONS,
-  CHANNEL_NAMES,
   CHANNELS,
   resolveChannel,
   type Channel,
@@ -26,11 +26,21 @@ export function choosableChannels(offers: ChannelOffers | null, chosen: ChannelC
   return CHANNELS.filter((c) => c === chosen || (offers !== null && offers[c] !== false))
 }
 
-function why(project: Project, channel: Channel | null): string {
+/**
+ * A channel's name in the coordinator's language. (The shared CHANNEL_NAMES are the core's and
+ * the CLI's English words; the channel ids are the same.)
+ */
+export function useChannelName(): (channel: Channel) => string {
+  const { t } = useTranslation('invite')
+  return (channel) => t(`channel.name.${channel}`)
+}
+
+// The probe's message is the core's words, shown as the core sends it.
+function why(t: TFunction<'invite'>, project: Project, channel: Channel | null): string {
   const probe = project.channelProbe
-  if (project.channel !== 'auto') return 'Chosen for this project.'
+  if (project.channel !== 'auto') return t('channel.chosen')
   if (!probe) return ''
-  return channel ? `Chosen automatically: ${probe.message}` : probe.message
+  return channel ? t('channel.chosenAutomatically', { message: probe.message }) : probe.message
 }
 
 /**
@@ -47,6 +57,8 @@ export function ChannelPanel({
   disabled?: boolean
 }) {
   const api = useApi()
+  const { t } = useTranslation('invite')
+  const channelName = useChannelName()
   const selectId = useId()
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -71,10 +83,10 @@ export function ChannelPanel({
         },
         (e: unknown) => {
           setProbing(false)
-          setError(`Roster could not test this server (${toApiError(e).message}).`)
+          setError(t('channel.testFailed', { error: toApiError(e).message }))
         }
       )
-  }, [api, project.id, onProjectUpdated])
+  }, [api, project.id, onProjectUpdated, t])
   const tested = useRef<string | null>(null)
   useEffect(() => {
     if (project.channelProbe || !project.hasKey || tested.current === project.id) return
@@ -93,46 +105,49 @@ export function ChannelPanel({
       },
       (e: unknown) => {
         setSaving(false)
-        setError(`Roster could not save the channel (${toApiError(e).message}).`)
+        setError(t('channel.saveFailed', { error: toApiError(e).message }))
       }
     )
   }
 
+  const automatic = offers === null ? null : resolveChannel('auto', offers)
   const autoLabel =
     offers === null
-      ? 'Automatic (not tested yet)'
-      : `Automatic (${resolveChannel('auto', offers) ? CHANNEL_NAMES[resolveChannel('auto', offers)!] : 'none offered'})`
+      ? t('channel.autoUntested')
+      : automatic
+        ? t('channel.auto', { channel: channelName(automatic) })
+        : t('channel.autoNone')
 
   return (
-    <section className="ichannel" aria-label="Channel" data-testid="channel">
-      <h2 className="isend-title">How workers are invited</h2>
+    <section className="ichannel" aria-label={t('channel.label')} data-testid="channel">
+      <h2 className="isend-title">{t('channel.title')}</h2>
       {channel ? (
         <>
           <p className="ichannel-name" data-testid="channel-name">
-            <strong>{CHANNEL_NAMES[channel]}</strong>
+            <strong>{channelName(channel)}</strong>
           </p>
-          <p className="ichannel-does small">{CHANNEL_DESCRIPTIONS[channel]}</p>
+          <p className="ichannel-does small">{t(`channel.description.${channel}`)}</p>
         </>
       ) : (
         <p className="callout callout-warn ichannel-none" data-testid="channel-none">
           {project.channelProbe
-            ? `This server offers none of the ways Roster invites workers. ${project.channelProbe.message}`
+            ? t('channel.noneOffered', { message: project.channelProbe.message })
             : probing
-              ? 'Asking the server how HQ can invite workers here…'
-              : 'Roster has not tested this server yet, so it does not know how HQ can invite workers here. Test it now, or use Test connection on the Projects screen.'}
+              ? t('channel.probing')
+              : t('channel.untested')}
           {!project.channelProbe && !probing && project.hasKey && (
             <>
               {' '}
               <button type="button" className="btn btn-small" onClick={testServer} disabled={disabled}>
-                Test this server
+                {t('channel.test')}
               </button>
             </>
           )}
         </p>
       )}
-      {why(project, channel) && (
+      {why(t, project, channel) && (
         <p className="ichannel-why muted small" data-testid="channel-why">
-          {why(project, channel)}
+          {why(t, project, channel)}
         </p>
       )}
       {error && !(offers !== null || project.channel !== 'auto') && (
@@ -140,7 +155,7 @@ export function ChannelPanel({
       )}
       {(offers !== null || project.channel !== 'auto') && (
         <div className="field ichannel-choice">
-          <label htmlFor={selectId}>Send through</label>
+          <label htmlFor={selectId}>{t('channel.sendThrough')}</label>
           <select
             id={selectId}
             value={project.channel}
@@ -150,9 +165,9 @@ export function ChannelPanel({
             <option value="auto">{autoLabel}</option>
             {choices.map((c) => (
               <option key={c} value={c}>
-                {CHANNEL_NAMES[c]}
-                {offers && offers[c] === null ? ' (not confirmed by the test)' : ''}
-                {offers && offers[c] === false ? ' (not offered by this server)' : ''}
+                {channelName(c)}
+                {offers && offers[c] === null ? ` ${t('channel.unconfirmed')}` : ''}
+                {offers && offers[c] === false ? ` ${t('channel.notOffered')}` : ''}
               </option>
             ))}
           </select>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
 
 /**
  * A modal question with one deliberate "yes". Focus starts on Cancel (sending SMS costs money,
@@ -19,6 +20,7 @@ export function ConfirmDialog({
   onCancel: () => void
   busy?: boolean
 }) {
+  const { t } = useTranslation('invite')
   const titleId = useId()
   const ref = useRef<HTMLDivElement>(null)
   const cancelRef = useRef<HTMLButtonElement>(null)
@@ -65,7 +67,7 @@ export function ConfirmDialog({
         <div className="idialog-body">{children}</div>
         <div className="idialog-actions">
           <button ref={cancelRef} type="button" className="btn" onClick={onCancel}>
-            Cancel
+            {t('dialog.cancel')}
           </button>
           <button type="button" className="btn btn-primary" onClick={onConfirm} disabled={busy}>
             {confirmLabel}

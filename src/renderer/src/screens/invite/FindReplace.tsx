@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react'
-import { plural } from '../../lib/format'
+import { useTranslation } from 'react-i18next'
 import {
   gridColumns,
   isEditable,
@@ -25,6 +25,7 @@ export function FindReplace({
   dispatch: (action: GridAction) => void
   onClose: () => void
 }) {
+  const { t } = useTranslation('invite')
   const id = useId()
   const [find, setFind] = useState('')
   const [replace, setReplace] = useState('')
@@ -48,13 +49,13 @@ export function FindReplace({
     <div
       className="ifind"
       role="search"
-      aria-label="Find and replace"
+      aria-label={t('find.label')}
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose()
       }}
     >
       <div className="field">
-        <label htmlFor={`${id}-find`}>Find</label>
+        <label htmlFor={`${id}-find`}>{t('find.find')}</label>
         <input
           id={`${id}-find`}
           value={find}
@@ -70,7 +71,7 @@ export function FindReplace({
         />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-replace`}>Replace with</label>
+        <label htmlFor={`${id}-replace`}>{t('find.replaceWith')}</label>
         <input
           id={`${id}-replace`}
           value={replace}
@@ -85,7 +86,7 @@ export function FindReplace({
         />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-column`}>In</label>
+        <label htmlFor={`${id}-column`}>{t('find.in')}</label>
         <select
           id={`${id}-column`}
           value={column}
@@ -94,17 +95,17 @@ export function FindReplace({
             setDone(null)
           }}
         >
-          <option value="all">Every column</option>
+          <option value="all">{t('find.everyColumn')}</option>
           {columns.map((c) => (
             <option key={c} value={c}>
-              {columnTitle(c)}
+              {columnTitle(t, c)}
             </option>
           ))}
         </select>
       </div>
       <label className="check-label">
         <input type="checkbox" checked={matchCase} onChange={(e) => setMatchCase(e.target.checked)} />
-        Match case
+        {t('find.matchCase')}
       </label>
       <button
         type="button"
@@ -112,19 +113,26 @@ export function FindReplace({
         disabled={plan.count === 0 || grid.locked}
         onClick={replaceAll}
       >
-        Replace all
+        {t('find.replaceAll')}
       </button>
       <button type="button" className="btn btn-small" onClick={onClose}>
-        Close
+        {t('find.close')}
       </button>
       <p className="ifind-result small" role="status" data-testid="replace-status">
         {done
-          ? `Replaced ${plural(done.count, 'match', 'matches')} in ${plural(done.rows, 'row')}. Undo puts them all back.`
+          ? t('find.replaced', {
+              count: done.count,
+              matches: t('find.matches', { count: done.count }),
+              rows: t('find.rows', { count: done.rows })
+            })
           : find === ''
             ? grid.onlyProblems
-              ? 'Looks in the rows shown (only rows with problems).'
-              : 'Looks in every row.'
-            : `${plural(plan.count, 'match', 'matches')} in ${plural(plan.rows, 'row')}`}
+              ? t('find.looksInShown')
+              : t('find.looksInAll')
+            : t('find.found', {
+                matches: t('find.matches', { count: plan.count }),
+                rows: t('find.rows', { count: plan.rows })
+              })}
       </p>
     </div>
   )

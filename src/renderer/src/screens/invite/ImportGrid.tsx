@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, type ClipboardEvent, type KeyboardEvent, type MouseEvent } from 'react'
 import Papa from 'papaparse'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import { isShortcut } from '../../lib/keys'
 import {
   cellValue,
@@ -13,8 +15,7 @@ import {
   type RowCheck,
   type RowOutcome
 } from './gridState'
-import { OUTCOME_WORDS } from './sendPlan'
-import { StatusBadge, statusOf } from './status'
+import { StatusBadge, statusOf, toneLabel } from './status'
 
 export const GRID_ROW_HEIGHT = 34
 
@@ -33,31 +34,9 @@ function minWidth(columns: readonly ColumnId[]): number {
   return columns.reduce((sum, c) => sum + (Number(/(\d+)px/.exec(WIDTHS[c] ?? FIELD_WIDTH)?.[1]) || 110), 0)
 }
 
-export function columnTitle(column: ColumnId): string {
-  switch (column) {
-    case 'row':
-      return 'Row'
-    case 'phone':
-      return 'Phone'
-    case 'status':
-      return 'Status'
-    case 'e164':
-      return 'Sent as'
-    case 'message':
-      return 'What Roster found'
-    case 'username':
-      return 'Username'
-    case 'first_name':
-      return 'First name'
-    case 'last_name':
-      return 'Last name'
-    case 'name':
-      return 'Name'
-    case 'email':
-      return 'E-mail'
-    default:
-      return column.slice(6)
-  }
+/** A column's title: Roster's own columns in the coordinator's language, custom data by its key. */
+export function columnTitle(t: TFunction<'invite'>, column: ColumnId): string {
+  return column.startsWith('field:') ? column.slice(6) : t(`column.${column}`)
 }
 
 /**
@@ -86,6 +65,7 @@ export interface ImportGridProps {
  * the cell, Delete clears it, Ctrl+V pastes a block, Ctrl+Z/Ctrl+Y undo and redo.
  */
 export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGridProps) {
+  const { t } = useTranslation('invite')
   const scrollRef = useRef<HTMLDivElement>(null)
   const gridRef = useRef<HTMLDivElement>(null)
   const columns = useMemo(
@@ -211,7 +191,7 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
     event.preventDefault()
     event.clipboardData.setData(
       'text/plain',
-      displayValue(row, column, grid.checks.get(row.id), grid.outcomes.get(row.id))
+      displayValue(t, row, column, grid.checks.get(row.id), grid.outcomes.get(row.id))
     )
   }
 
@@ -224,7 +204,7 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
         ref={gridRef}
         className="igrid"
         role="grid"
-        aria-label="Numbers to invite"
+        aria-label={t('grid.label')}
         aria-rowcount={grid.visible.length + 1}
         aria-colcount={columns.length}
         aria-multiselectable="true"
@@ -250,19 +230,15 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
               role="columnheader"
               aria-colindex={col + 1}
               className={`igrid-cell igrid-col-${column.startsWith('field:') ? 'field' : column}`}
-              title={
-                column.startsWith('field:')
-                  ? `Sent to HQ as custom user data "${column.slice(6)}"`
-                  : undefined
-              }
+              title={column.startsWith('field:') ? t('grid.fieldTitle', { key: column.slice(6) }) : undefined}
             >
-              {column.startsWith('field:') && <span className="igrid-field-tag">data</span>}
-              {columnTitle(column)}
-              {isEditable(column) && <span className="visually-hidden"> (editable)</span>}
+              {column.startsWith('field:') && <span className="igrid-field-tag">{t('grid.dataTag')}</span>}
+              {columnTitle(t, column)}
+              {isEditable(column) && <span className="visually-hidden"> {t('grid.editable')}</span>}
             </div>
           ))}
         </div>
-        {grid.visible.length === 0 && <div className="igrid-empty">{empty ?? 'No rows.'}</div>}
+        {grid.visible.length === 0 && <div className="igrid-empty">{empty ?? t('grid.empty')}</div>}
         {items.map((item) => {
           const id = grid.visible[item.index]!
           const row = byId.get(id)
@@ -287,6 +263,7 @@ export function ImportGrid({ grid, dispatch, onResolveUnknown, empty }: ImportGr
 }
 
 function displayValue(
+  t: TFunction<'invite'>,
   row: GridRow,
   column: ColumnId,
   check: RowCheck | undefined,
@@ -296,7 +273,7 @@ function displayValue(
     case 'row':
       return String(row.row)
     case 'status':
-      return outcome ? OUTCOME_WORDS[outcome.status] : (check?.status ?? '')
+      return outcome ? toneLabel(t, outcome.status) : check ? toneLabel(t, check.status) : ''
     case 'e164':
       return check?.e164 ?? ''
     case 'message':
@@ -320,6 +297,7 @@ interface GridLineProps {
 }
 
 function GridLine({ row, index, top, columns, template, grid, dispatch, onResolveUnknown }: GridLineProps) {
+  const { t } = useTranslation('invite')
   const check = grid.checks.get(row.id)
   const outcome = grid.outcomes.get(row.id)
   const status = statusOf(check, outcome)
@@ -366,7 +344,7 @@ function GridLine({ row, index, top, columns, template, grid, dispatch, onResolv
               <CellEditor
                 value={grid.editing!.draft}
                 dispatch={dispatch}
-                label={`${columnTitle(column)}, row ${row.row}`}
+                label={t('grid.cellLabel', { column: columnTitle(t, column), row: row.row })}
               />
             ) : (
               <Cell
@@ -405,6 +383,7 @@ function Cell({
   /** Takes the username the check suggests (absent while the rows cannot change). */
   onUseUsername?: ((id: number, username: string) => void) | undefined
 }) {
+  const { t } = useTranslation('invite')
   switch (column) {
     case 'row':
       return <span className="igrid-rownum">{row.row}</span>
@@ -414,7 +393,7 @@ function Cell({
       return <span className="tabular">{check?.e164 ?? ''}</span>
     case 'message': {
       const text = outcome
-        ? (outcome.reason ?? (outcome.status === 'success' ? 'SMS sent by HQ' : ''))
+        ? (outcome.reason ?? (outcome.status === 'success' ? t('grid.smsSent') : ''))
         : (check?.message ?? '')
       return (
         <>
@@ -428,7 +407,7 @@ function Cell({
                 className="btn btn-small"
                 onClick={() => onUseUsername(row.id, check.usernameSuggestion!)}
               >
-                Use “{check.usernameSuggestion}”
+                {t('grid.useUsername', { username: check.usernameSuggestion })}
               </button>
             </span>
           )}
@@ -439,14 +418,14 @@ function Cell({
                 className="btn btn-small"
                 onClick={() => onResolveUnknown([outcome.numberId], 'resend')}
               >
-                Send again
+                {t('results.sendAgain')}
               </button>
               <button
                 type="button"
                 className="btn btn-small"
                 onClick={() => onResolveUnknown([outcome.numberId], 'mark-failed')}
               >
-                Mark as failed
+                {t('results.markFailed')}
               </button>
             </span>
           )}
@@ -458,17 +437,17 @@ function Cell({
       if (own !== '') return <span>{own}</span>
       // Made from the template: shown, but set apart from what the coordinator typed.
       return check?.username ? (
-        <span className="igrid-made" title="Made by Roster from the username template">
+        <span className="igrid-made" title={t('grid.madeFromTemplate')}>
           {check.username}
         </span>
       ) : (
-        <span className="igrid-placeholder">type a username</span>
+        <span className="igrid-placeholder">{t('grid.typeUsername')}</span>
       )
     }
     default: {
       const value = cellValue(row, column)
       return value === '' && column === 'phone' ? (
-        <span className="igrid-placeholder">type a number</span>
+        <span className="igrid-placeholder">{t('grid.typeNumber')}</span>
       ) : (
         <span>{value}</span>
       )

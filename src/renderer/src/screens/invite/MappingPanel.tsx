@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import {
   ACCOUNT_ROLES,
   accountRoleReason,
@@ -10,19 +11,11 @@ import {
   type FieldMapping
 } from '../../../../shared/import/mapping'
 import type { SourceInfo } from '../../import/protocol'
-import { plural } from '../../lib/format'
+import { i18n } from '../../i18n'
 import { ColumnsIcon } from '../../shell/icons'
 
 /** What a column becomes: the phone, an account column (channels 2 and 3), custom data, nothing. */
 type Role = 'phone' | AccountRole | 'field' | 'skip'
-
-const ROLE_LABELS: Record<AccountRole, string> = {
-  username: 'Username',
-  first_name: 'First name',
-  last_name: 'Last name',
-  name: 'Full name',
-  email: 'E-mail'
-}
 
 function isAccountRole(role: Role): role is AccountRole {
   return (ACCOUNT_ROLES as readonly string[]).includes(role)
@@ -91,14 +84,17 @@ export function withKey(mapping: ColumnMapping, info: SourceInfo, index: number,
   }
 }
 
-/** Why a key cannot be sent to HQ, or null when it can. */
+/**
+ * Why a key cannot be sent to HQ, or null when it can. (HQ's key rules are worded by the shared
+ * import code, in English for now.)
+ */
 export function keyProblem(mapping: ColumnMapping, index: number): string | null {
   const field = mapping.fields.find((f) => f.index === index)
   if (!field || field.skip || mapping.phone === index) return null
   const problem = userDataKeyProblem(field.key)
   if (problem) return `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
   const same = mapping.fields.filter((f) => !f.skip && f.index !== mapping.phone && f.key === field.key)
-  if (same.length > 1) return 'Another column has this name.'
+  if (same.length > 1) return i18n.t('invite:mapping.sameName')
   return null
 }
 
@@ -127,6 +123,7 @@ export function MappingPanel({
   /** The channel creates accounts: columns can be the username, names or e-mail. */
   accounts?: boolean
 }) {
+  const { t } = useTranslation('invite')
   const [draft, setDraft] = useState(mapping)
   const [base, setBase] = useState(mapping)
   // A new mapping from outside (another file, a re-read) replaces the draft.
@@ -143,23 +140,27 @@ export function MappingPanel({
   return (
     <details className="imap" open={mapping.phone < 0 || changed || undefined}>
       <summary>
-        <ColumnsIcon /> <strong>Columns</strong>
+        <ColumnsIcon /> <strong>{t('mapping.title')}</strong>
         <span className="muted">
-          {draft.phone >= 0 ? `phone numbers from “${info.headers[draft.phone]}”` : 'choose the phone column'}
+          {draft.phone >= 0
+            ? t('mapping.phoneFrom', { header: info.headers[draft.phone] })
+            : t('mapping.choosePhone')}
           {' · '}
-          {sent === 0 ? 'no custom data' : `${plural(sent, 'column')} sent as custom data`}
+          {sent === 0 ? t('mapping.noCustomData') : t('mapping.customData', { count: sent })}
           {accountColumns.length > 0 &&
-            ` · ${accountColumns.map((r) => ROLE_LABELS[r].toLowerCase()).join(', ')} for the accounts`}
+            ` · ${t('mapping.forAccounts', {
+              roles: accountColumns.map((r) => t(`mapping.roleLower.${r}`)).join(', ')
+            })}`}
         </span>
       </summary>
       <div className="imap-body">
         <table className="imap-table">
           <thead>
             <tr>
-              <th scope="col">Column</th>
-              <th scope="col">First values</th>
-              <th scope="col">Use as</th>
-              <th scope="col">Custom data name</th>
+              <th scope="col">{t('mapping.column')}</th>
+              <th scope="col">{t('mapping.firstValues')}</th>
+              <th scope="col">{t('mapping.useAs')}</th>
+              <th scope="col">{t('mapping.customDataName')}</th>
             </tr>
           </thead>
           <tbody>
@@ -167,7 +168,7 @@ export function MappingPanel({
               const role = roleOf(draft, index)
               const field = fieldFor(draft, info, index)
               const problem = problems[index]
-              const label = `Use column “${header}” as`
+              const label = t('mapping.useColumnAs', { header })
               return (
                 <tr key={index} className={`imap-${role}`}>
                   <th scope="row">{header}</th>
@@ -176,7 +177,7 @@ export function MappingPanel({
                       .map((r) => r[index] ?? '')
                       .filter((v) => v.trim() !== '')
                       .slice(0, 3)
-                      .join(' · ') || <span className="muted">empty</span>}
+                      .join(' · ') || <span className="muted">{t('mapping.empty')}</span>}
                   </td>
                   <td>
                     <select
@@ -185,22 +186,22 @@ export function MappingPanel({
                       disabled={disabled}
                       onChange={(e) => setDraft(withRole(draft, info, index, e.target.value as Role))}
                     >
-                      <option value="phone">Phone numbers</option>
+                      <option value="phone">{t('mapping.phoneNumbers')}</option>
                       {(accounts || isAccountRole(role)) &&
                         ACCOUNT_ROLES.map((r) => (
                           <option key={r} value={r}>
-                            {ROLE_LABELS[r]}
+                            {t(`mapping.role.${r}`)}
                           </option>
                         ))}
-                      <option value="field">Custom data</option>
-                      <option value="skip">Skip</option>
+                      <option value="field">{t('mapping.customDataOption')}</option>
+                      <option value="skip">{t('mapping.skip')}</option>
                     </select>
                   </td>
                   <td>
                     {role === 'field' ? (
                       <>
                         <input
-                          aria-label={`Custom data name for “${header}”`}
+                          aria-label={t('mapping.customDataNameFor', { header })}
                           value={field.key}
                           disabled={disabled}
                           aria-invalid={problem !== null}
@@ -212,10 +213,10 @@ export function MappingPanel({
                     ) : (
                       <span className="muted small">
                         {role === 'skip'
-                          ? (field.reason ?? 'not sent')
+                          ? (field.reason ?? t('mapping.notSent'))
                           : role === 'phone'
-                            ? 'sent as the number'
-                            : accountRoleReason(role).replace(/^the column holds/, 'sent as')}
+                            ? t('mapping.sentAsNumber')
+                            : t(`mapping.sentAs.${role}`)}
                       </span>
                     )}
                   </td>
@@ -225,13 +226,9 @@ export function MappingPanel({
           </tbody>
         </table>
         <div className="imap-actions">
-          {draft.phone < 0 && (
-            <span className="field-error">Choose the column that holds the phone numbers.</span>
-          )}
+          {draft.phone < 0 && <span className="field-error">{t('mapping.choosePhoneColumn')}</span>}
           {changed && edits > 0 && (
-            <span className="imap-warn">
-              Applying reads the rows again: your {plural(edits, 'edit')} in the grid will be lost.
-            </span>
+            <span className="imap-warn">{t('mapping.editsLost', { count: edits })}</span>
           )}
           <button
             type="button"
@@ -239,7 +236,7 @@ export function MappingPanel({
             disabled={!changed || disabled}
             onClick={() => setDraft(mapping)}
           >
-            Reset
+            {t('mapping.reset')}
           </button>
           <button
             type="button"
@@ -247,7 +244,7 @@ export function MappingPanel({
             disabled={!changed || blocked || disabled}
             onClick={() => onApply(draft)}
           >
-            Apply columns
+            {t('mapping.apply')}
           </button>
         </div>
       </div>

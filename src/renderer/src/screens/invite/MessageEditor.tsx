@@ -1,13 +1,52 @@
 import { useId, useMemo, useRef } from 'react'
-import { analyseMessage, exampleRegistrationUrl, type SmsIssue } from '../../../../shared/sms'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import {
+  analyseMessage,
+  exampleRegistrationUrl,
+  gsmSeptets,
+  type MessageAnalysis,
+  type SmsIssue
+} from '../../../../shared/sms'
 
-/** Starting points that pass HQ's rules, one per mode. */
-const EXAMPLES = {
-  android:
-    'You are invited to join our CommCare project. Open this link on your Android phone to register: {}',
-  other:
-    'You are invited to join our CommCare project. Reply 1 if you use an Android phone, or 2 for any other phone.'
-} as const
+/**
+ * Accented letters coordinators type in French, Spanish and Portuguese, split by GSM 03.38 itself
+ * (so the list cannot drift from what the counter counts): the first keep an SMS at 160
+ * characters, the others switch the whole message to UCS-2.
+ */
+const ACCENTED = Array.from('éèàùìòÇÉñÑüÜäöáíóúâêîôûçëïœÁÍÓÚÀÈÊ')
+export const KEEP_GSM7 = ACCENTED.filter((c) => gsmSeptets(c) !== null)
+export const FORCE_UCS2 = ACCENTED.filter((c) => gsmSeptets(c) === null)
+
+/**
+ * An issue in the coordinator's language. The shared rules word them in English for the CLI;
+ * the code and the numbers around it are the same, so the screen words them itself.
+ */
+export function issueText(
+  t: TFunction<'invite'>,
+  item: SmsIssue,
+  text: string,
+  analysis: Pick<MessageAnalysis, 'perSegment' | 'segments'>
+): string {
+  switch (item.code) {
+    case 'placeholder-repeated':
+      return t('message.issue.placeholder-repeated', { count: text.split('{}').length - 1 })
+    case 'stray-brace':
+      return t('message.issue.stray-brace', {
+        char: text[item.index ?? 0] ?? '{',
+        position: (item.index ?? 0) + 1
+      })
+    case 'unicode':
+      return t('message.issue.unicode', {
+        char: Array.from(text.slice(item.index ?? 0))[0] ?? '',
+        position: (item.index ?? 0) + 1,
+        perSegment: analysis.perSegment,
+        instead: analysis.segments > 1 ? 153 : 160
+      })
+    default:
+      return t(`message.issue.${item.code}`)
+  }
+}
 
 export interface MessageEditorProps {
   value: string
@@ -32,6 +71,7 @@ export function MessageEditor({
   domain,
   disabled
 }: MessageEditorProps) {
+  const { t } = useTranslation('invite')
   const id = useId()
   const ref = useRef<HTMLTextAreaElement>(null)
   const url = exampleRegistrationUrl(server, domain)
@@ -60,10 +100,10 @@ export function MessageEditor({
       <span className="msg-issue-icon" aria-hidden="true">
         {kind === 'error' ? '✕' : '!'}
       </span>
-      <span>{item.message}</span>
+      <span>{issueText(t, item, value, analysis)}</span>
       {item.index !== undefined && (
         <button type="button" className="link-button" onClick={() => pointAt(item.index!)}>
-          Show
+          {t('message.show')}
         </button>
       )}
     </li>
@@ -73,11 +113,11 @@ export function MessageEditor({
   return (
     <div className="msg-editor">
       <div className="msg-editor-head">
-        <label htmlFor={id}>Message</label>
+        <label htmlFor={id}>{t('message.label')}</label>
         <span className="msg-editor-actions">
           {androidOnly && (
             <button type="button" className="link-button" onClick={insertPlaceholder} disabled={disabled}>
-              Insert link {'{}'}
+              {t('message.insertLink')}
             </button>
           )}
           {value.trim() === '' ? (
@@ -85,13 +125,15 @@ export function MessageEditor({
               type="button"
               className="link-button"
               disabled={disabled}
-              onClick={() => onChange(androidOnly ? EXAMPLES.android : EXAMPLES.other)}
+              onClick={() =>
+                onChange(androidOnly ? t('message.example.android') : t('message.example.other'))
+              }
             >
-              Start from an example
+              {t('message.startFromExample')}
             </button>
           ) : (
             <button type="button" className="link-button" disabled={disabled} onClick={() => onChange('')}>
-              Use HQ’s default
+              {t('message.useDefault')}
             </button>
           )}
         </span>
@@ -104,46 +146,58 @@ export function MessageEditor({
         value={value}
         disabled={disabled}
         maxLength={1600}
-        placeholder="Leave empty to send HQ’s default invitation message."
+        placeholder={t('message.placeholder')}
         aria-describedby={`${id}-count`}
         aria-invalid={analysis.errors.length > 0}
         onChange={(e) => onChange(e.target.value)}
       />
       <div id={`${id}-count`} className="msg-count" aria-live="polite">
         {analysis.blank ? (
-          <span className="muted">HQ’s default message will be sent.</span>
+          <span className="muted">{t('message.defaultWillBeSent')}</span>
         ) : (
           <>
             <span data-testid="msg-length">
-              {analysis.length} characters{androidOnly ? ' with the link' : ''}
+              {androidOnly
+                ? t('message.lengthWithLink', { count: analysis.length })
+                : t('message.length', { count: analysis.length })}
             </span>
             <span className={analysis.segments > 1 ? 'msg-count-warn' : undefined} data-testid="msg-segments">
-              {analysis.segments} SMS
+              {t('message.segments', { count: analysis.segments })}
             </span>
             <span
               className={analysis.encoding === 'ucs2' ? 'msg-count-warn' : undefined}
               data-testid="msg-encoding"
             >
-              {analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2 (Unicode)'} · {analysis.perSegment} per SMS
+              {t(analysis.encoding === 'gsm7' ? 'message.gsm7' : 'message.ucs2', {
+                perSegment: analysis.perSegment
+              })}
             </span>
           </>
         )}
       </div>
       {ucs2 && (
         <p className="msg-ucs2" data-testid="msg-ucs2">
-          Unicode because of{' '}
+          {t('message.unicodeBecause')}{' '}
           <button
             type="button"
             className="msg-ucs2-char"
             onClick={() => pointAt(ucs2.index, ucs2.char.length)}
           >
-            {context(value, ucs2.index, ucs2.char)}
+            {context(t, value, ucs2.index, ucs2.char)}
           </button>
           <span className="msg-ucs2-hint">
             {' '}
-            — one such character makes each SMS hold {analysis.perSegment} characters instead of{' '}
-            {analysis.segments > 1 ? 153 : 160}. Replace it (and any like it) to send fewer SMS.
+            —{' '}
+            {t('message.unicodeHint', {
+              perSegment: analysis.perSegment,
+              instead: analysis.segments > 1 ? 153 : 160
+            })}
           </span>
+        </p>
+      )}
+      {!analysis.blank && (
+        <p className="msg-alphabet muted small" data-testid="msg-alphabet">
+          {t('message.alphabet', { keep: KEEP_GSM7.join(' '), force: FORCE_UCS2.join(' ') })}
         </p>
       )}
       {(analysis.errors.length > 0 || analysis.warnings.length > 0) && (
@@ -154,7 +208,7 @@ export function MessageEditor({
       )}
       {analysis.preview !== null && (
         <figure className="msg-preview">
-          <figcaption>What each person receives</figcaption>
+          <figcaption>{t('message.preview')}</figcaption>
           <div className="msg-bubble">{analysis.preview}</div>
         </figure>
       )}
@@ -163,7 +217,7 @@ export function MessageEditor({
 }
 
 /** "…caf[é] au…": the offending character with a few neighbours, marked. */
-function context(text: string, index: number, char: string) {
+function context(t: TFunction<'invite'>, text: string, index: number, char: string) {
   const before = text.slice(Math.max(0, index - 8), index)
   const after = text.slice(index + char.length, index + char.length + 8)
   return (
@@ -173,7 +227,7 @@ function context(text: string, index: number, char: string) {
       <mark>{char}</mark>
       {after}
       {index + char.length + 8 < text.length ? '…' : ''}
-      <span className="muted"> (character {index + 1})</span>
+      <span className="muted"> {t('message.position', { position: index + 1 })}</span>
     </>
   )
 }

@@ -1,8 +1,9 @@
 import { useId, type ReactNode } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import type { Channel } from '../../../../shared/channels'
 import type { Application, Connectivity } from '../../../../shared/domain'
 import type { BatchSummary } from '../../../../shared/invite'
-import { formatClock, formatCount, plural } from '../../lib/format'
+import { formatClock, formatCount } from '../../lib/format'
 import { AlertIcon, CheckIcon, DownloadIcon, SendIcon } from '../../shell/icons'
 import { MessageEditor } from './MessageEditor'
 import type { SendChoices, SendPlan } from './sendPlan'
@@ -56,9 +57,10 @@ export function SendOptions({
   blockers: string[]
   onSend: () => void
 }) {
+  const { t } = useTranslation('invite')
   return (
-    <div className="isend" aria-label="Send options">
-      <h2 className="isend-title">Send invitations</h2>
+    <div className="isend" aria-label={t('send.label')}>
+      <h2 className="isend-title">{t('send.title')}</h2>
       {channel === 'sms-registration' && (
         <RegistrationOptions
           apps={apps}
@@ -74,10 +76,14 @@ export function SendOptions({
       {channel !== 'sms-registration' && channel !== null && accountOptions}
       <div className="isend-plan" data-testid="send-plan">
         <p className="isend-count">
-          <strong>{formatCount(plan.rows.length)}</strong>{' '}
-          {channel === 'sms-registration' || channel === null
-            ? `${plan.rows.length === 1 ? 'number' : 'numbers'} will be invited`
-            : `${plan.rows.length === 1 ? 'account' : 'accounts'} will be created`}
+          <Trans
+            t={t}
+            i18nKey={
+              channel === 'sms-registration' || channel === null ? 'send.willInvite' : 'send.willCreate'
+            }
+            count={plan.rows.length}
+            components={{ b: <strong /> }}
+          />
         </p>
         <ul className="isend-skips">
           {plan.errors > 0 && (
@@ -85,10 +91,10 @@ export function SendOptions({
               <span className="ibadge-icon ibadge-error" aria-hidden="true">
                 ✕
               </span>
-              {plural(plan.errors, 'row')} with errors skipped
+              {t('send.errorsSkipped', { count: plan.errors })}
             </li>
           )}
-          {plan.pending > 0 && <li>{plural(plan.pending, 'row')} still being checked</li>}
+          {plan.pending > 0 && <li>{t('send.stillChecking', { count: plan.pending })}</li>}
         </ul>
         {plan.invitedBefore > 0 && (
           <label className="check-label isend-choice">
@@ -99,8 +105,8 @@ export function SendOptions({
               onChange={(e) => onChoices({ ...choices, reinvite: e.target.checked })}
             />
             <span>
-              Invite again {plural(plan.invitedBefore, 'number')} already invited
-              <span className="muted small"> — their earlier link stops working and each gets a new SMS</span>
+              {t('send.reinvite', { count: plan.invitedBefore })}
+              <span className="muted small"> — {t('send.reinviteHint')}</span>
             </span>
           </label>
         )}
@@ -113,8 +119,8 @@ export function SendOptions({
               onChange={(e) => onChoices({ ...choices, nonMobile: e.target.checked })}
             />
             <span>
-              Also invite {plural(plan.nonMobile, 'number')} that may not receive SMS
-              <span className="muted small"> (landlines and the like)</span>
+              {t('send.nonMobile', { count: plan.nonMobile })}
+              <span className="muted small"> {t('send.nonMobileHint')}</span>
             </span>
           </label>
         )}
@@ -125,7 +131,8 @@ export function SendOptions({
         disabled={disabled || blockers.length > 0}
         onClick={onSend}
       >
-        <SendIcon /> Send {plan.rows.length > 0 ? plural(plan.rows.length, 'invitation') : 'invitations'}…
+        <SendIcon />{' '}
+        {plan.rows.length > 0 ? t('send.button', { count: plan.rows.length }) : t('send.buttonNone')}
       </button>
       {blockers.length > 0 && (
         <ul className="isend-blockers">
@@ -158,11 +165,12 @@ function RegistrationOptions({
   domain: string
   disabled: boolean
 }) {
+  const { t } = useTranslation('invite')
   const appId = useId()
   return (
     <>
       <div className="field">
-        <label htmlFor={appId}>App</label>
+        <label htmlFor={appId}>{t('send.app')}</label>
         <select
           id={appId}
           value={form.appId}
@@ -170,7 +178,7 @@ function RegistrationOptions({
           onChange={(e) => onForm({ ...form, appId: e.target.value })}
         >
           {!form.appId && (
-            <option value="">{apps === undefined ? 'Loading apps…' : 'Choose the app…'}</option>
+            <option value="">{apps === undefined ? t('send.loadingApps') : t('send.chooseApp')}</option>
           )}
           {apps?.map((app) => (
             <option key={app.id} value={app.id}>
@@ -184,11 +192,7 @@ function RegistrationOptions({
             {appNote}
           </div>
         )}
-        {apps?.length === 0 && !appsError && (
-          <div className="field-hint">
-            No apps known for this project yet: sync it on the Workers screen to fetch them.
-          </div>
-        )}
+        {apps?.length === 0 && !appsError && <div className="field-hint">{t('send.noApps')}</div>}
       </div>
       <div className="isend-checks">
         <label className="check-label">
@@ -199,8 +203,7 @@ function RegistrationOptions({
             onChange={(e) => onForm({ ...form, androidOnly: e.target.checked })}
           />
           <span>
-            Android only{' '}
-            <span className="muted small">— send the link at once, no “reply 1 or 2” question</span>
+            {t('send.androidOnly')} <span className="muted small">— {t('send.androidOnlyHint')}</span>
           </span>
         </label>
         <label className="check-label">
@@ -210,7 +213,7 @@ function RegistrationOptions({
             disabled={disabled}
             onChange={(e) => onForm({ ...form, requireEmail: e.target.checked })}
           />
-          <span>Ask for an email address when they register</span>
+          <span>{t('send.requireEmail')}</span>
         </label>
       </div>
       <MessageEditor
@@ -251,10 +254,11 @@ export function SendResults({
   onExportRejected: () => void
   rejected: number
 }) {
+  const { t } = useTranslation('invite')
   if (phase.kind === 'creating') {
     return (
       <div className="isend isend-results" role="status">
-        <h2 className="isend-title">Saving the batch…</h2>
+        <h2 className="isend-title">{t('results.saving')}</h2>
         <div className="progress is-indeterminate">
           <div className="progress-fill" />
         </div>
@@ -266,27 +270,26 @@ export function SendResults({
     const done = p ? p.total - p.counts.queued - p.counts.sending : 0
     return (
       <div className="isend isend-results" role="status" data-testid="send-progress">
-        <h2 className="isend-title">Sending batch {phase.batchId}…</h2>
+        <h2 className="isend-title">{t('results.sending', { id: phase.batchId })}</h2>
         <div className={`progress${p ? '' : ' is-indeterminate'}`}>
           <div className="progress-fill" style={p ? { width: `${percent(done, p.total)}%` } : undefined} />
         </div>
         <p className="muted">
-          {p ? `${formatCount(done)} of ${formatCount(p.total)} answered by HQ` : 'Starting…'}
-          {p && p.counts.queued > 0 && p.state === 'queued' ? ' · waiting for HQ' : ''}
+          {p ? t('results.answered', { done, total: p.total }) : t('results.starting')}
+          {p && p.counts.queued > 0 && p.state === 'queued' ? ` · ${t('results.waitingForHq')}` : ''}
         </p>
         {network?.state === 'offline' && (
           <p className="callout callout-warn" data-testid="send-offline">
             <AlertIcon className="callout-icon" />
             <span>
-              HQ cannot be reached right now{network.message ? ` (${network.message})` : ''}. Roster keeps
-              trying for a while; numbers not sent stay queued and nothing is sent twice.
+              {network.message
+                ? t('results.offlineBecause', { message: network.message })
+                : t('results.offline')}
             </span>
           </p>
         )}
         {network?.state === 'waiting' && network.until !== null && (
-          <p className="muted">
-            HQ asked Roster to wait until {formatClock(network.until)}; sending goes on then.
-          </p>
+          <p className="muted">{t('results.waitUntil', { time: formatClock(network.until) })}</p>
         )}
         {error && <p className="field-error">{error}</p>}
       </div>
@@ -300,45 +303,48 @@ export function SendResults({
   return (
     <div className="isend isend-results" data-testid="send-results">
       <h2 className="isend-title">
-        Batch {s.id}:{' '}
-        {s.state === 'done' ? 'sent' : s.state === 'needs-attention' ? 'needs your decision' : 'not finished'}
+        {s.state === 'done'
+          ? t('results.batchSent', { id: s.id })
+          : s.state === 'needs-attention'
+            ? t('results.batchNeedsDecision', { id: s.id })
+            : t('results.batchNotFinished', { id: s.id })}
       </h2>
       <dl className="iresult-counts">
         <div className="iresult-ok">
-          <dt>{accounts ? 'Accounts created' : 'Invited'}</dt>
+          <dt>{accounts ? t('results.accountsCreated') : t('results.invited')}</dt>
           <dd data-testid="count-success">{formatCount(c.success)}</dd>
         </div>
         <div className={c.invalid_format ? 'iresult-bad' : undefined}>
-          <dt>Invalid</dt>
+          <dt>{t('results.invalid')}</dt>
           <dd>{formatCount(c.invalid_format)}</dd>
         </div>
         <div className={c.in_use ? 'iresult-bad' : undefined}>
-          <dt>In use</dt>
+          <dt>{t('results.inUse')}</dt>
           <dd>{formatCount(c.in_use)}</dd>
         </div>
         <div className={c.failed ? 'iresult-bad' : undefined}>
-          <dt>Failed</dt>
+          <dt>{t('results.failed')}</dt>
           <dd>{formatCount(c.failed)}</dd>
         </div>
         <div className={c.unknown ? 'iresult-unknown' : undefined}>
-          <dt>Unknown</dt>
+          <dt>{t('results.unknown')}</dt>
           <dd>{formatCount(c.unknown)}</dd>
         </div>
         {c.pending > 0 && (
           <div className="iresult-queued">
-            <dt>Waiting for HQ</dt>
+            <dt>{t('results.pending')}</dt>
             <dd data-testid="count-pending">{formatCount(c.pending)}</dd>
           </div>
         )}
         {c.refused > 0 && (
           <div className="iresult-bad">
-            <dt>Refused</dt>
+            <dt>{t('results.refused')}</dt>
             <dd data-testid="count-refused">{formatCount(c.refused)}</dd>
           </div>
         )}
         {queued > 0 && (
           <div className="iresult-queued">
-            <dt>Queued</dt>
+            <dt>{t('results.queued')}</dt>
             <dd>{formatCount(queued)}</dd>
           </div>
         )}
@@ -348,8 +354,10 @@ export function SendResults({
           <CheckIcon className="callout-icon" />
           <span>
             {s.channel === 'sms-registration'
-              ? `HQ accepted ${plural(c.success, 'number')} and sent the SMS. They appear on the Workers screen once they register and you sync.`
-              : `HQ created ${plural(c.success, 'account')} and ${s.channel === 'sms-confirmation' ? 'texts' : 'e-mails'} each worker a link to confirm it. They show as “Invited — not confirmed yet” on the Workers screen until they do.`}
+              ? t('results.doneRegistration', { count: c.success })
+              : s.channel === 'sms-confirmation'
+                ? t('results.doneBySms', { count: c.success })
+                : t('results.doneByEmail', { count: c.success })}
           </span>
         </p>
       )}
@@ -357,13 +365,13 @@ export function SendResults({
         <div className="callout callout-warn" data-testid="queued-banner">
           <AlertIcon className="callout-icon" />
           <div>
-            <strong>Queued — will send when you confirm.</strong>
+            <strong>{t('results.queuedTitle')}</strong>
             <p>
-              {plural(queued, 'number waits', 'numbers wait')} in the outbox, not sent.
+              {t('results.queuedText', { count: queued })}
               {s.error || error ? ` ${s.error ?? error}` : ''}
             </p>
             <button type="button" className="btn btn-primary btn-small" onClick={onSendNow}>
-              Send now
+              {t('results.sendNow')}
             </button>
           </div>
         </div>
@@ -372,14 +380,9 @@ export function SendResults({
         <div className="callout callout-warn" data-testid="unknown-banner">
           <AlertIcon className="callout-icon" />
           <div>
-            <strong>{plural(c.unknown, 'number has', 'numbers have')} an unknown outcome.</strong>
+            <strong>{t('results.unknownTitle', { count: c.unknown })}</strong>
             <p>
-              HQ may or may not have received them (the connection broke after they left).{' '}
-              {s.channel === 'sms-registration'
-                ? 'Sending again costs an SMS and replaces the first link if it did arrive.'
-                : s.channel === 'email-confirmation'
-                  ? 'Sending again creates no second account: HQ refuses a username it already has, and the row then says so.'
-                  : 'Uploading again creates no second account: HQ refuses the usernames it already has. Roster keeps looking for the accounts.'}
+              {t('results.unknownText')} {t(`results.unknownAgain.${s.channel}`)}
             </p>
             <div className="iresult-actions">
               <button
@@ -388,7 +391,7 @@ export function SendResults({
                 disabled={unknownIds.length === 0}
                 onClick={() => onResolveUnknown(unknownIds, 'resend')}
               >
-                Send again
+                {t('results.sendAgain')}
               </button>
               <button
                 type="button"
@@ -396,7 +399,7 @@ export function SendResults({
                 disabled={unknownIds.length === 0}
                 onClick={() => onResolveUnknown(unknownIds, 'mark-failed')}
               >
-                Mark as failed
+                {t('results.markFailed')}
               </button>
             </div>
           </div>
@@ -404,24 +407,20 @@ export function SendResults({
       )}
       {c.pending > 0 && (
         <p className="muted small" data-testid="pending-note">
-          HQ took the upload and creates the accounts in the background; Roster looks for them until they
-          appear, and the next sync settles the rest.
+          {t('results.pendingNote')}
         </p>
       )}
       {error && queued === 0 && <p className="field-error">{error}</p>}
       <div className="iresult-final">
         <button type="button" className="btn btn-primary" onClick={onNewList}>
-          Start a new list
+          {t('results.newList')}
         </button>
         <button type="button" className="btn" onClick={onExportRejected} disabled={rejected === 0}>
-          <DownloadIcon /> Export {rejected > 0 ? plural(rejected, 'rejected row') : 'rejected rows'}
+          <DownloadIcon />{' '}
+          {rejected > 0 ? t('results.exportRejected', { count: rejected }) : t('results.exportRejectedNone')}
         </button>
       </div>
-      {rejectedByHq > 0 && (
-        <p className="muted small">
-          Rows HQ refused are listed under “Only rows with problems” in the grid, with HQ’s reason.
-        </p>
-      )}
+      {rejectedByHq > 0 && <p className="muted small">{t('results.refusedHint')}</p>}
     </div>
   )
 }

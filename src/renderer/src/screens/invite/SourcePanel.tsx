@@ -1,17 +1,20 @@
 import { useId, useRef, useState, type ChangeEvent, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { Delimiter } from '../../../../shared/import/table'
 import type { ReadOptions, SourceInfo } from '../../import/protocol'
 import { COMMON_COUNTRIES, countryName } from '../../lib/countries'
-import { formatCount, plural } from '../../lib/format'
+import { currentLanguage } from '../../i18n'
+import { formatCount } from '../../lib/format'
 import { CloudIcon, PhoneIcon } from '../../shell/icons'
 
 export const ACCEPTED_FILES =
   '.csv,.tsv,.txt,.xlsx,.xlsm,.xls,.ods,text/csv,text/plain,text/tab-separated-values'
 
-const DELIMITERS: { value: Delimiter; label: string }[] = [
-  { value: ',', label: 'Comma ( , )' },
-  { value: ';', label: 'Semicolon ( ; )' },
-  { value: '\t', label: 'Tab' }
+const DELIMITERS: { value: Delimiter; key: 'comma' | 'semicolon' | 'tab' }[] = [
+  { value: ',', key: 'comma' },
+  { value: ';', key: 'semicolon' },
+  { value: '\t', key: 'tab' }
 ]
 
 /** A hidden file input behind a button-like label, so the picker opens from the keyboard too. */
@@ -57,20 +60,21 @@ export function CountrySelect({
   value,
   onChange,
   disabled,
-  label = 'Numbers without +code are from'
+  label
 }: {
   value: string
   onChange: (code: string) => void
   disabled?: boolean
   label?: string
 }) {
+  const { t } = useTranslation('invite')
   const id = useId()
   const codes: string[] = [...COMMON_COUNTRIES]
   if (!codes.includes(value)) codes.unshift(value)
   return (
     <span className="isrc-setting">
-      <label htmlFor={id} title="Numbers written the local way (0712…) are read as numbers of this country">
-        {label}
+      <label htmlFor={id} title={t('source.countryTitle')}>
+        {label ?? t('source.countryLabel')}
       </label>
       <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
         {codes
@@ -103,20 +107,18 @@ export function StartPanel({
   /** Shown first beside the drop zone (the channel the list will go through). */
   side?: ReactNode
 }) {
+  const { t } = useTranslation('invite')
   const [text, setText] = useState('')
   const pasteId = useId()
   return (
     <div className="istart">
       <div className="istart-drop" data-testid="drop-zone">
         <CloudIcon className="istart-drop-icon" />
-        <h2>Drop a list of phone numbers here</h2>
-        <p className="muted">
-          CSV, TSV or TXT (any encoding Excel saves) or an Excel workbook. Nothing leaves this computer until
-          you send.
-        </p>
+        <h2>{t('start.drop')}</h2>
+        <p className="muted">{t('start.formats')}</p>
         <FilePicker
           onFile={onFile}
-          label="Choose a file…"
+          label={t('start.chooseFile')}
           className="btn btn-primary btn-large"
           testId="file-input"
         />
@@ -125,15 +127,14 @@ export function StartPanel({
         {side}
         <div className="istart-card">
           <label htmlFor={pasteId}>
-            <strong>Paste cells</strong>{' '}
-            <span className="muted">from Excel, LibreOffice or Google Sheets</span>
+            <strong>{t('start.paste')}</strong> <span className="muted">{t('start.pasteFrom')}</span>
           </label>
           <textarea
             id={pasteId}
             className="istart-paste"
             rows={6}
             value={text}
-            placeholder={'Phone\tName\n0712 345 678\tAmina\n+254 722 000 111\tJoseph'}
+            placeholder={t('start.pastePlaceholder')}
             onChange={(e) => setText(e.target.value)}
             onPaste={(e) => {
               // Pasting straight into the empty box reads the cells at once.
@@ -146,14 +147,14 @@ export function StartPanel({
             }}
           />
           <button type="button" className="btn" disabled={text.trim() === ''} onClick={() => onPaste(text)}>
-            Read pasted cells
+            {t('start.readPasted')}
           </button>
         </div>
         <div className="istart-card">
-          <strong>Type numbers by hand</strong>
-          <p className="muted small">A blank grid: type or paste one number per row.</p>
+          <strong>{t('start.byHand')}</strong>
+          <p className="muted small">{t('start.byHandHint')}</p>
           <button type="button" className="btn" onClick={onBlank}>
-            <PhoneIcon /> Start a blank list
+            <PhoneIcon /> {t('start.blank')}
           </button>
         </div>
         <CountrySelect value={country} onChange={onCountry} />
@@ -165,6 +166,14 @@ export function StartPanel({
 function encodingLabel(info: SourceInfo): string {
   const choice = info.encodingChoices?.find((c) => c.encoding === info.encoding)
   return choice?.label ?? info.encoding ?? ''
+}
+
+/** How the encoding was settled: chosen, read from a BOM, or guessed (and how surely). */
+function encodingHow(t: TFunction<'invite'>, info: SourceInfo, lowConfidence: boolean): string {
+  if (info.encodingSource === 'chosen') return t('source.how.chosen')
+  if (info.bom) return t('source.how.bom')
+  if (lowConfidence) return t('source.how.guess')
+  return encodingLabel(info).startsWith('Unicode') ? t('source.how.detectedNoBom') : t('source.how.detected')
 }
 
 /** What was read and how, each guess correctable: encoding, delimiter, header row, sheet. */
@@ -189,22 +198,24 @@ export function SourceBar({
   /** Starting over or opening another file (off only while sending). */
   resetDisabled?: boolean
 }) {
+  const { t } = useTranslation('invite')
   const ids = { enc: useId(), delim: useId(), sheet: useId() }
   const lowConfidence = info.encodingSource === 'detected' && (info.encodingConfidence ?? 1) < 0.5
   return (
     <div className="isrc" data-testid="source-bar">
       <div className="isrc-top">
         <div className="isrc-name">
-          <strong title={info.name}>{info.name}</strong>
+          {/* The worker names a paste in English; the screen names it in the coordinator's language. */}
+          <strong title={info.name}>{info.kind === 'paste' ? t('source.pasted') : info.name}</strong>
           <span className="muted">
-            {plural(info.rowCount, 'row')}
-            {info.bytes !== undefined ? ` · ${formatBytes(info.bytes)}` : ''}
+            {t('source.rows', { count: info.rowCount })}
+            {info.bytes !== undefined ? ` · ${formatBytes(t, info.bytes)}` : ''}
           </span>
         </div>
         <span className="isrc-actions">
           <FilePicker
             onFile={onFile}
-            label="Open another file…"
+            label={t('source.openAnother')}
             className="btn btn-small"
             testId="file-input-again"
             disabled={resetDisabled}
@@ -215,14 +226,14 @@ export function SourceBar({
             onClick={onReset}
             disabled={resetDisabled}
           >
-            Start over
+            {t('source.startOver')}
           </button>
         </span>
       </div>
       <div className="isrc-settings">
         {info.kind === 'delimited' && (
           <span className="isrc-setting">
-            <label htmlFor={ids.enc}>Encoding</label>
+            <label htmlFor={ids.enc}>{t('source.encoding')}</label>
             <select
               id={ids.enc}
               value={info.encoding}
@@ -246,21 +257,13 @@ export function SourceBar({
               className={`isrc-how${lowConfidence ? ' is-doubtful' : ''}`}
               data-testid="encoding-how"
             >
-              {info.encodingSource === 'chosen'
-                ? 'chosen'
-                : info.bom
-                  ? 'with BOM'
-                  : lowConfidence
-                    ? 'a guess: check the names'
-                    : encodingLabel(info).startsWith('Unicode')
-                      ? 'detected, no BOM'
-                      : 'detected'}
+              {encodingHow(t, info, lowConfidence)}
             </span>
           </span>
         )}
         {info.kind === 'delimited' && (
           <span className="isrc-setting">
-            <label htmlFor={ids.delim}>Separator</label>
+            <label htmlFor={ids.delim}>{t('source.separator')}</label>
             <select
               id={ids.delim}
               value={info.delimiter}
@@ -273,8 +276,8 @@ export function SourceBar({
               }
             >
               {DELIMITERS.map((d) => (
-                <option key={d.label} value={d.value}>
-                  {d.label}
+                <option key={d.key} value={d.value}>
+                  {t(`source.delimiter.${d.key}`)}
                 </option>
               ))}
             </select>
@@ -282,7 +285,7 @@ export function SourceBar({
         )}
         {info.kind === 'sheet' && info.sheets && info.sheets.length > 0 && (
           <span className="isrc-setting">
-            <label htmlFor={ids.sheet}>Sheet</label>
+            <label htmlFor={ids.sheet}>{t('source.sheet')}</label>
             <select
               id={ids.sheet}
               value={info.sheet}
@@ -311,29 +314,34 @@ export function SourceBar({
               })
             }
           />
-          Titles in first row
+          {t('source.hasHeader')}
         </label>
-        <CountrySelect value={country} onChange={onCountry} disabled={disabled} label="Local numbers from" />
+        <CountrySelect
+          value={country}
+          onChange={onCountry}
+          disabled={disabled}
+          label={t('source.localNumbersFrom')}
+        />
       </div>
       {info.errors.length > 0 && (
         <ul className="isrc-errors">
           {info.errors.slice(0, 3).map((e, i) => (
-            <li key={i}>
-              {e.row ? `Row ${e.row}: ` : ''}
-              {e.message}
-            </li>
+            <li key={i}>{e.row ? t('source.errorRow', { row: e.row, message: e.message }) : e.message}</li>
           ))}
-          {info.errors.length > 3 && (
-            <li>and {formatCount(info.errors.length - 3)} more problems reading the file</li>
-          )}
+          {info.errors.length > 3 && <li>{t('source.moreErrors', { count: info.errors.length - 3 })}</li>}
         </ul>
       )}
     </div>
   )
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
+function formatBytes(t: TFunction<'invite'>, n: number): string {
+  if (n < 1024) return t('source.bytes', { count: n })
+  if (n < 1024 * 1024) return t('source.kilobytes', { size: formatCount(Math.round(n / 1024)) })
+  return t('source.megabytes', {
+    size: new Intl.NumberFormat(currentLanguage(), {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1
+    }).format(n / 1024 / 1024)
+  })
 }

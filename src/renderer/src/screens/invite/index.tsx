@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
-import { CHANNEL_NAMES, createsAccounts, type Channel } from '../../../../shared/channels'
+import { Trans, useTranslation } from 'react-i18next'
+import { createsAccounts, type Channel } from '../../../../shared/channels'
 import type { Project } from '../../../../shared/domain'
 import type { InviteOptions } from '../../../../shared/invite'
 import { analyseMessage } from '../../../../shared/sms'
@@ -8,11 +9,10 @@ import { toApiError, useQuery } from '../../api/hooks'
 import type { ImportClient } from '../../import/client'
 import { useImport } from '../../import/useImport'
 import type { DroppedFile } from '../../shell/fileDrop'
-import { formatCount, plural } from '../../lib/format'
 import { isShortcut } from '../../lib/keys'
 import { AlertIcon, CloseIcon, DownloadIcon } from '../../shell/icons'
 import { AccountOptions, type AccountForm } from './AccountOptions'
-import { ChannelPanel, projectChannel } from './ChannelPanel'
+import { ChannelPanel, projectChannel, useChannelName } from './ChannelPanel'
 import { ConfirmDialog } from './ConfirmDialog'
 import { FindReplace } from './FindReplace'
 import { canRedo, canUndo, countStatuses } from './gridState'
@@ -54,6 +54,7 @@ export function InviteScreen({
   droppedFile?: DroppedFile | null
 }) {
   const api = useApi()
+  const { t } = useTranslation('invite')
   // The project as last saved from here (channel, template, app), until the session hands a newer one.
   const [project, setProject] = useState(given)
   const [givenBefore, setGivenBefore] = useState(given)
@@ -84,7 +85,7 @@ export function InviteScreen({
     api
       .call('projects.update', { projectId: project.id, usernameTemplate })
       .then(projectUpdated, (e: unknown) =>
-        setTemplateNote(`Roster could not save the template (${toApiError(e).message}).`)
+        setTemplateNote(t('notes.templateNotSaved', { error: toApiError(e).message }))
       )
   }
 
@@ -130,10 +131,7 @@ export function InviteScreen({
       },
       (error: unknown) => {
         if (storedApp.current === appId) storedApp.current = before
-        setAppNote(
-          `Roster could not save this app in the project (${toApiError(error).message}). ` +
-            'It is used for this list, but not remembered for the next one.'
-        )
+        setAppNote(t('notes.appNotSaved', { error: toApiError(error).message }))
       }
     )
   }
@@ -164,17 +162,14 @@ export function InviteScreen({
   const sending = send.phase.kind !== 'idle'
 
   const blockers: string[] = []
-  if (channel === null)
-    blockers.push(
-      'Roster does not know how this server can invite workers yet: test the connection on the Projects screen.'
-    )
+  if (channel === null) blockers.push(t('blockers.noChannel'))
   if (channel === 'sms-registration') {
-    if (!form.appId || !appKnown) blockers.push('Choose the app to invite workers to.')
-    if (messageErrors.length > 0) blockers.push('Fix the message first (see above).')
+    if (!form.appId || !appKnown) blockers.push(t('blockers.chooseApp'))
+    if (messageErrors.length > 0) blockers.push(t('blockers.fixMessage'))
   }
-  if (plan.pending > 0 || imp.busy || catchingUp) blockers.push('Wait until every row is checked.')
-  else if (plan.rows.length === 0) blockers.push('No row is ready to invite.')
-  if (grid.editing) blockers.push('Finish editing the cell (Enter) first.')
+  if (plan.pending > 0 || imp.busy || catchingUp) blockers.push(t('blockers.waitChecks'))
+  else if (plan.rows.length === 0) blockers.push(t('blockers.noneReady'))
+  if (grid.editing) blockers.push(t('blockers.finishEditing'))
 
   const openConfirm = useCallback(() => {
     if (blockers.length === 0 && !sending) setConfirming(true)
@@ -274,13 +269,18 @@ export function InviteScreen({
   }
 
   return (
-    <section className="invite-screen" aria-label="Invite workers by SMS">
+    <section className="invite-screen" aria-label={t('screen.label')}>
       {imp.error && (
         <div className="callout callout-error callout-dismissable" role="alert">
           <span>
             <AlertIcon className="callout-icon" /> {imp.error}
           </span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={imp.clearError}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('screen.dismiss')}
+            onClick={imp.clearError}
+          >
             <CloseIcon />
           </button>
         </div>
@@ -330,25 +330,23 @@ export function InviteScreen({
                 accounts={accounts}
               />
             )}
-            <div className="igrid-toolbar" role="toolbar" aria-label="Grid">
+            <div className="igrid-toolbar" role="toolbar" aria-label={t('toolbar.label')}>
               <div className="igrid-counts" data-testid="status-counts">
                 <span className="igrid-count" data-testid="count-ready">
-                  <ToneIcon tone="ready" /> {formatCount(counts.ready)} ready
+                  <ToneIcon tone="ready" /> {t('toolbar.ready', { count: counts.ready })}
                 </span>
                 <span className="igrid-count" data-testid="count-fixed">
-                  <ToneIcon tone="fixed" /> {formatCount(counts.fixed)} fixed
+                  <ToneIcon tone="fixed" /> {t('toolbar.fixed', { count: counts.fixed })}
                 </span>
                 <span className="igrid-count" data-testid="count-warning">
-                  <ToneIcon tone="warning" /> {formatCount(counts.warning)}{' '}
-                  {counts.warning === 1 ? 'warning' : 'warnings'}
+                  <ToneIcon tone="warning" /> {t('toolbar.warnings', { count: counts.warning })}
                 </span>
                 <span className="igrid-count" data-testid="count-error">
-                  <ToneIcon tone="error" /> {formatCount(counts.error)}{' '}
-                  {counts.error === 1 ? 'error' : 'errors'}
+                  <ToneIcon tone="error" /> {t('toolbar.errors', { count: counts.error })}
                 </span>
                 {counts.pending > 0 && (
                   <span className="igrid-count muted">
-                    <span className="spinner" /> {formatCount(counts.pending)} being checked
+                    <span className="spinner" /> {t('toolbar.checking', { count: counts.pending })}
                   </span>
                 )}
               </div>
@@ -358,7 +356,7 @@ export function InviteScreen({
                   checked={grid.onlyProblems}
                   onChange={(e) => dispatch({ type: 'setFilter', onlyProblems: e.target.checked })}
                 />
-                Only rows with problems
+                {t('toolbar.onlyProblems')}
               </label>
               <div className="igrid-actions">
                 <button
@@ -367,7 +365,7 @@ export function InviteScreen({
                   disabled={grid.locked}
                   onClick={() => dispatch({ type: 'addRow' })}
                 >
-                  Add row
+                  {t('toolbar.addRow')}
                 </button>
                 <button
                   type="button"
@@ -376,7 +374,9 @@ export function InviteScreen({
                   title="Ctrl+Delete"
                   onClick={() => dispatch({ type: 'deleteRows' })}
                 >
-                  {grid.selected.size > 1 ? `Delete ${plural(grid.selected.size, 'row')}` : 'Delete row'}
+                  {grid.selected.size > 1
+                    ? t('toolbar.deleteRows', { count: grid.selected.size })
+                    : t('toolbar.deleteRow')}
                 </button>
                 <button
                   type="button"
@@ -386,7 +386,7 @@ export function InviteScreen({
                   title="Ctrl+H"
                   onClick={() => setFinding((f) => !f)}
                 >
-                  Find & replace
+                  {t('toolbar.findReplace')}
                 </button>
                 <button
                   type="button"
@@ -395,7 +395,7 @@ export function InviteScreen({
                   title="Ctrl+Z"
                   onClick={() => dispatch({ type: 'undo' })}
                 >
-                  Undo
+                  {t('toolbar.undo')}
                 </button>
                 <button
                   type="button"
@@ -404,7 +404,7 @@ export function InviteScreen({
                   title="Ctrl+Y"
                   onClick={() => dispatch({ type: 'redo' })}
                 >
-                  Redo
+                  {t('toolbar.redo')}
                 </button>
                 <button
                   type="button"
@@ -412,7 +412,7 @@ export function InviteScreen({
                   disabled={rejectedCount === 0}
                   onClick={exportRejected}
                 >
-                  <DownloadIcon /> Rejected rows
+                  <DownloadIcon /> {t('toolbar.rejectedRows')}
                 </button>
               </div>
             </div>
@@ -424,15 +424,11 @@ export function InviteScreen({
                 grid={grid}
                 dispatch={dispatch}
                 onResolveUnknown={(ids, action) => void send.resolveUnknown(ids, action)}
-                empty={
-                  grid.onlyProblems
-                    ? 'No row has a problem.'
-                    : 'No rows yet: use Add row, or paste cells here.'
-                }
+                empty={grid.onlyProblems ? t('grid.noProblem') : t('grid.noRows')}
               />
               {imp.busy && (
                 <div className="ibusy" role="status" aria-live="polite">
-                  <strong>{imp.busy.label}…</strong>
+                  <strong>{t('busy.label', { label: imp.busy.label })}</strong>
                   <div className={`progress${imp.busy.progress?.total ? '' : ' is-indeterminate'}`}>
                     <div
                       className="progress-fill"
@@ -447,17 +443,16 @@ export function InviteScreen({
                   </div>
                   {imp.busy.progress?.total ? (
                     <span className="muted">
-                      {formatCount(imp.busy.progress.done)} of {formatCount(imp.busy.progress.total)} rows
+                      {t('busy.progress', {
+                        done: imp.busy.progress.done,
+                        count: imp.busy.progress.total
+                      })}
                     </span>
                   ) : null}
                 </div>
               )}
             </div>
-            <p className="igrid-hint muted small">
-              Arrows move · Enter or F2 edits · Esc cancels · Delete clears · Ctrl+Delete removes the row ·
-              Ctrl+Z / Ctrl+Y undo and redo · Ctrl+H finds and replaces · Ctrl+V pastes cells · Ctrl+Enter
-              sends
-            </p>
+            <p className="igrid-hint muted small">{t('grid.keys')}</p>
           </div>
           <aside className="invite-side">
             <ChannelPanel project={project} onProjectUpdated={projectUpdated} disabled={sending} />
@@ -516,8 +511,8 @@ export function InviteScreen({
 
       {confirming && (
         <ConfirmDialog
-          title={`Send ${plural(plan.rows.length, 'invitation')}?`}
-          confirmLabel={`Send ${plural(plan.rows.length, 'invitation')}`}
+          title={t('confirm.title', { count: plan.rows.length })}
+          confirmLabel={t('confirm.button', { count: plan.rows.length })}
           onCancel={() => setConfirming(false)}
           onConfirm={confirmSend}
         >
@@ -554,38 +549,43 @@ function ConfirmSummary({
   choices: SendChoices
   appName: string
 }) {
+  const { t } = useTranslation('invite')
+  const channelName = useChannelName()
   const analysis = analyseMessage(form.message, { androidOnly: form.androidOnly, registrationUrlLength: 60 })
   const common = (
     <>
-      {plan.errors > 0 && <li>{plural(plan.errors, 'row')} with errors will not be sent.</li>}
+      {plan.errors > 0 && <li>{t('confirm.errorsLeftOut', { count: plan.errors })}</li>}
       {plan.invitedBefore > 0 && (
         <li>
           {choices.reinvite
-            ? `${plural(plan.invitedBefore, 'number')} already invited will get a new link (the old one stops working).`
-            : `${plural(plan.skippedInvited, 'number')} already invited will be left out.`}
+            ? t('confirm.reinvited', { count: plan.invitedBefore })
+            : t('confirm.invitedLeftOut', { count: plan.skippedInvited })}
         </li>
       )}
       {plan.skippedNonMobile > 0 && (
-        <li>{plural(plan.skippedNonMobile, 'number')} that may not receive SMS will be left out.</li>
+        <li>{t('confirm.nonMobileLeftOut', { count: plan.skippedNonMobile })}</li>
       )}
-      <li className="muted">
-        The batch is saved before sending: if the connection drops, nothing is lost or sent twice.
-      </li>
+      <li className="muted">{t('confirm.savedFirst')}</li>
     </>
   )
   if (channel !== 'sms-registration') {
     return (
       <ul className="idialog-list">
         <li>
-          Through <strong>{CHANNEL_NAMES[channel]}</strong>: Roster creates{' '}
-          <strong>{plural(plan.rows.length, 'account')}</strong> and HQ{' '}
-          {channel === 'sms-confirmation' ? 'texts' : 'e-mails'} each worker a link to confirm it.
+          <Trans
+            t={t}
+            i18nKey={channel === 'sms-confirmation' ? 'confirm.accountsBySms' : 'confirm.accountsByEmail'}
+            count={plan.rows.length}
+            components={{ b: <strong />, channel: <strong>{channelName(channel)}</strong> }}
+          />
         </li>
         {(placement[0] || placement[1]) && (
           <li>
-            Every account gets{placement[0] ? ` the location ${placement[0]}` : ''}
-            {placement[0] && placement[1] ? ' and' : ''}
-            {placement[1] ? ` the group ${placement[1]}` : ''}.
+            {placement[0] && placement[1]
+              ? t('confirm.placeBoth', { location: placement[0], group: placement[1] })
+              : placement[0]
+                ? t('confirm.placeLocation', { location: placement[0] })
+                : t('confirm.placeGroup', { group: placement[1] })}
           </li>
         )}
         {common}
@@ -595,19 +595,24 @@ function ConfirmSummary({
   return (
     <ul className="idialog-list">
       <li>
-        Each of <strong>{plural(plan.rows.length, 'number')}</strong> gets an SMS from HQ inviting them to{' '}
-        <strong>{appName}</strong>.
+        <Trans
+          t={t}
+          i18nKey="confirm.eachNumber"
+          count={plan.rows.length}
+          components={{ b: <strong />, app: <strong>{appName}</strong> }}
+        />
       </li>
       <li>
-        {form.androidOnly
-          ? 'Android only: the link is sent at once.'
-          : 'They are asked to reply 1 (Android) or 2 (other phone).'}
-        {form.requireEmail ? ' Email is required to register.' : ''}
+        {form.androidOnly ? t('confirm.androidOnly') : t('confirm.replyQuestion')}
+        {form.requireEmail ? ` ${t('confirm.emailRequired')}` : ''}
       </li>
       <li>
         {analysis.blank
-          ? 'HQ’s default message.'
-          : `Your message: about ${plural(analysis.segments, 'SMS', 'SMS')} each (${analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'}).`}
+          ? t('confirm.defaultMessage')
+          : t('confirm.yourMessage', {
+              count: analysis.segments,
+              encoding: analysis.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'
+            })}
       </li>
       {common}
     </ul>

@@ -1,6 +1,7 @@
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import type { NumberStatus } from '../../../../shared/invite'
 import type { RowCheck, RowOutcome } from './gridState'
-import { OUTCOME_WORDS } from './sendPlan'
 
 /**
  * One word per row for styling: the send outcome once there is one, else the check's verdict
@@ -13,14 +14,6 @@ export function statusOf(check: RowCheck | undefined, outcome: RowOutcome | unde
   if (outcome) return outcome.status
   return check?.status ?? 'checking'
 }
-
-const CHECK_WORDS = {
-  checking: 'Checking…',
-  ready: 'Ready',
-  fixed: 'Fixed',
-  warning: 'Warning',
-  error: 'Error'
-} as const
 
 /** Icons as glyphs in a coloured badge: colour is never the only signal. */
 const ICONS: Record<RowTone, string> = {
@@ -40,10 +33,15 @@ const ICONS: Record<RowTone, string> = {
   refused: '✕'
 }
 
-export function toneLabel(tone: RowTone): string {
-  return tone in CHECK_WORDS
-    ? CHECK_WORDS[tone as keyof typeof CHECK_WORDS]
-    : OUTCOME_WORDS[tone as NumberStatus]
+/** A row's verdict or outcome in one word or two, in the coordinator's language. */
+export function toneLabel(t: TFunction<'invite'>, tone: RowTone): string {
+  return t(`tone.${tone}`)
+}
+
+/** What HQ answered for a number ("Invited", "In use"…), for screens outside Invite too. */
+export function useOutcomeWord(): (status: NumberStatus) => string {
+  const { t } = useTranslation('invite')
+  return (status) => t(`tone.${status}`)
 }
 
 export function StatusBadge({
@@ -53,13 +51,14 @@ export function StatusBadge({
   check: RowCheck | undefined
   outcome?: RowOutcome | undefined
 }) {
+  const { t } = useTranslation('invite')
   const tone = statusOf(check, outcome)
   return (
     <span className={`ibadge ibadge-${tone}`}>
       <span className="ibadge-icon" aria-hidden="true">
         {ICONS[tone]}
       </span>
-      {toneLabel(tone)}
+      {toneLabel(t, tone)}
     </span>
   )
 }
