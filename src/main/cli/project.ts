@@ -45,8 +45,8 @@ export interface OpenedRoster {
  */
 export function openRosterDb(
   dbOption: string | undefined,
-  io: Pick<CliIo, 'defaultDbPath'>,
-  options: { create?: DbCreation } = {}
+  io: Pick<CliIo, 'defaultDbPath'> & Partial<Pick<CliIo, 'stderr'>>,
+  options: { create?: DbCreation; verify?: boolean } = {}
 ): OpenedRoster {
   const create = options.create ?? 'never'
   const path = dbOption ?? io.defaultDbPath
@@ -56,7 +56,12 @@ export function openRosterDb(
     throw new Failure(`there is no roster at ${path} yet (nothing was created); run roster sync first`)
   }
   try {
-    return { db: openDatabase(path), path, created: !exists }
+    // A damaged or foreign file is moved aside and a new one started (db/open.ts): say so.
+    const db = openDatabase(path, {
+      ...(options.verify ? { verify: true } : {}),
+      onMovedAside: (aside) => io.stderr?.(`roster: ${aside.message}\n`)
+    })
+    return { db, path, created: !exists }
   } catch (error) {
     throw new Failure(`cannot open the database ${path}: ${messageOf(error)}`)
   }

@@ -79,7 +79,8 @@ export async function runSync(args: string[], io: CliIo): Promise<number> {
 
   let db: Db
   try {
-    const opened = openRosterDb(options.db, io, { create: 'any' })
+    // A sync rewrites the roster anyway: reading every page first costs little and finds damage.
+    const opened = openRosterDb(options.db, io, { create: 'any', verify: true })
     db = opened.db
     // Said, because a mistyped --db would otherwise quietly start a second roster.
     if (opened.created) io.stderr(`roster sync: created a new roster database at ${opened.path}\n`)
