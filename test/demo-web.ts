@@ -39,7 +39,9 @@ const core = createCore({
   openExternal: async (url) => console.log(`(would open ${url} in the system browser)`),
   transport: 'loopback',
   version: 'demo',
-  log: (m) => console.log(`[core] ${m}`)
+  log: (m) => console.log(`[core] ${m}`),
+  // The HQ simulator is plain HTTP on 127.0.0.1.
+  allowHttpLoopback: true
 })
 if (values.connect) {
   await core.handlers['projects.save']({

@@ -83,7 +83,9 @@ export async function startApp(
     },
     transport: 'loopback',
     version: 'test',
-    log: () => {}
+    log: () => {},
+    // The HQ simulator is plain HTTP on 127.0.0.1.
+    allowHttpLoopback: true
   })
   const server = await startLoopback({
     handlers: core.handlers,

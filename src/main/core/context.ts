@@ -5,6 +5,7 @@ import { askProxy } from '../hq/net/route'
 import { ApiError } from '../../shared/api'
 import type { EventHub } from './events'
 import type { SecretStore } from './secrets'
+import { checkServerAllowed } from './serverPolicy'
 
 /** What every handler module shares: the database, the key store, events and HQ clients. */
 export interface CoreContext {
@@ -14,6 +15,8 @@ export interface CoreContext {
   version: string
   log: (message: string) => void
   openExternal: (url: string) => Promise<void>
+  /** Plain-HTTP HQ servers on this machine are allowed (tests, demo, development): ./serverPolicy. */
+  allowHttpLoopback: boolean
   /** The proxy for an HQ URL (null: direct); without it HQ clients honour HTTPS_PROXY & co. */
   proxyFor?: (url: string) => Promise<string | null>
   /** Syncs and sends in flight, by project or batch, so a second click cannot race the first. */
@@ -72,8 +75,11 @@ export function createContext(opts: {
   version: string
   log: (message: string) => void
   openExternal: (url: string) => Promise<void>
+  /** False unless said: see CoreContext. */
+  allowHttpLoopback?: boolean
   proxyFor?: (url: string) => Promise<string | null>
 }): CoreContext & CoreContextInternals {
+  const allowHttpLoopback = opts.allowHttpLoopback ?? false
   /** The client new tasks of a project get. */
   const current = new Map<string, HeldClient>()
   /** Every client not yet closed, current or retired and still in use. */
@@ -137,6 +143,8 @@ export function createContext(opts: {
   /** The project's client, held until release(); release() more than once counts once. */
   const hold = async (projectId: string): Promise<{ client: HqClient; release(): void }> => {
     const record = project(projectId)
+    // A project saved while plain HTTP was allowed (a test build) is not reached from one that is not.
+    checkServerAllowed(record.server, allowHttpLoopback)
     const key = await opts.secrets.get(projectId)
     if (!key) {
       throw new ApiError(
@@ -172,6 +180,7 @@ export function createContext(opts: {
   const running = new Map<string, AbortController>()
   return {
     ...opts,
+    allowHttpLoopback,
     running,
     project,
     claim(key: string): BackgroundTask | null {

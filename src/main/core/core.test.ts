@@ -161,9 +161,17 @@ describe('the core behind the API table', () => {
     expect(done.counts.success).toBe(1)
   })
 
-  it('opens only pages of a saved project’s own server', async () => {
-    await save()
+  it('opens only HQ pages of a saved project’s own server, once it has synced', async () => {
+    const { id } = await save()
     await expect(call('app.openExternal', { url: 'https://evil.example/phish' })).rejects.toMatchObject({
+      code: 'forbidden'
+    })
+    // Saved but never synced: HQ has not yet vouched for the server.
+    await expect(
+      call('app.openExternal', { url: `${sim.url}/a/${sim.domain}/reports/` })
+    ).rejects.toMatchObject({ code: 'forbidden' })
+    await sync(id)
+    await expect(call('app.openExternal', { url: `${sim.url}/accounts/login/` })).rejects.toMatchObject({
       code: 'forbidden'
     })
     await call('app.openExternal', { url: `${sim.url}/a/${sim.domain}/reports/` })

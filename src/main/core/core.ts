@@ -44,6 +44,11 @@ export function createCore(opts: {
   proxyFor?: (url: string) => Promise<string | null>
   /** How often projects are checked for a sync that is due (tests check sooner). */
   autoSync?: AutoSyncOptions
+  /**
+   * Plain-HTTP HQ servers on this machine (the simulator): tests, the demo and development
+   * builds only, or behind ROSTER_ALLOW_HTTP_LOOPBACK=1 (see ./serverPolicy). Off by default.
+   */
+  allowHttpLoopback?: boolean
 }): Core {
   if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true })
   const db = openDatabase(opts.dbPath)
@@ -77,6 +82,7 @@ export function createCore(opts: {
     version: opts.version,
     log: opts.log,
     openExternal: opts.openExternal,
+    allowHttpLoopback: opts.allowHttpLoopback ?? false,
     ...(opts.proxyFor ? { proxyFor: opts.proxyFor } : {})
   })
 

@@ -35,6 +35,8 @@ export function startTestCore(options: Partial<CoreOptions> = {}): TestCore {
     transport: 'loopback',
     version: 'test',
     log: () => {},
+    // The HQ simulator is plain HTTP on 127.0.0.1.
+    allowHttpLoopback: true,
     ...options
   })
 }

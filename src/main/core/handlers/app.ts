@@ -1,14 +1,17 @@
 import type { ApiHandlers } from '../../../shared/api'
 import { ApiError } from '../../../shared/api'
 import { listProjects } from '../../db/projects'
+import { lastGoodRun } from '../../db/syncRuns'
+import { externalLinkAllowed } from '../externalLinks'
 import type { CoreContext } from '../context'
 import type { StatusBoard } from '../status'
 
 type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.status'>
 
 /**
- * Only pages of a saved project's own HQ server open in the system browser: a link in worker data
- * cannot send the coordinator anywhere else.
+ * Only HQ pages of a saved project that has a key and has synced open in the system browser
+ * (./externalLinks): a link in worker data, or a project saved on any host, cannot send the
+ * coordinator anywhere else.
  */
 export function appHandlers(
   ctx: CoreContext,
@@ -17,15 +20,22 @@ export function appHandlers(
 ): AppHandlers {
   return {
     async 'app.openExternal'({ url }) {
-      const target = new URL(url)
-      const allowed = listProjects(ctx.db).some((p) => {
-        const server = new URL(p.server)
-        return server.origin === target.origin
-      })
-      if (!allowed || !/^https?:$/.test(target.protocol)) {
-        throw new ApiError('forbidden', `Roster only opens pages of your HQ server, not ${target.host}.`)
+      const projects = await Promise.all(
+        listProjects(ctx.db).map(async (p) => ({
+          server: p.server,
+          domain: p.domain,
+          hasKey: await ctx.secrets.has(p.id),
+          synced: lastGoodRun(ctx.db, p.id) !== undefined
+        }))
+      )
+      if (!externalLinkAllowed(url, projects, ctx.allowHttpLoopback)) {
+        const host = URL.canParse(url) ? new URL(url).host : 'that address'
+        throw new ApiError(
+          'forbidden',
+          `Roster only opens HQ pages of a project you have synced, not ${host || 'that address'}.`
+        )
       }
-      await ctx.openExternal(target.toString())
+      await ctx.openExternal(new URL(url).toString())
       return { ok: true as const }
     },
     async 'app.info'() {

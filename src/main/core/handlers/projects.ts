@@ -13,6 +13,7 @@ import {
 } from '../../db/projects'
 import { listBatches } from '../../invite'
 import type { CoreContext, CoreContextInternals } from '../context'
+import { checkServerAllowed } from '../serverPolicy'
 
 type ProjectHandlers = Pick<
   ApiHandlers,
@@ -54,6 +55,14 @@ export function projectHandlers(
         updateProject(ctx.db, id, { label: input.label, defaultCountry: input.defaultCountry })
       } else {
         const existing = findProject(ctx.db, identity)
+        if (!existing) {
+          checkServerAllowed(input.server, ctx.allowHttpLoopback)
+          // A project is saved for its key: one without could not sync, and would only serve to
+          // make a host look like the coordinator's HQ server.
+          if (!input.apiKey?.trim()) {
+            throw new ApiError('invalid-input', 'Type the API key to save a new project.')
+          }
+        }
         id = existing
           ? updateProject(ctx.db, existing.id, { label: input.label, defaultCountry: input.defaultCountry })
               .id
@@ -108,6 +117,7 @@ export function projectHandlers(
         return { ok: result.workers.ok, ...result }
       }
       if (!input.apiKey) throw new ApiError('invalid-input', 'Type the API key to test the connection.')
+      checkServerAllowed(input.server, ctx.allowHttpLoopback)
       const client = createHqClient({
         server: input.server,
         domain: input.domain,
