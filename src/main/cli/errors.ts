@@ -55,7 +55,9 @@ export function reportError(
       io.stderr(`${prefix}${messageOf(error)}\n${usage ? `${usage}\n` : ''}`)
       return EXIT.usage
     case 'failure': {
-      const why = isDatabaseBusy(error) ? `${DATABASE_BUSY_MESSAGE}; try again in a moment` : messageOf(error)
+      const why = isDatabaseBusy(error)
+        ? `${DATABASE_BUSY_MESSAGE}; try again in a moment`
+        : machineWords(error)
       io.stderr(`${prefix}${why}\n`)
       return EXIT.failure
     }
@@ -63,4 +65,16 @@ export function reportError(
       io.stderr(`${prefix}${internalErrorLine(error)}\n`)
       return EXIT.internal
   }
+}
+
+/** SQLite's words for a full disk or a file it may not write, said as what to do. */
+function machineWords(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  if (code === 'SQLITE_FULL') {
+    return 'the disk is full (SQLite: database or disk is full); nothing was half-written and what was stored before is unchanged: free some space and run the command again'
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
+    return 'the database file is read-only, so nothing was changed: check that you may write to it and its folder (or give another with --db)'
+  }
+  return messageOf(error)
 }
