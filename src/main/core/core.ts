@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ApiHandlers } from '../../shared/api'
 import { openDatabase } from '../db/open'
+import { PRIVATE_DIR_MODE } from '../paths'
 import { batchProgress, recoverOutbox } from '../invite'
 import { AppClosing } from '../sync'
 import { startAutoSync, type AutoSyncOptions } from './autoSync'
@@ -50,7 +51,7 @@ export function createCore(opts: {
    */
   allowHttpLoopback?: boolean
 }): Core {
-  if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true })
+  if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE })
   const db = openDatabase(opts.dbPath)
   const events = new EventHub()
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensurePrivateDir, isDefaultDataDir, makeFilesPrivate, PRIVATE_FILE_MODE } from '../paths'
 import { migrate } from './migrate'
 import { migrations } from './migrations'
 
@@ -13,9 +14,14 @@ export type Db = Database.Database
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const onDisk = path !== ':memory:' && !path.startsWith('file:')
-  if (onDisk) mkdirSync(dirname(path), { recursive: true })
+  if (onDisk) {
+    // Names and numbers of people: private to the user (../paths), the app's folder included.
+    ensurePrivateDir(dirname(path), { tighten: isDefaultDataDir(dirname(path)) })
+  }
   const unusable = onDisk ? inspectFile(path, options.verify ?? false) : null
   const aside = unusable ? moveAside(path, unusable) : null
+  // SQLite creates the -wal and -shm with the database file's mode, so a new file starts 0600.
+  if (onDisk && !existsSync(path)) createPrivately(path)
   const db = new Database(path)
   try {
     db.pragma('journal_mode = WAL')
@@ -27,6 +33,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // Keeps the PRAGMA optimize run after each sync quick on large tables.
     db.pragma('analysis_limit = 1000')
     migrate(db, migrations)
+    if (onDisk) makeFilesPrivate([path, `${path}-wal`, `${path}-shm`])
     if (aside) {
       const kept = aside.why === 'corrupt' ? salvageHistory(db, aside.movedTo) : null
       options.onMovedAside?.({ ...aside, keptHistory: kept, message: movedAsideMessage(aside, kept) })
@@ -36,6 +43,15 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw error
   }
   return db
+}
+
+/** An empty file with the private mode; another process creating it first is fine. */
+function createPrivately(path: string): void {
+  try {
+    writeFileSync(path, '', { mode: PRIVATE_FILE_MODE, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
 }
 
 export interface OpenOptions {
