@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next'
 import { useEffect, useId, useRef, useState } from 'react'
 import { ColumnsIcon } from '../../shell/icons'
 
@@ -11,6 +12,7 @@ export function ColumnPicker({
   chosen: readonly string[]
   onChange: (next: string[]) => void
 }) {
+  const { t } = useTranslation('workers')
   const [open, setOpen] = useState(false)
   const root = useRef<HTMLDivElement>(null)
   const panelId = useId()
@@ -51,11 +53,11 @@ export function ColumnPicker({
         aria-controls={panelId}
         onClick={() => setOpen((o) => !o)}
       >
-        <ColumnsIcon /> Columns{chosen.length ? ` (+${chosen.length})` : ''}
+        <ColumnsIcon /> {chosen.length ? t('columns.buttonMore', { n: chosen.length }) : t('columns.button')}
       </button>
       {open && (
-        <div className="popover" id={panelId} role="group" aria-label="Custom field columns">
-          <div className="popover-title">Custom fields to show</div>
+        <div className="popover" id={panelId} role="group" aria-label={t('columns.label')}>
+          <div className="popover-title">{t('columns.title')}</div>
           {keys.length ? (
             <ul className="popover-list">
               {keys.map((key) => (
@@ -72,7 +74,7 @@ export function ColumnPicker({
               ))}
             </ul>
           ) : (
-            <p className="muted">This project's workers have no custom user data.</p>
+            <p className="muted">{t('columns.none')}</p>
           )}
         </div>
       )}

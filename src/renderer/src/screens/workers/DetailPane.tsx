@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { WorkerDetail } from '../../../../shared/domain'
 import { useApi } from '../../api/context'
@@ -23,6 +24,7 @@ export function DetailPane({
   /** Shows an invitation batch in History. */
   onOpenBatch: (batchId: number) => void
 }) {
+  const { t } = useTranslation('workers')
   const detail = useQuery(
     `${projectId}\u0000${workerId}`,
     (api) => api.call('workers.get', { projectId, id: workerId }),
@@ -31,7 +33,10 @@ export function DetailPane({
   const worker = detail.data
 
   return (
-    <aside className="detail-pane" aria-label={worker ? `Details of ${worker.name}` : 'Worker details'}>
+    <aside
+      className="detail-pane"
+      aria-label={worker ? t('detail.of', { name: worker.name }) : t('detail.label')}
+    >
       <div className="detail-head">
         <div className="detail-title">
           {worker ? (
@@ -43,14 +48,14 @@ export function DetailPane({
               </div>
             </>
           ) : (
-            <h2 className="muted">{detail.loading ? 'Loading…' : 'Worker'}</h2>
+            <h2 className="muted">{detail.loading ? t('detail.loading') : t('detail.worker')}</h2>
           )}
         </div>
         <button
           type="button"
           className="icon-button"
-          aria-label="Close details"
-          title="Close (Esc)"
+          aria-label={t('detail.close')}
+          title={t('detail.closeTitle')}
           onClick={onClose}
         >
           <CloseIcon />
@@ -63,7 +68,7 @@ export function DetailPane({
         </p>
       )}
       {!detail.loading && !detail.error && detail.data === null && (
-        <p className="callout callout-info">This worker is no longer in the roster (removed in HQ since).</p>
+        <p className="callout callout-info">{t('detail.gone')}</p>
       )}
       {worker && (
         <DetailBody
@@ -83,6 +88,7 @@ export function DetailPane({
 }
 
 function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations: ReactNode }) {
+  const { t } = useTranslation('workers')
   const api = useApi()
   const [linkError, setLinkError] = useState<string | null>(null)
   const open = async (url: string) => {
@@ -101,10 +107,10 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
     <div className="detail-body">
       <div className="detail-actions">
         <button type="button" className="btn btn-small" onClick={() => void open(worker.hqUrl)}>
-          <ExternalIcon /> Open in HQ
+          <ExternalIcon /> {t('detail.openInHq')}
         </button>
         <button type="button" className="btn btn-small" onClick={() => void open(worker.caseListUrl)}>
-          <ExternalIcon /> Cases
+          <ExternalIcon /> {t('detail.cases')}
         </button>
       </div>
       {linkError && (
@@ -113,42 +119,39 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
         </p>
       )}
       {worker.pendingConfirmation && (
-        <p className="callout callout-info detail-pending">
-          Roster created this account and HQ sent the worker a link to confirm it. HQ lists it as inactive
-          until the worker opens the link and chooses a password; the next sync after that shows it active.
-        </p>
+        <p className="callout callout-info detail-pending">{t('detail.pending')}</p>
       )}
 
-      <Section title="Phone numbers">
+      <Section title={t('detail.phones')}>
         {worker.phones.length ? (
           <ul className="phone-list">
             {worker.phones.map((phone) => (
               <li key={phone}>
                 <span className="tabular phone-number">{formatPhone(phone)}</span>
                 {phone === worker.defaultPhone && worker.phones.length > 1 && (
-                  <span className="pill pill-blue">default</span>
+                  <span className="pill pill-blue">{t('detail.default')}</span>
                 )}
-                <CopyButton text={phone} label={`Copy ${formatPhone(phone)}`} />
+                <CopyButton text={phone} label={t('detail.copyPhone', { phone: formatPhone(phone) })} />
               </li>
             ))}
           </ul>
         ) : (
-          <p className="muted">No phone number in HQ.</p>
+          <p className="muted">{t('detail.noPhone')}</p>
         )}
       </Section>
       {invitations}
 
-      <Section title="Account">
+      <Section title={t('detail.account')}>
         <dl className="kv">
-          <Pair label="First name" value={worker.firstName} />
-          <Pair label="Last name" value={worker.lastName} />
-          <Pair label="Username" value={worker.username} />
-          <Pair label="Email" value={worker.email} />
-          <Pair label="HQ id" value={<code>{worker.id}</code>} />
+          <Pair label={t('detail.firstName')} value={worker.firstName} />
+          <Pair label={t('detail.lastName')} value={worker.lastName} />
+          <Pair label={t('detail.username')} value={worker.username} />
+          <Pair label={t('detail.email')} value={worker.email} />
+          <Pair label={t('detail.hqId')} value={<code>{worker.id}</code>} />
         </dl>
       </Section>
 
-      <Section title="Groups">
+      <Section title={t('detail.groups')}>
         {worker.groups.length ? (
           <ul className="chips">
             {worker.groups.map((g) => (
@@ -158,11 +161,11 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
             ))}
           </ul>
         ) : (
-          <p className="muted">In no group.</p>
+          <p className="muted">{t('detail.noGroup')}</p>
         )}
       </Section>
 
-      <Section title="Locations">
+      <Section title={t('detail.locations')}>
         {worker.locations.length ? (
           <ul className="location-list">
             {worker.locations.map((l) => (
@@ -176,17 +179,17 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
                   ))}
                 </span>
                 {l.id === worker.primaryLocationId && worker.locations.length > 1 && (
-                  <span className="pill pill-blue">primary</span>
+                  <span className="pill pill-blue">{t('detail.primary')}</span>
                 )}
               </li>
             ))}
           </ul>
         ) : (
-          <p className="muted">No location.</p>
+          <p className="muted">{t('detail.noLocation')}</p>
         )}
       </Section>
 
-      <Section title="Custom user data">
+      <Section title={t('detail.customData')}>
         {customEntries.length ? (
           <dl className="kv">
             {customEntries.map(([key, value]) => (
@@ -194,12 +197,12 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
             ))}
           </dl>
         ) : (
-          <p className="muted">None.</p>
+          <p className="muted">{t('detail.none')}</p>
         )}
       </Section>
 
       <details className="detail-more">
-        <summary>System fields ({systemEntries.length})</summary>
+        <summary>{t('detail.systemFields', { count: systemEntries.length })}</summary>
         <dl className="kv">
           {systemEntries.map(([key, value]) => (
             <Pair key={key} label={key} value={<code>{value}</code>} />
@@ -208,7 +211,7 @@ function DetailBody({ worker, invitations }: { worker: WorkerDetail; invitations
       </details>
 
       <details className="detail-more">
-        <summary>Everything HQ sent ({rawEntries.length} fields)</summary>
+        <summary>{t('detail.raw', { count: rawEntries.length })}</summary>
         <dl className="kv">
           {rawEntries.map(([key, value]) => (
             <Pair key={key} label={key} value={<code className="raw-value">{rawText(value)}</code>} />
@@ -245,6 +248,7 @@ function Pair({ label, value }: { label: string; value: ReactNode }) {
 }
 
 function CopyButton({ text, label }: { text: string; label: string }) {
+  const { t } = useTranslation('workers')
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => () => clearTimeout(timer.current), [])
@@ -263,12 +267,12 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       type="button"
       className={`icon-button copy-button${state === 'copied' ? ' is-done' : ''}`}
       aria-label={label}
-      title={state === 'failed' ? 'Could not copy' : 'Copy'}
+      title={state === 'failed' ? t('detail.copyFailed') : t('detail.copy')}
       onClick={() => void copy()}
     >
       {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
       <span className="copy-feedback" aria-live="polite">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : ''}
+        {state === 'copied' ? t('detail.copied') : state === 'failed' ? t('detail.copyFailed') : ''}
       </span>
     </button>
   )

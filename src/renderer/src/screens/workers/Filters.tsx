@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next'
 import { useId, useMemo } from 'react'
 import type { Facets } from '../../../../shared/domain'
 import { formatCount } from '../../lib/format'
@@ -29,14 +30,7 @@ export function filtersActive(f: FilterState): boolean {
   )
 }
 
-const STATUSES: { value: StatusFilter; label: string }[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'archived', label: 'Archived' },
-  { value: 'all', label: 'All' }
-]
-
-const ARCHIVED_TITLE =
-  'Inactive in HQ: archived workers, and accounts Roster created whose worker has not confirmed yet'
+const STATUSES: readonly StatusFilter[] = ['active', 'archived', 'all']
 
 export function Filters({
   facets,
@@ -47,6 +41,7 @@ export function Filters({
   value: FilterState
   onChange: (next: FilterState) => void
 }) {
+  const { t } = useTranslation('workers')
   const id = useId()
   const set = <K extends keyof FilterState>(key: K, v: FilterState[K]) => onChange({ ...value, [key]: v })
   const locations = useMemo(() => locationOptions(facets?.locations ?? []), [facets])
@@ -59,11 +54,11 @@ export function Filters({
   const invited = facets?.counts.invited ?? 0
 
   return (
-    <div className="filters" role="group" aria-label="Filters">
+    <div className="filters" role="group" aria-label={t('filters.label')}>
       <div className="filter">
-        <label htmlFor={`${id}-group`}>Group</label>
+        <label htmlFor={`${id}-group`}>{t('filters.group')}</label>
         <select id={`${id}-group`} value={value.groupId} onChange={(e) => set('groupId', e.target.value)}>
-          <option value="">All groups</option>
+          <option value="">{t('filters.allGroups')}</option>
           {groups.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name} ({formatCount(g.count)})
@@ -73,14 +68,14 @@ export function Filters({
       </div>
 
       <div className="filter">
-        <label htmlFor={`${id}-location`}>Location</label>
+        <label htmlFor={`${id}-location`}>{t('filters.location')}</label>
         <select
           id={`${id}-location`}
           className="location-select"
           value={value.locationId}
           onChange={(e) => set('locationId', e.target.value)}
         >
-          <option value="">All locations</option>
+          <option value="">{t('filters.allLocations')}</option>
           {locations.map((l) => (
             <option key={l.id} value={l.id} title={l.type ?? undefined}>
               {locationLabel(l)}
@@ -90,22 +85,22 @@ export function Filters({
       </div>
 
       <fieldset className="filter segmented">
-        <legend>Status</legend>
+        <legend>{t('filters.status')}</legend>
         <div className="segments">
           {STATUSES.map((s) => (
             <label
-              key={s.value}
-              className={`segment${value.status === s.value ? ' is-on' : ''}`}
-              title={s.value === 'archived' ? ARCHIVED_TITLE : undefined}
+              key={s}
+              className={`segment${value.status === s ? ' is-on' : ''}`}
+              title={s === 'archived' ? t('filters.archivedTitle') : undefined}
             >
               <input
                 type="radio"
                 name={`${id}-status`}
-                value={s.value}
-                checked={value.status === s.value}
-                onChange={() => set('status', s.value)}
+                value={s}
+                checked={value.status === s}
+                onChange={() => set('status', s)}
               />
-              {s.value === 'archived' && invited > 0 ? 'Archived or invited' : s.label}
+              {s === 'archived' && invited > 0 ? t('filters.archivedOrInvited') : t(`filters.${s}`)}
             </label>
           ))}
         </div>
@@ -118,13 +113,13 @@ export function Filters({
             checked={value.hasPhone}
             onChange={(e) => set('hasPhone', e.target.checked)}
           />
-          Has phone
+          {t('filters.hasPhone')}
         </label>
       </div>
 
       {fieldKeys.length > 0 && (
         <div className="filter filter-field">
-          <label htmlFor={`${id}-field`}>Custom field</label>
+          <label htmlFor={`${id}-field`}>{t('filters.customField')}</label>
           <div className="field-pair">
             <select
               id={`${id}-field`}
@@ -137,7 +132,7 @@ export function Filters({
                 })
               }
             >
-              <option value="">Any field</option>
+              <option value="">{t('filters.anyField')}</option>
               {fieldKeys.map((key) => (
                 <option key={key} value={key}>
                   {key}
@@ -145,8 +140,8 @@ export function Filters({
               ))}
             </select>
             <input
-              aria-label="Custom field value"
-              placeholder={value.fieldKey ? 'equals…' : 'Choose a field'}
+              aria-label={t('filters.fieldValue')}
+              placeholder={value.fieldKey ? t('filters.equals') : t('filters.chooseField')}
               disabled={!value.fieldKey}
               value={value.fieldValue}
               onChange={(e) => set('fieldValue', e.target.value)}

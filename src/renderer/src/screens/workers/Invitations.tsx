@@ -1,8 +1,9 @@
+import { useTranslation } from 'react-i18next'
 import { useMemo } from 'react'
 import type { InviteLookup } from '../../../../shared/invite'
 import { useQuery } from '../../api/hooks'
 import { formatPhone, formatWhen } from '../../lib/format'
-import { OUTCOME_WORDS } from '../invite/sendPlan'
+import { i18n } from '../../i18n'
 
 type Invitation = InviteLookup['invited'][number]
 
@@ -13,8 +14,9 @@ function invitableDigits(phones: readonly string[]): string[] {
 
 /** An invitation's outcome in History's words: registered once a sync found the worker, else HQ's answer. */
 function invitationStatus(invitation: Invitation): { text: string; tone: 'ok' | 'warn' | 'plain' } {
-  if (invitation.registered) return { text: 'registered', tone: 'ok' }
-  const text = OUTCOME_WORDS[invitation.status].toLowerCase()
+  const t = (key: string) => i18n.t(key, { ns: 'workers' })
+  if (invitation.registered) return { text: t('invitations.registered'), tone: 'ok' }
+  const text = t(`invitations.outcome.${invitation.status}`)
   return invitation.status === 'success' || invitation.status === 'queued' || invitation.status === 'sending'
     ? { text, tone: 'plain' }
     : { text, tone: 'warn' }
@@ -37,6 +39,7 @@ export function Invitations({
   dataVersion: number
   onOpenBatch: (batchId: number) => void
 }) {
+  const { t } = useTranslation('workers')
   const digits = useMemo(() => invitableDigits(phones), [phones])
   const lookup = useQuery(
     digits.length ? `invitations:${projectId}:${digits.join(',')}` : null,
@@ -54,14 +57,14 @@ export function Invitations({
 
   return (
     <section className="detail-section">
-      <h3>Invitations</h3>
+      <h3>{t('invitations.title')}</h3>
       <ul className="invitation-list">
         {invited.map((invitation) => {
           const status = invitationStatus(invitation)
           return (
             <li key={`${invitation.batchId}:${invitation.digits}`}>
               <span className="invitation-line">
-                Invited by SMS {formatWhen(invitation.invitedAt)} · batch {invitation.batchId} ·{' '}
+                {t('invitations.line', { when: formatWhen(invitation.invitedAt), batch: invitation.batchId })}{' '}
                 <span className={`invitation-status invitation-status-${status.tone}`}>{status.text}</span>
               </span>
               <span className="invitation-meta">
@@ -71,10 +74,10 @@ export function Invitations({
                 <button
                   type="button"
                   className="link-button"
-                  title={`Show batch ${invitation.batchId} in History`}
+                  title={t('invitations.showBatch', { batch: invitation.batchId })}
                   onClick={() => onOpenBatch(invitation.batchId)}
                 >
-                  Open in History
+                  {t('invitations.open')}
                 </button>
               </span>
             </li>

@@ -1,17 +1,11 @@
+import { useTranslation } from 'react-i18next'
+import { i18n } from '../../i18n'
 import type { Project, SyncProgress } from '../../../../shared/domain'
 import type { SyncState } from '../../session'
 import { formatClock, formatCount, formatEta, formatWhen } from '../../lib/format'
 import { AlertIcon } from '../../shell/icons'
 
-const PHASES: Record<SyncProgress['phase'], string> = {
-  groups: 'Reading groups',
-  locations: 'Reading locations',
-  applications: 'Reading apps',
-  active: 'Downloading active workers',
-  archived: 'Downloading archived workers',
-  sweep: 'Removing workers deleted in HQ',
-  done: 'Finishing'
-}
+const t = (key: string, values?: Record<string, unknown>) => i18n.t(key, { ns: 'workers', ...values })
 
 /** One line describing where a running sync is: "Downloading active workers · 12,400 of 100,000 · …" */
 export function describeProgress(progress: SyncProgress | null): {
@@ -19,16 +13,17 @@ export function describeProgress(progress: SyncProgress | null): {
   detail: string
   fraction: number | null
 } {
-  if (!progress) return { label: 'Starting sync', detail: 'Contacting HQ…', fraction: null }
+  if (!progress) return { label: t('progress.starting'), detail: t('progress.contacting'), fraction: null }
   const parts: string[] = []
-  if (progress.total !== null) parts.push(`${formatCount(progress.done)} of ${formatCount(progress.total)}`)
+  if (progress.total !== null)
+    parts.push(t('progress.doneOf', { done: formatCount(progress.done), total: formatCount(progress.total) }))
   else if (progress.done) parts.push(formatCount(progress.done))
   if (
     progress.ratePerSec !== null &&
     progress.ratePerSec > 0 &&
     (progress.phase === 'active' || progress.phase === 'archived')
   ) {
-    parts.push(`${formatCount(Math.round(progress.ratePerSec))} per second`)
+    parts.push(t('progress.rate', { rate: formatCount(Math.round(progress.ratePerSec)) }))
   }
   if (progress.etaSeconds !== null) parts.push(formatEta(progress.etaSeconds))
   const fraction =
@@ -37,7 +32,7 @@ export function describeProgress(progress: SyncProgress | null): {
       : progress.phase === 'done'
         ? 1
         : null
-  return { label: PHASES[progress.phase], detail: parts.join(' · '), fraction }
+  return { label: t(`progress.phase.${progress.phase}`), detail: parts.join(' · '), fraction }
 }
 
 /** The progress of a running sync, with its Cancel button. */
@@ -51,21 +46,20 @@ export function SyncProgressPanel({
   /** HQ asked for a pause (429): the sync resumes by itself at this time. */
   waitingUntil?: number | null
 }) {
+  const { t } = useTranslation('workers')
   const described = describeProgress(sync.progress)
   const { label, fraction } = described
   const detail =
-    waitingUntil !== null
-      ? `HQ asked us to wait until ${formatClock(waitingUntil)}; the sync goes on by itself then`
-      : described.detail
+    waitingUntil !== null ? t('progress.waiting', { clock: formatClock(waitingUntil) }) : described.detail
   const percent = fraction === null ? undefined : Math.round(fraction * 100)
   return (
     <div
       className={`sync-progress${waitingUntil !== null ? ' is-waiting' : ''}`}
       role="group"
-      aria-label="Sync progress"
+      aria-label={t('progress.label')}
     >
       <div className="sync-progress-text">
-        <span className="sync-phase">{sync.cancelling ? 'Cancelling…' : label}</span>
+        <span className="sync-phase">{sync.cancelling ? t('progress.cancelling') : label}</span>
         {detail && <span className="sync-detail">{detail}</span>}
       </div>
       <div
@@ -80,7 +74,7 @@ export function SyncProgressPanel({
         <div className="progress-fill" style={{ width: percent === undefined ? undefined : `${percent}%` }} />
       </div>
       <button type="button" className="btn btn-small" onClick={onCancel} disabled={sync.cancelling}>
-        Cancel
+        {t('common:actions.cancel')}
       </button>
     </div>
   )
@@ -88,13 +82,14 @@ export function SyncProgressPanel({
 
 /** What went wrong with the last sync, if anything, in plain words. */
 export function SyncProblem({ project, sync }: { project: Project; sync: SyncState }) {
+  const { t } = useTranslation('workers')
   if (sync.running) return null
   if (sync.startError) {
     return (
       <div className="callout callout-error" role="alert">
         <AlertIcon className="callout-icon" />
         <div>
-          <strong>Sync did not start.</strong> {sync.startError}
+          <strong>{t('problem.notStarted')}</strong> {sync.startError}
         </div>
       </div>
     )
@@ -102,14 +97,17 @@ export function SyncProblem({ project, sync }: { project: Project; sync: SyncSta
   const last = project.lastSync
   if (!last || last.outcome === 'ok' || last.outcome === 'running') return null
   const good = project.lastGoodSync
-  const kept = good?.endedAt
-    ? `The roster below is from the last good sync, ${formatWhen(good.endedAt)}.`
-    : 'Nothing was downloaded yet.'
+  const kept = good?.endedAt ? t('problem.kept', { when: formatWhen(good.endedAt) }) : t('problem.nothingYet')
   if (last.outcome === 'cancelled') {
     return (
       <div className="callout callout-info" role="status">
         <div>
-          <strong>Sync cancelled{last.endedAt ? ` ${formatWhen(last.endedAt)}` : ''}.</strong> {kept}
+          <strong>
+            {last.endedAt
+              ? t('problem.cancelledAt', { when: formatWhen(last.endedAt) })
+              : t('problem.cancelled')}
+          </strong>{' '}
+          {kept}
         </div>
       </div>
     )
@@ -118,8 +116,10 @@ export function SyncProblem({ project, sync }: { project: Project; sync: SyncSta
     <div className="callout callout-error" role="alert">
       <AlertIcon className="callout-icon" />
       <div>
-        <strong>The last sync failed{last.endedAt ? ` (${formatWhen(last.endedAt)})` : ''}.</strong>{' '}
-        {last.error ?? 'HQ did not say why.'} {kept}
+        <strong>
+          {last.endedAt ? t('problem.failedAt', { when: formatWhen(last.endedAt) }) : t('problem.failed')}
+        </strong>{' '}
+        {last.error ?? t('problem.noReason')} {kept}
       </div>
     </div>
   )

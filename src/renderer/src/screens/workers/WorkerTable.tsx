@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next'
 import { useEffect, useId, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { RowWindowCache } from './rowCache'
@@ -41,6 +42,8 @@ export function WorkerTable({
   label,
   handle
 }: WorkerTableProps) {
+  const { t } = useTranslation('workers')
+  const header = (column: Column) => (column.translated ? t(column.label) : column.label)
   const scrollRef = useRef<HTMLDivElement>(null)
   const gridId = useId()
   const count = rows?.total ?? 0
@@ -158,13 +161,13 @@ export function WorkerTable({
                       className={`sort-button${sorted ? ' is-sorted' : ''}`}
                       onClick={() => onSort(column.sort!)}
                     >
-                      <span>{column.label}</span>
+                      <span>{header(column)}</span>
                       <span className="sort-arrow" aria-hidden="true">
                         {sorted ? (dir === 'asc' ? '▲' : '▼') : '▲'}
                       </span>
                     </button>
                   ) : (
-                    <span className="header-label">{column.label}</span>
+                    <span className="header-label">{header(column)}</span>
                   )}
                 </div>
               )

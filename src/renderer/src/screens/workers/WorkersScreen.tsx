@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import type { Facets, Project } from '../../../../shared/domain'
 import { useApi } from '../../api/context'
 import { toApiError, useDebounced, useQuery } from '../../api/hooks'
 import { useSession } from '../../session'
-import { formatCount, plural } from '../../lib/format'
+import { i18n } from '../../i18n'
 import { isShortcut, shortcutLabel } from '../../lib/keys'
 import { prefs } from '../../lib/storage'
 import { downloadText } from '../../lib/download'
@@ -27,6 +28,7 @@ export function WorkersScreen({
   /** Shows an invitation batch in History (the app's one way there, as the waiting-batch banner). */
   onOpenBatch: (batchId: number) => void
 }) {
+  const { t } = useTranslation('workers')
   const api = useApi()
   const { sync, startSync, cancelSync, dataVersion, network } = useSession()
   const waitingUntil = network.state === 'waiting' ? network.until : null
@@ -152,9 +154,9 @@ export function WorkersScreen({
         )
       })
       downloadText(result.filename, result.csv)
-      setExportNote({ ok: true, text: `Exported ${plural(result.rows, 'worker')} to ${result.filename}.` })
+      setExportNote({ ok: true, text: t('export.done', { count: result.rows, filename: result.filename }) })
     } catch (error) {
-      setExportNote({ ok: false, text: `Export failed: ${toApiError(error).message}` })
+      setExportNote({ ok: false, text: t('export.failed', { message: toApiError(error).message }) })
     } finally {
       setExporting(false)
     }
@@ -188,8 +190,8 @@ export function WorkersScreen({
           <input
             ref={searchRef}
             type="search"
-            aria-label="Search workers"
-            placeholder="Search by name, username or phone"
+            aria-label={t('search.label')}
+            placeholder={t('search.placeholder')}
             value={text}
             spellCheck={false}
             autoComplete="off"
@@ -220,18 +222,19 @@ export function WorkersScreen({
             className="btn"
             onClick={() => void exportCsv()}
             disabled={exporting || !total}
-            title="Save the workers in this list, with the columns shown, as a CSV file"
+            title={t('export.title')}
           >
-            <DownloadIcon /> {exporting ? 'Exporting…' : 'Export CSV'}
+            <DownloadIcon /> {exporting ? t('export.busy') : t('export.button')}
           </button>
           <button
             type="button"
             className="btn btn-primary"
             onClick={() => void startSync()}
             disabled={sync.running}
-            title={`Download the roster from HQ (${shortcutLabel('s', { shift: true })})`}
+            title={t('sync.title', { shortcut: shortcutLabel('s', { shift: true }) })}
           >
-            <SyncIcon className={sync.running ? 'spin' : undefined} /> {sync.running ? 'Syncing…' : 'Sync'}
+            <SyncIcon className={sync.running ? 'spin' : undefined} />{' '}
+            {sync.running ? t('sync.running') : t('sync.button')}
           </button>
         </div>
       </div>
@@ -251,7 +254,7 @@ export function WorkersScreen({
           <button
             type="button"
             className="icon-button"
-            aria-label="Dismiss"
+            aria-label={t('common:actions.dismiss')}
             onClick={() => setExportNote(null)}
           >
             <CloseIcon />
@@ -262,11 +265,11 @@ export function WorkersScreen({
       <div className="result-bar">
         <span className="result-count" role="status" aria-live="polite">
           {countText(total, filters.status, facets.data, anyFilter)}
-          {pending && <span className="muted"> · searching…</span>}
+          {pending && <span className="muted"> · {t('search.searching')}</span>}
         </span>
         {anyFilter && (
           <button type="button" className="link-button" onClick={clearAll}>
-            Clear search and filters
+            {t('search.clear')}
           </button>
         )}
       </div>
@@ -277,7 +280,7 @@ export function WorkersScreen({
             <div className="callout callout-error table-error" role="alert">
               <div>{rows.error.message}</div>
               <button type="button" className="btn btn-small" onClick={() => rows.retry()}>
-                Try again
+                {t('common:actions.tryAgain')}
               </button>
             </div>
           )}
@@ -289,21 +292,21 @@ export function WorkersScreen({
             onSort={onSort}
             selectedIndex={selectedIndex}
             onSelect={select}
-            label="Workers"
+            label={t('table.label')}
             handle={tableRef}
           />
           {total === 0 && (
             <div className="table-empty">
               <p>
-                {anyFilter ? (
-                  <>No worker matches{searchText ? <> “{searchText}”</> : ' these filters'}.</>
-                ) : (
-                  'No worker in this list.'
-                )}
+                {anyFilter
+                  ? searchText
+                    ? t('table.noMatch', { text: searchText })
+                    : t('table.noMatchFilters')
+                  : t('table.empty')}
               </p>
               {anyFilter && (
                 <button type="button" className="btn btn-small" onClick={clearAll}>
-                  Clear search and filters
+                  {t('search.clear')}
                 </button>
               )}
             </div>
@@ -351,7 +354,8 @@ export function countText(
   facets: Facets | undefined,
   filtered: boolean
 ): string {
-  if (total === null) return 'Loading…'
+  const t = (key: string, values?: Record<string, unknown>) => i18n.t(key, { ns: 'workers', ...values })
+  if (total === null) return t('count.loading')
   const everyone = facets
     ? status === 'active'
       ? facets.counts.active
@@ -359,13 +363,12 @@ export function countText(
         ? facets.counts.archived
         : facets.counts.active + facets.counts.archived
     : null
-  const noun = status === 'archived' ? 'archived worker' : status === 'active' ? 'active worker' : 'worker'
   // Accounts Roster created and not yet confirmed are inactive in HQ, but not archived: say how many
   // (of the whole status; a narrower filter has no count of its own for them).
   const invited = status === 'active' ? 0 : (facets?.counts.invited ?? 0)
-  const tail = invited > 0 ? `, ${formatCount(invited)} of them invited — not confirmed yet` : ''
-  if (!filtered || everyone === null) return plural(total, noun) + (filtered ? '' : tail)
-  return `${formatCount(total)} of ${plural(everyone, noun)}${total === everyone ? tail : ''}`
+  const tail = invited > 0 ? t('count.invitedTail', { count: invited }) : ''
+  if (!filtered || everyone === null) return t(`count.${status}`, { count: total }) + (filtered ? '' : tail)
+  return t(`count.${status}Of`, { count: everyone, shown: total }) + (total === everyone ? tail : '')
 }
 
 function EmptyRoster({
@@ -379,16 +382,20 @@ function EmptyRoster({
   onCancel: () => void
   facetsError: string | undefined
 }) {
+  const { t } = useTranslation('workers')
   const { sync, network } = useSession()
   return (
     <div className="empty-state">
       <div className="empty-card">
         <CloudIcon className="empty-icon" />
-        <h2>Sync to download the roster</h2>
+        <h2>{t('empty.title')}</h2>
         <p className="muted">
-          Roster keeps an offline copy of the mobile workers of{' '}
-          <strong>{project.label || project.domain}</strong>, so you can search them and send invitations even
-          without a connection.
+          <Trans
+            t={t}
+            i18nKey="empty.text"
+            values={{ project: project.label || project.domain }}
+            components={{ strong: <strong /> }}
+          />
         </p>
         {sync.running ? (
           <SyncProgressPanel
@@ -403,19 +410,19 @@ function EmptyRoster({
             onClick={onSync}
             disabled={!project.hasKey}
           >
-            <SyncIcon /> Sync now
+            <SyncIcon /> {t('empty.syncNow')}
           </button>
         )}
-        {!project.hasKey && (
-          <p className="field-error">This project has no saved API key: add it under Projects.</p>
-        )}
+        {!project.hasKey && <p className="field-error">{t('empty.noKey')}</p>}
         <SyncProblem project={project} sync={sync} />
         {facetsError && (
           <p className="field-error" role="alert">
             {facetsError}
           </p>
         )}
-        <p className="muted small">Shortcut: {shortcutLabel('s', { shift: true })}</p>
+        <p className="muted small">
+          {t('empty.shortcut', { shortcut: shortcutLabel('s', { shift: true }) })}
+        </p>
       </div>
     </div>
   )

@@ -1,14 +1,18 @@
+import { i18n } from '../../i18n'
 import type { ReactNode } from 'react'
 import type { WorkerRow, WorkerSortKey } from '../../../../shared/domain'
 import { formatPhone } from '../../lib/format'
-import { WORKER_STATE_WORDS, WorkerStatusBadge, workerState } from './status'
+import { WorkerStatusBadge, workerState, workerStateWords } from './status'
 
 /** What the core sorts by: a standard column, or a custom field as `data:<key>`. */
 export type SortKey = WorkerSortKey
 
 export interface Column {
   id: string
+  /** The header's words: a key of the workers catalogue for the standard columns, the field's own key for a custom one. */
   label: string
+  /** Whether `label` is a catalogue key (standard columns) rather than HQ's own field name. */
+  translated?: boolean
   /** A CSS grid track: header and rows share it, so cells line up. */
   width: string
   sort?: SortKey
@@ -30,7 +34,8 @@ function mainPhone(row: WorkerRow): string | null {
 export const BASE_COLUMNS: Column[] = [
   {
     id: 'name',
-    label: 'Name',
+    label: 'column.name',
+    translated: true,
     width: 'minmax(190px, 1.4fr)',
     sort: 'name',
     render: (row) => <span className="cell-strong">{row.name}</span>,
@@ -38,7 +43,8 @@ export const BASE_COLUMNS: Column[] = [
   },
   {
     id: 'username',
-    label: 'Username',
+    label: 'column.username',
+    translated: true,
     width: 'minmax(160px, 1.1fr)',
     sort: 'username',
     render: (row) => shortUsername(row.username),
@@ -46,12 +52,13 @@ export const BASE_COLUMNS: Column[] = [
   },
   {
     id: 'phone',
-    label: 'Phone',
+    label: 'column.phone',
+    translated: true,
     width: 'minmax(160px, 1fr)',
     sort: 'phone',
     render: (row) => {
       const phone = mainPhone(row)
-      if (!phone) return <span className="cell-none">No phone</span>
+      if (!phone) return <span className="cell-none">{i18n.t('column.noPhone', { ns: 'workers' })}</span>
       const more = row.phones.filter((p) => p !== phone).length
       return (
         <>
@@ -64,7 +71,8 @@ export const BASE_COLUMNS: Column[] = [
   },
   {
     id: 'groups',
-    label: 'Groups',
+    label: 'column.groups',
+    translated: true,
     width: 'minmax(150px, 1.1fr)',
     sort: 'groups',
     render: (row) =>
@@ -73,7 +81,8 @@ export const BASE_COLUMNS: Column[] = [
   },
   {
     id: 'location',
-    label: 'Location',
+    label: 'column.location',
+    translated: true,
     width: 'minmax(140px, 1fr)',
     sort: 'location',
     render: (row) => row.locationName ?? <span className="cell-none">—</span>,
@@ -81,12 +90,13 @@ export const BASE_COLUMNS: Column[] = [
   },
   {
     id: 'status',
-    label: 'Status',
+    label: 'column.status',
+    translated: true,
     // Wide enough for "Invited — not confirmed yet".
     width: '200px',
     sort: 'status',
     render: (row) => <WorkerStatusBadge row={row} />,
-    title: (row) => WORKER_STATE_WORDS[workerState(row)]
+    title: (row) => workerStateWords(workerState(row))
   }
 ]
 

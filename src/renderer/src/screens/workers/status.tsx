@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next'
+import { i18n } from '../../i18n'
 import type { WorkerRow } from '../../../../shared/domain'
 
 /**
@@ -12,10 +14,9 @@ export function workerState(row: Pick<WorkerRow, 'archived' | 'pendingConfirmati
   return row.archived ? 'archived' : 'active'
 }
 
-export const WORKER_STATE_WORDS: Record<WorkerState, string> = {
-  active: 'Active',
-  archived: 'Archived',
-  invited: 'Invited — not confirmed yet'
+/** "Active", "Archived", "Invited — not confirmed yet", in the language shown. */
+export function workerStateWords(state: WorkerState): string {
+  return i18n.t(`state.${state}`, { ns: 'workers' })
 }
 
 const BADGE: Record<WorkerState, string> = {
@@ -26,5 +27,6 @@ const BADGE: Record<WorkerState, string> = {
 
 export function WorkerStatusBadge({ row }: { row: Pick<WorkerRow, 'archived' | 'pendingConfirmation'> }) {
   const state = workerState(row)
-  return <span className={`badge ${BADGE[state]}`}>{WORKER_STATE_WORDS[state]}</span>
+  const { t } = useTranslation('workers')
+  return <span className={`badge ${BADGE[state]}`}>{t(`state.${state}`)}</span>
 }
