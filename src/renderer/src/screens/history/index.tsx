@@ -1,95 +1,60 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { CHANNEL_NAMES, createsAccounts, type Channel } from '../../../../shared/channels'
+import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import { createsAccounts } from '../../../../shared/channels'
 import type { Facets, Project } from '../../../../shared/domain'
 import type { BatchNumber, BatchSummary, NumberStatus } from '../../../../shared/invite'
 import { useApi } from '../../api/context'
 import { toApiError, useEvent, useQuery } from '../../api/hooks'
-import { formatCount, formatPhone, formatWhen, plural } from '../../lib/format'
+import { formatCount, formatPhone, formatWhen } from '../../lib/format'
 import { AlertIcon, DownloadIcon, HistoryIcon, SendIcon } from '../../shell/icons'
+import { useChannelName } from '../invite/ChannelPanel'
 import { ConfirmDialog } from '../invite/ConfirmDialog'
 import { downloadText } from '../invite/download'
 import { OUTCOME_WORDS } from '../invite/sendPlan'
-import { StatusBadge } from '../invite/status'
+import { StatusBadge, useOutcomeWord } from '../invite/status'
 import './history.css'
 
 const ROW_HEIGHT = 36
 
 type RegisteredFilter = 'all' | 'yes' | 'no'
 
-const STATE_WORDS: Record<BatchSummary['state'], string> = {
-  queued: 'Queued',
-  sending: 'Sending',
-  done: 'Sent',
-  stopped: 'Stopped',
-  'needs-attention': 'Needs your decision'
-}
+type T = TFunction<'history'>
 
 /** How a batch went out: channel 1's options, or (channels 2, 3) the location and group its accounts got. */
-function optionsText(b: BatchSummary, facets: Facets | undefined): string {
+function optionsText(t: T, b: BatchSummary, facets: Facets | undefined): string {
   if (createsAccounts(b.channel)) {
     const parts: string[] = []
     if (b.locationId) {
       const name = facets?.locations.find((l) => l.id === b.locationId)?.name
-      parts.push(`location ${name ?? b.locationId}`)
+      parts.push(t('options.location', { name: name ?? b.locationId }))
     }
-    if (b.groupId) parts.push(`group ${facets?.groups.find((g) => g.id === b.groupId)?.name ?? b.groupId}`)
-    return parts.join(' · ') || 'no location or group'
+    if (b.groupId)
+      parts.push(
+        t('options.group', { name: facets?.groups.find((g) => g.id === b.groupId)?.name ?? b.groupId })
+      )
+    return parts.join(' · ') || t('options.noPlacement')
   }
-  const parts = [b.androidOnly ? 'Android only' : 'Android or other']
-  if (b.requireEmail) parts.push('email required')
-  parts.push(b.message ? 'custom message' : 'HQ’s message')
+  const parts = [b.androidOnly ? t('options.androidOnly') : t('options.androidOrOther')]
+  if (b.requireEmail) parts.push(t('options.emailRequired'))
+  parts.push(b.message ? t('options.customMessage') : t('options.hqMessage'))
   return parts.join(' · ')
 }
 
-/** What a batch was for: channel 1 invites to an app; channels 2 and 3 create accounts. */
-function purposeText(b: BatchSummary): string {
-  return createsAccounts(b.channel) ? CHANNEL_NAMES[b.channel] : (b.appName ?? b.appId)
-}
-
 /** What HQ has not settled or refused, in the coordinator's words; short on the list, long in the detail. */
-function problems(b: BatchSummary, long: boolean): string[] {
+function problems(t: T, b: BatchSummary, long: boolean): string[] {
   const c = b.counts
+  const form = long ? 'long' : 'short'
   return [
-    c.pending > 0 &&
-      `${formatCount(c.pending)} ${long ? 'waiting for HQ to create the account' : 'waiting for HQ'}`,
-    c.refused > 0 &&
-      `${formatCount(c.refused)} ${long ? 'HQ did not create the account' : 'not created by HQ'}`,
-    c.unknown > 0 && `${formatCount(c.unknown)} unknown`,
-    c.invalid_format > 0 && `${formatCount(c.invalid_format)} invalid`,
-    c.in_use > 0 && `${formatCount(c.in_use)} in use`,
-    c.failed > 0 && `${formatCount(c.failed)} failed`
+    c.pending > 0 && t(`problems.${form}.pending`, { count: c.pending }),
+    c.refused > 0 && t(`problems.${form}.refused`, { count: c.refused }),
+    c.unknown > 0 && t('problems.unknown', { count: c.unknown }),
+    c.invalid_format > 0 && t('problems.invalid', { count: c.invalid_format }),
+    c.in_use > 0 && t('problems.inUse', { count: c.in_use }),
+    c.failed > 0 && t('problems.failed', { count: c.failed })
   ].filter((x): x is string => Boolean(x))
 }
-
-/** The confirmation before inviting again: what happens depends on the channel. */
-const REINVITE_WORDS: Record<Channel, { title: string; confirm: string; points: (id: number) => string[] }> =
-  {
-    'sms-registration': {
-      title: 'Invite {n} again?',
-      confirm: 'Send {n}',
-      points: (id) => [
-        `A new batch is created with the same app and message as batch ${id}, and each number gets a new SMS.`,
-        'Any earlier link sent to these numbers stops working.'
-      ]
-    },
-    'sms-confirmation': {
-      title: 'Send the confirmation SMS to {n} again?',
-      confirm: 'Ask HQ',
-      points: () => [
-        'HQ has no way for Roster to re-send its confirmation SMS: it is done on HQ’s Mobile Workers page.',
-        'Roster tells you where, and changes nothing.'
-      ]
-    },
-    'email-confirmation': {
-      title: 'Send the confirmation e-mail to {n} again?',
-      confirm: 'Re-send {n}',
-      points: () => [
-        'HQ e-mails each of these workers a new link to confirm their account.',
-        'No second account is created.'
-      ]
-    }
-  }
 
 /**
  * History: every batch sent from this computer, what HQ answered for each number, and who has
@@ -104,6 +69,12 @@ export function HistoryScreen({
   focus?: { batchId: number } | null
 }) {
   const api = useApi()
+  const { t } = useTranslation('history')
+  const channelName = useChannelName()
+  const outcomeWord = useOutcomeWord()
+  /** What a batch was for: channel 1 invites to an app; channels 2 and 3 create accounts. */
+  const purposeText = (b: BatchSummary) =>
+    createsAccounts(b.channel) ? channelName(b.channel) : (b.appName ?? b.appId)
   const batches = useQuery(`batches:${project.id}`, (a) =>
     a.call('invite.batches', { projectId: project.id })
   )
@@ -178,7 +149,7 @@ export function HistoryScreen({
     try {
       const file = await api.call('invite.exportCsv', { batchId: selected.id })
       downloadText(file.filename, file.csv)
-      setNotice({ kind: 'ok', text: `Exported ${plural(file.rows, 'number')} to ${file.filename}.` })
+      setNotice({ kind: 'ok', text: t('notice.exported', { count: file.rows, filename: file.filename }) })
     } catch (e) {
       setNotice({ kind: 'error', text: toApiError(e).message })
     }
@@ -190,7 +161,7 @@ export function HistoryScreen({
     try {
       setNotice({ kind: 'ok', text: await work() })
     } catch (e) {
-      setNotice({ kind: 'error', text: `${label}: ${toApiError(e).message}` })
+      setNotice({ kind: 'error', text: t('notice.failed', { label, error: toApiError(e).message }) })
     } finally {
       setWorking(false)
       batches.refetch()
@@ -202,28 +173,26 @@ export function HistoryScreen({
     if (!selected) return
     const ids = numbers.filter((n) => checked.has(n.id)).map((n) => n.id)
     setConfirming(false)
-    void act('Could not invite again', async () => {
+    void act(t('notice.reinviteFailed'), async () => {
       const answer = await api.call('invite.reinvite', { batchId: selected.id, numberIds: ids })
       // Channel 1 makes a new batch to send; channels 2 and 3 answer what HQ did (or cannot do).
       if (answer.batchId === selected.id) {
         setChecked(new Set())
-        return answer.message ?? `HQ was asked again for ${plural(ids.length, 'number')}.`
+        // The core's own words when it has them (what HQ did or cannot do), as it sends them.
+        return answer.message ?? t('notice.askedAgain', { count: ids.length })
       }
       await api.call('invite.send', { batchId: answer.batchId })
       setSelectedId(answer.batchId)
       setChecked(new Set())
-      return (
-        answer.message ??
-        `Batch ${answer.batchId} created with ${plural(ids.length, 'number')} and is being sent.`
-      )
+      return answer.message ?? t('notice.batchCreated', { id: answer.batchId, count: ids.length })
     })
   }
 
   const sendNow = () => {
     if (!selected) return
-    void act('Could not send', async () => {
+    void act(t('notice.sendFailed'), async () => {
       await api.call('invite.send', { batchId: selected.id, confirmOffline: true })
-      return `Sending the queued numbers of batch ${selected.id}.`
+      return t('notice.sendingQueued', { id: selected.id })
     })
   }
 
@@ -233,12 +202,12 @@ export function HistoryScreen({
       .filter((n) => n.status === 'unknown' && (checked.size === 0 || checked.has(n.id)))
       .map((n) => n.id)
     if (ids.length === 0) return
-    void act('Could not record your decision', async () => {
+    void act(t('notice.decisionFailed'), async () => {
       await api.call('invite.resolveUnknown', { batchId: selected.id, numberIds: ids, action })
       if (action === 'resend') await api.call('invite.send', { batchId: selected.id, confirmOffline: true })
       return action === 'resend'
-        ? `Sending ${plural(ids.length, 'number')} again.`
-        : `${plural(ids.length, 'number')} marked as failed.`
+        ? t('notice.sendingAgain', { count: ids.length })
+        : t('notice.markedFailed', { count: ids.length })
     })
   }
 
@@ -257,21 +226,18 @@ export function HistoryScreen({
       <section className="history-screen">
         <div className="hempty">
           <HistoryIcon className="hempty-icon" />
-          <h2>No invitations sent yet</h2>
-          <p className="muted">
-            Batches you send from the Invite screen appear here, with HQ’s answer for every number and who has
-            registered since.
-          </p>
+          <h2>{t('empty.title')}</h2>
+          <p className="muted">{t('empty.text')}</p>
         </div>
       </section>
     )
   }
 
   return (
-    <section className="history-screen" aria-label="Invitation history">
+    <section className="history-screen" aria-label={t('label')}>
       <div className="hlayout">
-        <div className="hbatches" role="listbox" aria-label="Batches" data-testid="batch-list">
-          {!list && <p className="muted hpad">Loading…</p>}
+        <div className="hbatches" role="listbox" aria-label={t('batches')} data-testid="batch-list">
+          {!list && <p className="muted hpad">{t('loading')}</p>}
           {list?.map((b) => {
             const isSelected = b.id === selected?.id
             return (
@@ -284,19 +250,19 @@ export function HistoryScreen({
                 onClick={() => selectBatch(b.id)}
               >
                 <span className="hbatch-top">
-                  <strong>Batch {b.id}</strong>
-                  <span className={`hstate hstate-${b.state}`}>{STATE_WORDS[b.state]}</span>
+                  <strong>{t('batch', { id: b.id })}</strong>
+                  <span className={`hstate hstate-${b.state}`}>{t(`state.${b.state}`)}</span>
                 </span>
                 <span className="hbatch-when">{formatWhen(b.createdAt)}</span>
                 <span className="hbatch-app">{purposeText(b)}</span>
                 <span className="hbatch-opts muted">
                   {createsAccounts(b.channel)
-                    ? optionsText(b, facets.data)
-                    : `${CHANNEL_NAMES[b.channel]} · ${optionsText(b, facets.data)}`}
+                    ? optionsText(t, b, facets.data)
+                    : `${channelName(b.channel)} · ${optionsText(t, b, facets.data)}`}
                 </span>
                 <Funnel batch={b} />
-                {problems(b, false).length > 0 && (
-                  <span className="hbatch-problems">{problems(b, false).join(' · ')}</span>
+                {problems(t, b, false).length > 0 && (
+                  <span className="hbatch-problems">{problems(t, b, false).join(' · ')}</span>
                 )}
               </button>
             )
@@ -308,15 +274,16 @@ export function HistoryScreen({
             <div className="hdetail-head">
               <div>
                 <h2>
-                  Batch {selected.id} <span className="muted">· {formatWhen(selected.createdAt)}</span>
+                  {t('batch', { id: selected.id })}{' '}
+                  <span className="muted">· {formatWhen(selected.createdAt)}</span>
                 </h2>
                 <p className="muted">
-                  {CHANNEL_NAMES[selected.channel]}
+                  {channelName(selected.channel)}
                   {createsAccounts(selected.channel) ? '' : ` · ${selected.appName ?? selected.appId}`} ·{' '}
-                  {optionsText(selected, facets.data)} · {plural(selected.total, 'number')}
+                  {optionsText(t, selected, facets.data)} · {t('numbers', { count: selected.total })}
                 </p>
-                {problems(selected, true).length > 0 && (
-                  <p className="hdetail-problems">{problems(selected, true).join(' · ')}</p>
+                {problems(t, selected, true).length > 0 && (
+                  <p className="hdetail-problems">{problems(t, selected, true).join(' · ')}</p>
                 )}
               </div>
               <span className="hdetail-actions">
@@ -326,10 +293,10 @@ export function HistoryScreen({
                   disabled={checked.size === 0 || working}
                   onClick={() => setConfirming(true)}
                 >
-                  <SendIcon /> Re-invite selected
+                  <SendIcon /> {t('reinviteSelected')}
                 </button>
                 <button type="button" className="btn btn-small" onClick={() => void exportCsv()}>
-                  <DownloadIcon /> Export CSV
+                  <DownloadIcon /> {t('exportCsv')}
                 </button>
               </span>
             </div>
@@ -343,8 +310,7 @@ export function HistoryScreen({
               <div className="callout callout-warn hqueued">
                 <AlertIcon className="callout-icon" />
                 <span>
-                  <strong>Queued — will send when you confirm.</strong>{' '}
-                  {plural(selected.counts.queued, 'number waits', 'numbers wait')} in the outbox.
+                  <strong>{t('queued.title')}</strong> {t('queued.text', { count: selected.counts.queued })}
                 </span>
                 <button
                   type="button"
@@ -352,7 +318,7 @@ export function HistoryScreen({
                   disabled={working}
                   onClick={sendNow}
                 >
-                  Send now
+                  {t('queued.sendNow')}
                 </button>
               </div>
             )}
@@ -360,11 +326,9 @@ export function HistoryScreen({
               <div className="callout callout-warn hqueued">
                 <AlertIcon className="callout-icon" />
                 <span>
-                  <strong>
-                    {plural(selected.counts.unknown, 'number has', 'numbers have')} an unknown outcome
-                  </strong>
-                  {checked.size > 0 ? ' (the checked ones are concerned)' : ''}: HQ may or may not have
-                  received them.
+                  <strong>{t('unknown.title', { count: selected.counts.unknown })}</strong>
+                  {checked.size > 0 ? ` ${t('unknown.checkedOnes')}` : ''}
+                  {t('unknown.text')}
                 </span>
                 <span className="hqueued-actions">
                   <button
@@ -373,7 +337,7 @@ export function HistoryScreen({
                     disabled={working}
                     onClick={() => resolveUnknown('resend')}
                   >
-                    Send again
+                    {t('unknown.sendAgain')}
                   </button>
                   <button
                     type="button"
@@ -381,7 +345,7 @@ export function HistoryScreen({
                     disabled={working}
                     onClick={() => resolveUnknown('mark-failed')}
                   >
-                    Mark as failed
+                    {t('unknown.markFailed')}
                   </button>
                 </span>
               </div>
@@ -396,35 +360,39 @@ export function HistoryScreen({
             )}
             <div className="hfilters">
               <label className="hfilter">
-                <span>Status</span>
+                <span>{t('filters.status')}</span>
                 <select
                   value={status}
                   onChange={(e) => setStatus(e.target.value as NumberStatus | 'all')}
-                  aria-label="Filter by status"
+                  aria-label={t('filters.byStatus')}
                 >
-                  <option value="all">All ({formatCount(selected.total)})</option>
+                  <option value="all">{t('filters.all', { n: formatCount(selected.total) })}</option>
                   {(Object.keys(OUTCOME_WORDS) as NumberStatus[]).map((s) => (
                     <option key={s} value={s} disabled={selected.counts[s] === 0}>
-                      {OUTCOME_WORDS[s]} ({formatCount(selected.counts[s])})
+                      {t('filters.withCount', { word: outcomeWord(s), n: formatCount(selected.counts[s]) })}
                     </option>
                   ))}
                 </select>
               </label>
               <label className="hfilter">
-                <span>Registered</span>
+                <span>{t('filters.registered')}</span>
                 <select
                   value={registered}
                   onChange={(e) => setRegistered(e.target.value as RegisteredFilter)}
-                  aria-label="Filter by registration"
+                  aria-label={t('filters.byRegistration')}
                 >
-                  <option value="all">Everyone</option>
-                  <option value="yes">Registered ({formatCount(selected.counts.registered)})</option>
-                  <option value="no">Not registered yet</option>
+                  <option value="all">{t('filters.everyone')}</option>
+                  <option value="yes">
+                    {t('filters.registeredCount', { n: formatCount(selected.counts.registered) })}
+                  </option>
+                  <option value="no">{t('filters.notRegistered')}</option>
                 </select>
               </label>
               <span className="hfilters-count muted">
-                {detail.loading && !detail.data ? 'Loading…' : plural(numbers.length, 'number') + ' shown'}
-                {checked.size > 0 ? ` · ${formatCount(checked.size)} checked` : ''}
+                {detail.loading && !detail.data
+                  ? t('loading')
+                  : t('filters.shown', { count: numbers.length })}
+                {checked.size > 0 ? ` · ${t('filters.checked', { count: checked.size })}` : ''}
               </span>
             </div>
             {detail.error && <p className="field-error">{detail.error.message}</p>}
@@ -441,18 +409,14 @@ export function HistoryScreen({
       </div>
       {confirming && selected && (
         <ConfirmDialog
-          title={REINVITE_WORDS[selected.channel].title.replace('{n}', plural(checked.size, 'number'))}
-          confirmLabel={REINVITE_WORDS[selected.channel].confirm.replace(
-            '{n}',
-            plural(checked.size, selected.channel === 'email-confirmation' ? 'e-mail' : 'invitation')
-          )}
+          title={t(`reinvite.${selected.channel}.title`, { count: checked.size })}
+          confirmLabel={t(`reinvite.${selected.channel}.confirm`, { count: checked.size })}
           onCancel={() => setConfirming(false)}
           onConfirm={reinvite}
         >
           <ul className="idialog-list">
-            {REINVITE_WORDS[selected.channel].points(selected.id).map((point) => (
-              <li key={point}>{point}</li>
-            ))}
+            <li>{t(`reinvite.${selected.channel}.first`, { id: selected.id })}</li>
+            <li>{t(`reinvite.${selected.channel}.second`)}</li>
           </ul>
         </ConfirmDialog>
       )}
@@ -476,6 +440,7 @@ function NumbersTable({
   allChecked: boolean
   onToggleAll: () => void
 }) {
+  const { t } = useTranslation('history')
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: numbers.length,
@@ -494,27 +459,27 @@ function NumbersTable({
       <div
         className="hnumbers-inner"
         role="table"
-        aria-label="Numbers in the batch"
+        aria-label={t('table.label')}
         aria-rowcount={numbers.length + 1}
       >
         <div className={rowClass} role="row">
           <span role="columnheader">
             <input
               type="checkbox"
-              aria-label="Check every number shown"
+              aria-label={t('table.checkAll')}
               checked={allChecked}
               onChange={onToggleAll}
             />
           </span>
-          <span role="columnheader">Row</span>
-          <span role="columnheader">Phone</span>
-          {accounts && <span role="columnheader">Username</span>}
-          {accounts && <span role="columnheader">E-mail</span>}
-          <span role="columnheader">HQ’s answer</span>
-          <span role="columnheader">Registered</span>
-          <span role="columnheader">Details</span>
+          <span role="columnheader">{t('table.row')}</span>
+          <span role="columnheader">{t('table.phone')}</span>
+          {accounts && <span role="columnheader">{t('table.username')}</span>}
+          {accounts && <span role="columnheader">{t('table.email')}</span>}
+          <span role="columnheader">{t('table.answer')}</span>
+          <span role="columnheader">{t('table.registered')}</span>
+          <span role="columnheader">{t('table.details')}</span>
         </div>
-        {numbers.length === 0 && <p className="muted hpad">No number matches these filters.</p>}
+        {numbers.length === 0 && <p className="muted hpad">{t('table.noMatch')}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const n = numbers[item.index]!
@@ -532,7 +497,7 @@ function NumbersTable({
                 <span role="cell">
                   <input
                     type="checkbox"
-                    aria-label={`Check ${n.e164}`}
+                    aria-label={t('table.check', { phone: n.e164 })}
                     checked={checked.has(n.id)}
                     onChange={() => onToggle(n.id)}
                   />
@@ -560,7 +525,7 @@ function NumbersTable({
                       <span className="ibadge-icon" aria-hidden="true">
                         ✓
                       </span>
-                      Account created
+                      {t('table.accountCreated')}
                     </span>
                   ) : (
                     <StatusBadge
@@ -573,7 +538,7 @@ function NumbersTable({
                   {n.registeredAt ? (
                     <span className="hregistered">✓ {formatWhen(n.registeredAt)}</span>
                   ) : (
-                    <span className="muted">{accounts ? 'not confirmed yet' : 'not yet'}</span>
+                    <span className="muted">{accounts ? t('table.notConfirmed') : t('table.notYet')}</span>
                   )}
                 </span>
                 <span
@@ -595,20 +560,24 @@ function NumbersTable({
 
 /** Invited (or accounts created) → registered, with a bar of the share. */
 function Funnel({ batch: b }: { batch: BatchSummary }) {
-  const word = createsAccounts(b.channel) ? 'accounts created' : 'invited'
+  const { t } = useTranslation('history')
+  const created = createsAccounts(b.channel)
+  const values = { count: b.counts.success, registered: formatCount(b.counts.registered) }
   return (
     <span
       className="hbatch-funnel"
-      aria-label={`${b.counts.success} ${word}, ${b.counts.registered} registered`}
+      aria-label={t(created ? 'funnel.labelAccounts' : 'funnel.labelInvited', values)}
     >
       <span>
-        <strong>{formatCount(b.counts.success)}</strong> {word}
+        <strong>{formatCount(b.counts.success)}</strong>{' '}
+        {t(created ? 'funnel.accounts' : 'funnel.invited', { count: b.counts.success })}
       </span>
       <span className="hbatch-arrow" aria-hidden="true">
         →
       </span>
       <span>
-        <strong>{formatCount(b.counts.registered)}</strong> registered
+        <strong>{formatCount(b.counts.registered)}</strong>{' '}
+        {t('funnel.registered', { count: b.counts.registered })}
       </span>
       <span className="hbar" aria-hidden="true">
         <span

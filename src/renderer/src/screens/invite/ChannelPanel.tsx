@@ -27,12 +27,12 @@ export function choosableChannels(offers: ChannelOffers | null, chosen: ChannelC
 }
 
 /**
- * A channel's name in the coordinator's language. (The shared CHANNEL_NAMES are the core's and
- * the CLI's English words; the channel ids are the same.)
+ * A channel's name in the coordinator's language, from the common catalogue (the Projects screen
+ * names channels too). The shared CHANNEL_NAMES stay the core's and the CLI's English words.
  */
 export function useChannelName(): (channel: Channel) => string {
   const { t } = useTranslation('invite')
-  return (channel) => t(`channel.name.${channel}`)
+  return (channel) => t(`common:channels.${channel}`)
 }
 
 // The probe's message is the core's words, shown as the core sends it.
