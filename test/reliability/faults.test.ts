@@ -15,6 +15,8 @@ import { getBatch } from '../../src/main/invite'
 import { kenyanNumbers } from '../../src/main/invite/testing'
 import { syncProject } from '../../src/main/sync'
 import { expectMirror, storedWorkers, syncBed } from '../../src/main/sync/testing'
+import { DEFAULT_RETRY } from '../../src/main/hq/retry'
+import { startSim } from '../hq-sim'
 import { expectIntact } from './helpers'
 
 describe('faults during a send (roster invite, SMS self-registration)', () => {
@@ -83,6 +85,45 @@ describe('faults during a send (roster invite, SMS self-registration)', () => {
     expect(stderr).toMatch(/key/i)
     expect(stderr).toContain(`roster send --batch ${out.batch_id} sends them.`)
   })
+})
+
+describe('the network gone for a minute', () => {
+  it('during a sync: the client retries on a fake clock and gives up within it, the sync fails saying HQ cannot be reached, the roster stays, and the next sync completes', async () => {
+    const b = await syncBed({ users: 600, seed: 23, maxLimit: 100 })
+    const again = await startSim({ users: 600, seed: 23, maxLimit: 100 })
+    try {
+      expect((await syncProject({ db: b.db, project: b.project, client: b.client })).outcome).toBe('ok')
+      const before = storedWorkers(b.db, b.project).active.size
+      // Waits pass on a fake clock: a minute of retries takes no time.
+      let slept = 0
+      const clock = { now: () => Date.now() + slept, sleep: async (ms: number) => void (slept += ms) }
+      // The product's own retry policy (syncBed's is shortened): it gives up well within the minute.
+      const offline = b.connect({ clock, retry: { ...DEFAULT_RETRY } })
+      let pages = 0
+      const run = await syncProject({
+        db: b.db,
+        project: b.project,
+        client: offline,
+        // The network goes away after the first page: every later request is refused.
+        onProgress: () => {
+          if (++pages === 1) void b.sim.close()
+        }
+      })
+      expect(run.outcome).toBe('failed')
+      expect(run.error).toMatch(/reach|connect|network/i)
+      expect(slept).toBeGreaterThan(0)
+      expect(slept).toBeLessThan(60_000)
+      expect(storedWorkers(b.db, b.project).active.size).toBe(before)
+      expect(b.db.pragma('integrity_check', { simple: true })).toBe('ok')
+      // Back online (the same HQ, at another address): the next sync completes.
+      const online = b.connect({ server: again.url })
+      expect((await syncProject({ db: b.db, project: b.project, client: online })).outcome).toBe('ok')
+      expectMirror(b.db, b.project, again)
+    } finally {
+      await again.close()
+      await b.close()
+    }
+  }, 60_000)
 })
 
 describe('faults of the machine during a sync', () => {
