@@ -135,7 +135,18 @@ export const apiContract = {
 
   /** Opens an HQ page in the system browser; the core checks the host is the project's server. */
   'app.openExternal': call(z.object({ url: z.string().url() }).strict(), Ok),
-  'app.info': call(Empty, z.object({ version: z.string(), transport: z.enum(['ipc', 'loopback']) })),
+  'app.info': call(
+    Empty,
+    z.object({
+      version: z.string(),
+      transport: z.enum(['ipc', 'loopback']),
+      /**
+       * Where API keys are kept, when that needs saying: on Linux without a keyring (safeStorage's
+       * basic_text) keys are kept for the session only unless the coordinator agrees to weak storage.
+       */
+      keyStorage: z.object({ weak: z.boolean(), sessionOnly: z.boolean(), message: z.string() }).optional()
+    })
+  ),
   /** What a window opened mid-way needs: the network state and the syncs running now. */
   'app.status': call(
     Empty,

@@ -12,6 +12,8 @@ export interface SecretStore {
   has(projectId: string): Promise<boolean>
   set(projectId: string, secret: string): Promise<void>
   delete(projectId: string): Promise<void>
+  /** Where keys are kept, when that is worth telling the coordinator (app.info's keyStorage). */
+  storage?(): { weak: boolean; sessionOnly: boolean; message: string }
 }
 
 export class MemorySecretStore implements SecretStore {

@@ -6,16 +6,18 @@ import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'elect
 import electronLog from 'electron-log/main'
 // CommonJS whose exports Node's ESM loader cannot see by name: take them from the default.
 import electronUpdater from 'electron-updater'
-import { mkdirSync } from 'node:fs'
-import { join, normalize, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { createCore, type Core } from '../core/core'
+import { httpLoopbackAllowedByEnv } from '../core/serverPolicy'
 import { proxyFromPac } from '../hq/net/proxy'
-import { defaultDataDir } from '../paths'
+import { defaultDataDir, ensurePrivateDir } from '../paths'
 import { CONTENT_SECURITY_POLICY } from '../transport/csp'
+import { openExternalChecked } from './external'
+import { guardWebContents } from './guards'
 import { bindIpc } from './ipc'
 import { fileLogger, logFilePath } from './log'
 import { installMenu } from './menu'
+import { rendererHandler } from './protocol'
 import { SafeStorageSecretStore } from './safe-storage'
 import { checkFromMenu, startUpdates } from './updates'
 import { createMainWindow, windowStateFile } from './window'
@@ -25,11 +27,13 @@ const APP_HOST = 'roster'
 const APP_ORIGIN = `app://${APP_HOST}`
 const rendererDir = join(__dirname, '../renderer')
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+// The HQ simulator (plain HTTP on this machine) in development builds, or behind the explicit setting.
+const allowHttpLoopback = !app.isPackaged || httpLoopbackAllowedByEnv()
 
 // Before anything else: the single-instance lock, the Chromium profile and safeStorage's key all
 // live in userData, which must be the folder the CLI uses too.
 const dataDir = defaultDataDir()
-mkdirSync(dataDir, { recursive: true })
+ensurePrivateDir(dataDir, { tighten: true })
 app.setPath('userData', dataDir)
 const log = fileLogger(electronLog, dataDir)
 
@@ -43,23 +47,16 @@ function isTrustedUrl(url: string): boolean {
   return devUrl !== undefined && URL.canParse(url) && new URL(url).origin === new URL(devUrl).origin
 }
 
-/** Serves the built renderer at app://roster/ with the Content Security Policy as a header. */
-async function serveRenderer(request: Request): Promise<Response> {
-  const url = new URL(request.url)
-  if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
-  let pathname: string
-  try {
-    pathname = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
-  } catch {
-    return new Response('Bad request', { status: 400 })
-  }
-  const file = normalize(join(rendererDir, pathname))
-  if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
-  const response = await net.fetch(pathToFileURL(file).toString())
-  const headers = new Headers(response.headers)
-  headers.set('content-security-policy', CONTENT_SECURITY_POLICY)
-  return new Response(response.body, { status: response.status, headers })
-}
+/** Serves the built renderer at app://roster/ with the Content Security Policy and nosniff. */
+const serveRenderer = rendererHandler({
+  host: APP_HOST,
+  rendererDir,
+  csp: CONTENT_SECURITY_POLICY,
+  fetchFile: (fileUrl) => net.fetch(fileUrl)
+})
+
+// Every web contents, whoever creates it: no <webview>, no new windows, no navigation away.
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, isTrustedUrl, log))
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -80,7 +77,10 @@ if (!app.requestSingleInstanceLock()) {
     const started = createCore({
       dbPath: join(dataDir, 'roster.db'),
       secrets: new SafeStorageSecretStore(join(dataDir, 'keys.json'), log),
-      openExternal: (url) => shell.openExternal(url),
+      // The core allows only HQ pages of a synced project; the shell checks the scheme once more.
+      openExternal: (url) =>
+        openExternalChecked(url, (checked) => shell.openExternal(checked), allowHttpLoopback),
+      allowHttpLoopback,
       transport: 'ipc',
       version: app.getVersion(),
       log,

@@ -1,6 +1,7 @@
 import { BrowserWindow, screen } from 'electron'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { permissionAllowed } from './guards'
 
 interface WindowState {
   x?: number
@@ -37,22 +38,30 @@ export function createMainWindow(opts: {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      // A middle click would open a link in a new window instead of asking will-navigate.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false
     }
   })
   if (state.maximized) win.maximize()
   win.once('ready-to-show', () => win.show())
 
+  // Navigation, new windows and <webview> are refused for every web contents (./guards, installed
+  // from app.on('web-contents-created')); these two stay for a window made without that hook.
   win.webContents.on('will-navigate', (event, url) => {
     if (!opts.isTrustedUrl(url)) event.preventDefault()
   })
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  // Copying a phone number is the only permission the renderer needs; checks and requests agree.
-  win.webContents.session.setPermissionRequestHandler((_wc, permission, callback) =>
-    callback(permission === 'clipboard-sanitized-write')
+  // Permissions: only the app's own pages, only what it needs (./guards); checks and requests agree.
+  win.webContents.session.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl, opts.isTrustedUrl))
   )
-  win.webContents.session.setPermissionCheckHandler(
-    (_wc, permission) => permission === 'clipboard-sanitized-write'
+  win.webContents.session.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionAllowed(permission, requestingOrigin, opts.isTrustedUrl)
   )
   win.webContents.on('render-process-gone', (_event, details) => {
     opts.log(`renderer gone (${details.reason}); reloading`)
@@ -109,7 +118,7 @@ function saveState(file: string, win: BrowserWindow): void {
   const bounds = win.getNormalBounds()
   const state: WindowState = { ...bounds, maximized: win.isMaximized() }
   try {
-    writeFileSync(file, JSON.stringify(state))
+    writeFileSync(file, JSON.stringify(state), { mode: 0o600 })
   } catch {
     // Not worth interrupting a quit for.
   }

@@ -39,7 +39,8 @@ export function appHandlers(
       return { ok: true as const }
     },
     async 'app.info'() {
-      return { version: ctx.version, transport }
+      const keyStorage = ctx.secrets.storage?.()
+      return { version: ctx.version, transport, ...(keyStorage?.weak ? { keyStorage } : {}) }
     },
     async 'app.status'() {
       return status.snapshot()
