@@ -362,8 +362,16 @@ describe('roster invite', () => {
     expect(stderr).toContain('Messaging > General Settings')
     const out = JSON.parse(stdout) as InviteJson
     expect(out.queued.sort()).toEqual([...numbers].sort())
-    expect(out).toMatchObject({ channel: 'sms-registration', failed: [], pending: [], usernames: {}, skipped: [] })
-    expect(stderr).toContain(`3 numbers wait in the outbox, never sent: roster send --batch ${out.batch_id} sends them.`)
+    expect(out).toMatchObject({
+      channel: 'sms-registration',
+      failed: [],
+      pending: [],
+      usernames: {},
+      skipped: []
+    })
+    expect(stderr).toContain(
+      `3 numbers wait in the outbox, never sent: roster send --batch ${out.batch_id} sends them.`
+    )
     const db = openDatabase(sandbox.dbPath)
     const [batch] = listBatches(db, getBatch(db, out.batch_id).batch.projectId)
     expect(batch).toMatchObject({ state: 'stopped', counts: { failed: 0, queued: 3 } })
