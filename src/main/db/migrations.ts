@@ -95,6 +95,19 @@ const CLOSED_BY_APP_SCHEMA = /* sql */ `
 ALTER TABLE sync_runs ADD COLUMN closed_by_app INTEGER NOT NULL DEFAULT 0;
 `
 
+/**
+ * Sync runs say which process runs them (pid and host name), so a run whose process is gone on
+ * this computer is closed at once instead of after a minute without heartbeat. Pages keep the
+ * ids they held and the order they were read in: a resumed run checks them against what it
+ * reads now (their overlaps) instead of trusting them.
+ */
+const SYNC_OWNER_SCHEMA = /* sql */ `
+ALTER TABLE sync_runs ADD COLUMN pid INTEGER;
+ALTER TABLE sync_runs ADD COLUMN host TEXT;
+ALTER TABLE sync_pages ADD COLUMN ids TEXT;
+ALTER TABLE sync_pages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+`
+
 /** Steps added after the first release of the core and the outbox, in the order they shipped. */
 export const laterMigrations: readonly Migration[] = [
   {
@@ -115,7 +128,8 @@ export const laterMigrations: readonly Migration[] = [
   { name: 'invite: heartbeat of the sending process', up: (db) => db.exec(HEARTBEAT_SCHEMA) },
   { name: 'projects: automatic sync interval', up: (db) => db.exec(AUTO_SYNC_SCHEMA) },
   { name: 'sync runs: cancelled by closing Roster', up: (db) => db.exec(CLOSED_BY_APP_SCHEMA) },
-  ...channelMigrations
+  ...channelMigrations,
+  { name: 'sync runs: owning process; pages: their ids', up: (db) => db.exec(SYNC_OWNER_SCHEMA) }
 ]
 
 /** Every schema step in order. Append only: a step's position is its schema version. */

@@ -25,7 +25,7 @@ import {
 } from './syncRuns'
 import { ACTIVE, addProject, fixtureProject, LOCATIONS, tempDb, type TempDb } from './testing'
 import { getWorker, queryWorkers } from './workerQueries'
-import { countSeen, sweepWorkers, writeWorkers } from './workers'
+import { removeWorkers, storedIds, writeWorkers } from './workers'
 
 let t: TempDb
 beforeEach(() => {
@@ -96,6 +96,10 @@ describe('opening the database', () => {
       ALTER TABLE invite_batches DROP COLUMN location_id;
       ALTER TABLE invite_batches DROP COLUMN group_id;
       DROP INDEX workers_username_exact;
+      ALTER TABLE sync_runs DROP COLUMN pid;
+      ALTER TABLE sync_runs DROP COLUMN host;
+      ALTER TABLE sync_pages DROP COLUMN ids;
+      ALTER TABLE sync_pages DROP COLUMN seq;
       ANALYZE;
     `)
     db.pragma('user_version = 2')
@@ -248,13 +252,14 @@ describe('writing workers', () => {
     ])
   })
 
-  it('sweeps only the workers not seen in the given generation', () => {
+  it('removes exactly the workers named, with their children and search entries', () => {
     const project = addProject(t.db)
     const write = { projectId: project.id, generation: 1, archived: false, country: 'KE' }
     writeWorkers(t.db, write, ACTIVE)
-    writeWorkers(t.db, { ...write, generation: 2 }, ACTIVE.slice(0, 4))
-    expect(countSeen(t.db, project.id, 2, false)).toBe(4)
-    expect(sweepWorkers(t.db, project.id, [2])).toBe(ACTIVE.length - 4)
+    const kept = new Set(ACTIVE.slice(0, 4).map((w) => w.id))
+    const gone = storedIds(t.db, project.id).filter((id) => !kept.has(id))
+    expect(gone).toHaveLength(ACTIVE.length - 4)
+    expect(removeWorkers(t.db, project.id, gone)).toBe(ACTIVE.length - 4)
     expect(queryWorkers(t.db, { projectId: project.id }).total).toBe(4)
     expect(queryWorkers(t.db, { projectId: project.id, text: 'baraka' }).total).toBe(0)
     const orphans = t.db
@@ -316,12 +321,62 @@ describe('sync journal', () => {
     recordPage(t.db, run, 'active', { offset: 1000, limit: 1000, totalCount: 2500, rows: 1000 })
     recordPage(t.db, run, 'active', { offset: 1000, limit: 1000, totalCount: 2500, rows: 1000 })
     expect(pagesOf(t.db, run, 'active').map((p) => p.offset)).toEqual([0, 1000])
-    expect(closeAbandonedRuns(t.db, project.id, new Date(at.getTime() - 1), at)).toBe(0)
-    expect(closeAbandonedRuns(t.db, project.id, new Date(at.getTime() + 1), at)).toBe(1)
+    const alive = () => true
+    expect(
+      closeAbandonedRuns(t.db, project.id, {
+        staleBefore: new Date(at.getTime() - 1),
+        now: at,
+        isRunning: alive
+      })
+    ).toBe(0)
+    expect(
+      closeAbandonedRuns(t.db, project.id, {
+        staleBefore: new Date(at.getTime() + 1),
+        now: at,
+        isRunning: alive
+      })
+    ).toBe(1)
     expect(getRunRecord(t.db, run)).toMatchObject({ outcome: 'failed', resumable: true })
     expect(getRunRecord(t.db, run)!.error).toMatch(/stopped before this sync finished/)
     expect(lastRun(t.db, project.id)?.id).toBe(run)
     expect(lastGoodRun(t.db, project.id)).toBeUndefined()
+  })
+
+  it('closes at once a run whose process on this computer is gone, and keeps the ids of its pages', () => {
+    const project = addProject(t.db)
+    const at = new Date()
+    const run = startRun(t.db, {
+      projectId: project.id,
+      generations: { active: 1, archived: 2 },
+      resumedFrom: null,
+      now: at
+    })
+    expect(getRunRecord(t.db, run)).toMatchObject({ pid: process.pid })
+    recordPage(t.db, run, 'active', {
+      offset: 0,
+      limit: 3,
+      totalCount: 3,
+      rows: 3,
+      ids: ['a', 'b', 'c'],
+      seq: 4
+    })
+    expect(pagesOf(t.db, run, 'active')[0]).toMatchObject({ ids: ['a', 'b', 'c'], seq: 4 })
+    const check = { staleBefore: new Date(at.getTime() - 60_000), now: at }
+    // Heartbeat fresh, pid running: left alone.
+    expect(closeAbandonedRuns(t.db, project.id, { ...check, isRunning: () => true })).toBe(0)
+    // Heartbeat fresh, pid gone: closed without waiting for the heartbeat to go stale.
+    expect(closeAbandonedRuns(t.db, project.id, { ...check, isRunning: () => false })).toBe(1)
+    expect(getRunRecord(t.db, run)!.error).toMatch(/its process ended/)
+    // A run recorded on another computer is judged by its heartbeat alone.
+    const elsewhere = startRun(t.db, {
+      projectId: project.id,
+      generations: { active: 3, archived: 4 },
+      resumedFrom: null,
+      now: at,
+      host: 'another-laptop'
+    })
+    expect(closeAbandonedRuns(t.db, project.id, { ...check, isRunning: () => false })).toBe(0)
+    expect(getRunRecord(t.db, elsewhere)?.outcome).toBe('running')
   })
 
   it('creates projects with distinct short ids', () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import type { SyncRun } from '../../shared/domain'
 import { stmt, type Db } from './open'
 
@@ -16,6 +17,9 @@ export interface SyncRunRecord extends SyncRun {
   heartbeatAt: string
   /** Cancelled because Roster closed, not by the coordinator: it holds no later sync back. */
   closedByApp: boolean
+  /** The process running it, and the computer that process runs on (null for older runs). */
+  pid: number | null
+  host: string | null
 }
 
 /** The error of a run cut short because Roster closed (outcome 'cancelled', closedByApp). */
@@ -42,6 +46,10 @@ export interface PageRecord {
   limit: number
   totalCount: number
   rows: number
+  /** The ids the page held, in HQ's order (null for pages stored before ids were kept). */
+  ids?: readonly string[] | null
+  /** The order the page was read in within its list read. */
+  seq?: number
 }
 
 interface RunSqlRow {
@@ -66,10 +74,12 @@ interface RunSqlRow {
   duration_ms: number | null
   error: string | null
   closed_by_app: number
+  pid: number | null
+  host: string | null
 }
 
 const RUN_COLUMNS = `id, project_id, generation, archived_generation, resumed_from, started_at, ended_at, heartbeat_at, outcome, phase,
-  resumable, workers, archived, groups, locations, added, updated, removed, duration_ms, error, closed_by_app`
+  resumable, workers, archived, groups, locations, added, updated, removed, duration_ms, error, closed_by_app, pid, host`
 
 function toRecord(row: RunSqlRow): SyncRunRecord {
   return {
@@ -92,7 +102,9 @@ function toRecord(row: RunSqlRow): SyncRunRecord {
     phase: row.phase,
     resumable: row.resumable === 1,
     heartbeatAt: row.heartbeat_at,
-    closedByApp: row.closed_by_app === 1
+    closedByApp: row.closed_by_app === 1,
+    pid: row.pid,
+    host: row.host
   }
 }
 
@@ -124,14 +136,17 @@ export function startRun(
     resumedFrom: number | null
     counts?: RunCounts
     now: Date
+    /** The running process (default this one) and its computer (default this one). */
+    pid?: number | null
+    host?: string | null
   }
 ): number {
   const at = input.now.toISOString()
   const result = stmt(
     db,
     `INSERT INTO sync_runs (project_id, generation, archived_generation, resumed_from, started_at, heartbeat_at,
-       outcome, phase, added, updated)
-     VALUES (?, ?, ?, ?, ?, ?, 'running', 'starting', ?, ?)`
+       outcome, phase, added, updated, pid, host)
+     VALUES (?, ?, ?, ?, ?, ?, 'running', 'starting', ?, ?, ?, ?)`
   ).run(
     input.projectId,
     input.generations.active,
@@ -140,7 +155,9 @@ export function startRun(
     at,
     at,
     input.counts?.added ?? 0,
-    input.counts?.updated ?? 0
+    input.counts?.updated ?? 0,
+    input.pid === undefined ? process.pid : input.pid,
+    input.host === undefined ? hostname() : input.host
   )
   return Number(result.lastInsertRowid)
 }
@@ -285,23 +302,49 @@ export function finishRun(
   )
 }
 
+/** Whether a process with this pid runs on this computer (EPERM: it runs, as someone else). */
+export function processAlive(pid: number): boolean {
+  if (pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export interface AbandonCheck {
+  /** Heartbeats older than this belong to a process that died or slept. */
+  staleBefore: Date
+  now: Date
+  /** Whether a pid on this computer still runs the sync it recorded (default: the pid exists). */
+  isRunning?: (pid: number) => boolean
+}
+
 /**
- * Runs still marked 'running' whose heartbeat stopped (the process died mid-sync) are closed
- * as failed, so they neither block the next sync nor show as in progress forever. They stay
- * resumable: the pages they wrote are as good as any.
+ * Runs still marked 'running' whose process is gone are closed as failed, so they neither block
+ * the next sync nor show as in progress forever: at once when the process ran on this computer
+ * and its pid is gone (a killed `roster sync`), else once its heartbeat stopped (another
+ * computer sharing the file, a laptop asleep). They stay resumable: the pages they wrote are
+ * checked again by the run that resumes them.
  */
-export function closeAbandonedRuns(db: Db, projectId: string, staleBefore: Date, now: Date): number {
+export function closeAbandonedRuns(db: Db, projectId: string, check: AbandonCheck): number {
+  const here = hostname()
+  const isRunning = check.isRunning ?? processAlive
   let closed = 0
   for (const run of runningRuns(db, projectId)) {
-    if (Date.parse(run.heartbeatAt) >= staleBefore.getTime()) continue
+    const gone = run.pid !== null && run.host === here && !isRunning(run.pid)
+    if (!gone && Date.parse(run.heartbeatAt) >= check.staleBefore.getTime()) continue
     stmt(
       db,
       `UPDATE sync_runs SET outcome = 'failed', error = ?, ended_at = ?,
          duration_ms = MAX(0, CAST((julianday(heartbeat_at) - julianday(started_at)) * 86400000 AS INTEGER))
-       WHERE id = ?`
+       WHERE id = ? AND outcome = 'running'`
     ).run(
-      'Roster stopped before this sync finished (it was closed or the computer slept).',
-      now.toISOString(),
+      gone
+        ? 'Roster stopped before this sync finished (its process ended).'
+        : 'Roster stopped before this sync finished (it was closed or the computer slept).',
+      check.now.toISOString(),
       run.id
     )
     closed++
@@ -309,27 +352,57 @@ export function closeAbandonedRuns(db: Db, projectId: string, staleBefore: Date,
   return closed
 }
 
+/**
+ * Whether the run is still the project's live one: not closed by another process that took it
+ * for abandoned. Checked inside the transaction that sweeps or finishes, so a run that wakes
+ * after being given up never writes over a newer run's work.
+ */
+export function isLiveRun(db: Db, runId: number): boolean {
+  const row = stmt<[number], { outcome: string; project_id: string }>(
+    db,
+    `SELECT outcome, project_id FROM sync_runs WHERE id = ?`
+  ).get(runId)
+  if (!row || row.outcome !== 'running') return false
+  const newer = stmt<[string, number], { n: number }>(
+    db,
+    `SELECT COUNT(*) AS n FROM sync_runs WHERE project_id = ? AND id > ?`
+  ).get(row.project_id, runId)!.n
+  return newer === 0
+}
+
 export function recordPage(db: Db, runId: number, pass: SyncPass, page: PageRecord): void {
   stmt(
     db,
-    `INSERT OR REPLACE INTO sync_pages (run_id, pass, offset, page_limit, total_count, rows) VALUES (?, ?, ?, ?, ?, ?)`
-  ).run(runId, pass, page.offset, page.limit, page.totalCount, page.rows)
+    `INSERT OR REPLACE INTO sync_pages (run_id, pass, offset, page_limit, total_count, rows, ids, seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+  ).run(
+    runId,
+    pass,
+    page.offset,
+    page.limit,
+    page.totalCount,
+    page.rows,
+    page.ids ? JSON.stringify(page.ids) : null,
+    page.seq ?? 0
+  )
 }
 
 export function pagesOf(db: Db, runId: number, pass: SyncPass): PageRecord[] {
-  return stmt<[number, string], PageRecord>(
+  return stmt<[number, string], Omit<PageRecord, 'ids'> & { ids: string | null }>(
     db,
-    `SELECT offset, page_limit AS "limit", total_count AS totalCount, rows FROM sync_pages
+    `SELECT offset, page_limit AS "limit", total_count AS totalCount, rows, ids, seq FROM sync_pages
      WHERE run_id = ? AND pass = ? ORDER BY offset`
-  ).all(runId, pass)
+  )
+    .all(runId, pass)
+    .map((row) => ({ ...row, ids: row.ids === null ? null : (JSON.parse(row.ids) as string[]) }))
 }
 
 /** A resumed run takes over the pages of the run it resumes, so a later resume skips them too. */
 export function inheritPages(db: Db, fromRunId: number, toRunId: number): void {
   stmt(
     db,
-    `INSERT OR IGNORE INTO sync_pages (run_id, pass, offset, page_limit, total_count, rows)
-     SELECT ?, pass, offset, page_limit, total_count, rows FROM sync_pages WHERE run_id = ?`
+    `INSERT OR IGNORE INTO sync_pages (run_id, pass, offset, page_limit, total_count, rows, ids, seq)
+     SELECT ?, pass, offset, page_limit, total_count, rows, ids, seq FROM sync_pages WHERE run_id = ?`
   ).run(toRunId, fromRunId)
 }
 

@@ -213,33 +213,29 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
   })()
 }
 
-/**
- * Removes the project's workers whose seen marker is none of `keep` (the generations of the
- * reads that proved complete). Only call after complete reads of both lists.
- */
-export function sweepWorkers(db: Db, projectId: string, keep: readonly number[]): number {
-  return stmt<[number, string]>(
-    db,
-    `DELETE FROM workers WHERE project = ? AND seen_gen NOT IN (SELECT value FROM json_each(?))`
-  ).run(requireProjectKey(db, projectId), JSON.stringify(keep)).changes
-}
-
-/** Ids of workers a sweep with `keep` would remove (at most `limit`). */
-export function sweepCandidates(db: Db, projectId: string, keep: readonly number[], limit: number): string[] {
-  return stmt<[number, string, number], { id: string }>(
-    db,
-    `SELECT id FROM workers WHERE project = ? AND seen_gen NOT IN (SELECT value FROM json_each(?)) LIMIT ?`
-  )
-    .all(requireProjectKey(db, projectId), JSON.stringify(keep), limit)
+/** Every stored worker id of the project (what a sync compares HQ's lists with). */
+export function storedIds(db: Db, projectId: string): string[] {
+  return stmt<[number], { id: string }>(db, `SELECT id FROM workers WHERE project = ?`)
+    .all(requireProjectKey(db, projectId))
     .map((r) => r.id)
 }
 
-/** How many of the project's workers in one list (active or archived) carry this generation. */
-export function countSeen(db: Db, projectId: string, generation: number, archived: boolean): number {
-  return stmt<[number, number, number], { n: number }>(
+/** The stored archived flag of each of these workers (the list each was last seen in). */
+export function archivedStates(db: Db, projectId: string, ids: readonly string[]): Map<string, boolean> {
+  const rows = stmt<[number, string], { id: string; archived: number }>(
     db,
-    `SELECT COUNT(*) AS n FROM workers WHERE project = ? AND seen_gen = ? AND archived = ?`
-  ).get(requireProjectKey(db, projectId), generation, archived ? 1 : 0)!.n
+    `SELECT id, archived FROM workers WHERE project = ? AND id IN (SELECT value FROM json_each(?))`
+  ).all(requireProjectKey(db, projectId), JSON.stringify(ids))
+  return new Map(rows.map((r) => [r.id, r.archived === 1]))
+}
+
+/** Removes these workers of the project (their children and search entries go with them). */
+export function removeWorkers(db: Db, projectId: string, ids: readonly string[]): number {
+  if (ids.length === 0) return 0
+  return stmt<[number, string]>(
+    db,
+    `DELETE FROM workers WHERE project = ? AND id IN (SELECT value FROM json_each(?))`
+  ).run(requireProjectKey(db, projectId), JSON.stringify(ids)).changes
 }
 
 export function countWorkers(db: Db, projectId: string): { active: number; archived: number } {

@@ -4,6 +4,7 @@ import { startSim, type Sim, type SimAccount, type SimOptions } from '../../../t
 import { createHqClient, type HqClient, type HqClientOptions, type WorkerPageEvent } from './client'
 import { failure } from './testing'
 import type { HqWorker } from './schemas'
+import type { PageWindow } from './paging'
 
 // The HQ client against the HQ simulator: real HTTP on loopback, real faults.
 
@@ -60,7 +61,7 @@ function recordingDispatcher(): { dispatcher: Dispatcher; log: { at: number; pat
 async function collect(
   client: HqClient,
   archived = false,
-  extra: { skipOffsets?: ReadonlySet<number>; signal?: AbortSignal; maxPasses?: number } = {}
+  extra: { known?: PageWindow[]; signal?: AbortSignal; maxRefetches?: number } = {}
 ) {
   const pages: WorkerPageEvent[] = []
   const byId = new Map<string, HqWorker>()
@@ -136,8 +137,9 @@ describe('listWorkers against the simulator', () => {
     expect(
       requests.slice(1).every((r) => r.path.includes('limit=100&') || r.path.endsWith('limit=100'))
     ).toBe(true)
+    // Pages overlap by 10 rows: 0, 90, 180, … while a page still adds rows.
     expect(offsetsOf(requests).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: Math.ceil(total / 100) }, (_, i) => i * 100)
+      Array.from({ length: Math.ceil((total - 10) / 90) }, (_, i) => i * 90)
     )
     expect(pages.every((p) => p.limit === 100 && p.totalCount === total)).toBe(true)
   })
@@ -246,53 +248,67 @@ describe('listWorkers against the simulator', () => {
     expect(s.requests).toHaveLength(1)
   })
 
-  it('re-fetches and ends with exactly the current workers when some are added between pages', async () => {
+  it('re-reads the moved pages and ends with exactly the current workers when some are added between pages', async () => {
     const s = await sim({ users: 800, maxLimit: 100, faults: 'shift:add=3;after=2' })
     const { result, byId } = await collect(connect(s))
     expect(result.complete).toBe(true)
     expect(result.refetchedPages).toBeGreaterThan(0)
-    expect(result.passes).toBe(2)
     expect(result.totalCount).toBe(s.activeWorkers().length)
-    expect(result.distinctIds).toBe(s.activeWorkers().length)
-    const current = new Set(s.activeWorkers().map((w) => w.id))
-    for (const id of current) expect(byId.has(id)).toBe(true)
+    expect(result.ids.sort()).toEqual(sortedIds(s.activeWorkers()))
+    for (const w of s.activeWorkers()) expect(byId.has(w.id)).toBe(true)
   })
 
-  it('re-fetches and finds the worker that shifted onto an earlier page when some are removed', async () => {
+  it('re-reads the moved pages and finds the worker that shifted onto an earlier page when some are removed', async () => {
     const s = await sim({ users: 800, maxLimit: 100, faults: 'shift:remove=2;after=3' })
     const { result, byId } = await collect(connect(s))
     expect(result.complete).toBe(true)
     expect(result.refetchedPages).toBeGreaterThan(0)
-    expect(result.distinctIds).toBe(s.activeWorkers().length)
+    expect(result.ids.sort()).toEqual(sortedIds(s.activeWorkers()))
     for (const w of s.activeWorkers()) expect(byId.has(w.id)).toBe(true)
   })
 
-  it('says the list is not complete when it keeps changing on every pass', async () => {
-    const s = await sim({ users: 600, maxLimit: 100, faults: 'shift:add=1;after=2;every=2' })
-    const { result } = await collect(connect(s), false, { maxPasses: 2 })
-    expect(result.complete).toBe(false)
-    expect(result.passes).toBe(2)
+  it('asks for pages that overlap the previous one by a few rows', async () => {
+    const s = await sim({ users: 400, maxLimit: 100 })
+    const { result } = await collect(connect(s))
+    expect(result.complete).toBe(true)
+    const total = s.activeWorkers().length
+    expect(total).toBeGreaterThan(280)
+    const expected = Array.from({ length: Math.ceil((total - 10) / 90) }, (_, i) => i * 90)
+    expect(offsetsOf(workerRequests(s)).sort((a, b) => a - b)).toEqual(expected)
   })
 
-  it('skips the pages a resumed sync already stored', async () => {
+  it('says the list is not complete when it keeps changing beyond the re-read budget', async () => {
+    const s = await sim({ users: 600, maxLimit: 100, faults: 'shift:add=1;after=2;every=2' })
+    const { result } = await collect(connect(s), false, { maxRefetches: 2 })
+    expect(result.complete).toBe(false)
+    expect(result.refetchedPages).toBe(2)
+  })
+
+  it('checks the pages a resumed sync already stored instead of fetching them', async () => {
     const s = await sim({ users: 700, maxLimit: 100 })
     const first = await collect(connect(s))
     const before = workerRequests(s).length
-    const resumed = await collect(connect(s), false, { skipOffsets: new Set([0, 100, 200]) })
+    const known = first.result.windows.filter((w) => w.offset <= 180)
+    const resumed = await collect(connect(s), false, { known })
     const offsets = offsetsOf(workerRequests(s).slice(before))
     expect(offsets).toContain(0)
-    expect(offsets).not.toContain(100)
-    expect(offsets).not.toContain(200)
+    expect(offsets).not.toContain(90)
+    expect(offsets).not.toContain(180)
     expect(resumed.result.complete).toBe(true)
-    expect(resumed.result.totalCount).toBe(first.result.totalCount)
-    expect(resumed.result.distinctIds).toBe(first.result.totalCount - 200)
+    expect(resumed.result.ids).toEqual(first.result.ids)
   })
 
-  it('skips nothing when the stored pages do not line up with the page size HQ now uses', async () => {
-    const s = await sim({ users: 400, maxLimit: 100 })
-    const { result } = await collect(connect(s), false, { skipOffsets: new Set([150]) })
-    expect(result.distinctIds).toBe(s.activeWorkers().length)
-    expect(offsetsOf(workerRequests(s))).toContain(100)
+  it('reads a stored page again when the list moved since it was stored', async () => {
+    const s = await sim({ users: 700, maxLimit: 100 })
+    const first = await collect(connect(s))
+    s.removeWorkers([s.activeWorkers()[5]!.id])
+    const before = workerRequests(s).length
+    const resumed = await collect(connect(s), false, {
+      known: first.result.windows.filter((w) => w.offset <= 180)
+    })
+    expect(offsetsOf(workerRequests(s).slice(before))).toEqual(expect.arrayContaining([0, 90, 180]))
+    expect(resumed.result.complete).toBe(true)
+    expect(resumed.result.ids.sort()).toEqual(sortedIds(s.activeWorkers()))
   })
 
   it('calls onPage one page at a time even while pages are fetched concurrently', async () => {

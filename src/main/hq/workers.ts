@@ -1,5 +1,5 @@
 import { AimdController, type AimdOptions } from './aimd'
-import { PagePass, usableSkips } from './paging'
+import { OverlapPass, type PageWindow } from './paging'
 import { runAdaptive } from './pool'
 import type { RetryHooks } from './retry'
 import type { HqWorker, WorkerPage } from './schemas'
@@ -19,45 +19,45 @@ export interface ListWorkersOptions {
   archived: boolean
   signal?: AbortSignal
   /**
-   * Offsets of pages a resumed sync already stored (under the same page size: pass back the
-   * `limit` of the run that stored them). Page 0 is always fetched, because it carries
-   * total_count; if any offset is not a multiple of the page size HQ now uses, nothing is
-   * skipped. With skips the client can only check that fetched ids plus the rows of the
-   * skipped pages add up to total_count; the caller must confirm completeness itself: a
-   * sweep is safe only if the number of distinct ids it stored in this sync (pages from the
-   * interrupted run plus pages from this one) equals the returned totalCount. If not, call
-   * listWorkers again without skipOffsets.
+   * Pages read before (by an interrupted sync, or earlier in this one), to be checked rather than
+   * fetched again: page 0 is always fetched (it carries total_count and the page size), and a
+   * known page is read again only when its overlap with a page read now disagrees (the list moved
+   * since). Pages cut with another page size are not used.
    */
-  skipOffsets?: ReadonlySet<number>
+  known?: readonly PageWindow[]
   /**
    * Called once per page, one call at a time (never overlapping), in no particular order of
-   * offset. The same worker can arrive in two pages (offsets shift while we page, and a
-   * re-fetch pass delivers every page again): store by id. A throw or rejection stops the
-   * listing and is passed on.
+   * offset. The same worker can arrive in several pages (pages overlap, and a page is read again
+   * when the list moved): store by id, the later call being the newer read. A throw or rejection
+   * stops the listing and is passed on.
    */
   onPage: (page: WorkerPageEvent) => void | Promise<void>
   /** Page size to ask for; HQ may cap it (meta.limit is what counts). Default 1000. */
   pageSize?: number
-  /** Passes over the list before giving up on a complete one. Default 3. */
-  maxPasses?: number
+  /** Pages read again, at most, to pin down where the list moved. Default twice the pages. */
+  maxRefetches?: number
 }
 
 export interface ListWorkersResult {
-  /** total_count as of the last pass. */
+  /** total_count as the newest page reported it. */
   totalCount: number
   /** Page size HQ used. */
   limit: number
-  /** Distinct worker ids delivered in the last pass (skipped pages not counted). */
+  /** Ids in the latest read of every page, in HQ's order, each once: the list as proven. */
+  ids: string[]
+  /** Distinct ids in `ids`. */
   distinctIds: number
-  /** Pages fetched again in passes after the first. */
+  /** Pages read again because an overlap disagreed. */
   refetchedPages: number
   /**
-   * Whether the last pass was consistent: every page reported the same total_count and the
-   * distinct ids (plus skipped rows) equal it. Without it, do not delete missing workers.
+   * Every page's overlap with the next agrees and the last page ends the list: no worker that
+   * was in the list throughout the read was skipped. Without it, do not remove missing workers
+   * on a guess.
    */
   complete: boolean
-  passes: number
-  /** Distinct worker ids delivered across all passes. */
+  /** The latest read of every page, to pass back as `known` for a later check. */
+  windows: PageWindow[]
+  /** Distinct worker ids delivered by any page of this read. */
   deliveredIds: number
 }
 
@@ -71,7 +71,6 @@ export async function listAllWorkers(
   opts: ListWorkersOptions
 ): Promise<ListWorkersResult> {
   const pageSize = opts.pageSize ?? 1000
-  const maxPasses = Math.max(1, opts.maxPasses ?? 3)
   const aimd = new AimdController(deps.aimd)
   const hooks: RetryHooks = { onRateLimited: () => aimd.onRateLimited(), onFailure: () => aimd.onFailure() }
   const everyId = new Set<string>()
@@ -93,55 +92,50 @@ export async function listAllWorkers(
 
   const first = await deps.fetchPage(baseQuery, opts.signal, hooks)
   aimd.onSuccess()
-  let limit = first.meta.limit
+  const limit = first.meta.limit
   const template = followQuery(first.meta.next, baseQuery, opts.archived)
 
-  let pass = new PagePass(limit, first.meta.total_count, usableSkips(opts.skipOffsets, limit))
+  const pass = new OverlapPass(limit, first.meta.total_count, {
+    ...(opts.known ? { known: opts.known } : {}),
+    ...(opts.maxRefetches !== undefined ? { maxRefetches: opts.maxRefetches } : {})
+  })
   pass.claim(0)
-  pass.record({ offset: 0, limit, totalCount: first.meta.total_count, ids: first.objects.map((w) => w.id) })
+  pass.record(
+    0,
+    first.objects.map((w) => w.id),
+    first.meta.total_count
+  )
   await deliver({ offset: 0, limit, totalCount: first.meta.total_count, workers: first.objects }, opts.signal)
 
-  let refetchedPages = 0
-  let passes = 1
-  const runPass = (current: PagePass, pageLimit: number, counting: boolean): Promise<void> =>
-    runAdaptive(
-      current,
-      aimd,
-      async (offset, signal) => {
-        const page = await deps.fetchPage(pageQuery(template, pageLimit, offset), signal, hooks)
-        aimd.onSuccess()
-        if (counting) refetchedPages += 1
-        current.record({
-          offset,
-          limit: page.meta.limit,
-          totalCount: page.meta.total_count,
-          ids: page.objects.map((w) => w.id)
-        })
-        await deliver(
-          { offset, limit: page.meta.limit, totalCount: page.meta.total_count, workers: page.objects },
-          signal
-        )
-      },
-      opts.signal
-    )
+  await runAdaptive(
+    pass,
+    aimd,
+    async (offset, signal) => {
+      const page = await deps.fetchPage(pageQuery(template, limit, offset), signal, hooks)
+      aimd.onSuccess()
+      // Written before it is judged: a page read again later simply overwrites it.
+      await deliver(
+        { offset, limit: page.meta.limit, totalCount: page.meta.total_count, workers: page.objects },
+        signal
+      )
+      pass.record(
+        offset,
+        page.objects.map((w) => w.id),
+        page.meta.total_count
+      )
+    },
+    opts.signal
+  )
 
-  await runPass(pass, limit, false)
-  let result = pass.result()
-  while (!result.complete && passes < maxPasses) {
-    passes += 1
-    limit = result.limit
-    pass = new PagePass(limit, result.totalCount)
-    await runPass(pass, limit, true)
-    result = pass.result()
-  }
-
+  const result = pass.result()
   return {
     totalCount: result.totalCount,
-    limit: result.limit,
-    distinctIds: result.distinctIds,
-    refetchedPages,
+    limit,
+    ids: result.ids,
+    distinctIds: result.ids.length,
+    refetchedPages: result.refetched,
     complete: result.complete,
-    passes,
+    windows: result.windows,
     deliveredIds: everyId.size
   }
 }

@@ -31,3 +31,15 @@ export class AppClosing extends DOMException {
     super('Roster is closing.', 'AbortError')
   }
 }
+
+/**
+ * The run was closed by another sync that took it for abandoned (this process slept or hung
+ * past the heartbeat limit): it stops writing at once and leaves the newer run's work alone.
+ */
+export class RunTakenOver extends Error {
+  readonly kind = 'taken-over'
+  constructor() {
+    super('This sync stopped answering and a newer one took over; it changed nothing more.')
+    this.name = 'RunTakenOver'
+  }
+}

@@ -1,5 +1,7 @@
 import type { SyncProgress, SyncRun } from '../../shared/domain'
 import type { HqClient } from '../hq/client'
+import type { PageWindow } from '../hq/paging'
+import type { HqWorker } from '../hq/schemas'
 import { isHqError, type HqError } from '../hq/errors'
 import { listApplications, replaceApplications } from '../db/applications'
 import { listGroups, replaceGroups } from '../db/groups'
@@ -14,13 +16,13 @@ import {
   getRun,
   heartbeat,
   inheritPages,
+  isLiveRun,
   lastRunRecord,
   pagesOf,
+  processAlive,
   prunePages,
   recordPage,
   runningRuns,
-  restartRun,
-  setListGeneration,
   setRunCounts,
   setRunPhase,
   startRun,
@@ -28,8 +30,8 @@ import {
   type SyncPass,
   type SyncRunRecord
 } from '../db/syncRuns'
-import { countSeen, countWorkers, sweepCandidates, sweepWorkers, writeWorkers } from '../db/workers'
-import { AppClosing, IncompleteListError, SyncBusyError } from './errors'
+import { archivedStates, countWorkers, removeWorkers, storedIds, writeWorkers } from '../db/workers'
+import { AppClosing, IncompleteListError, RunTakenOver, SyncBusyError } from './errors'
 import { ProgressReporter } from './progress'
 
 /** What the sync needs from the HQ client. */
@@ -116,7 +118,13 @@ interface RunStart {
 function beginRun(db: Db, project: ProjectRecord, at: Date): RunStart {
   return db
     .transaction((): RunStart => {
-      closeAbandonedRuns(db, project.id, new Date(at.getTime() - STALE_AFTER_MS), at)
+      closeAbandonedRuns(db, project.id, {
+        staleBefore: new Date(at.getTime() - STALE_AFTER_MS),
+        now: at,
+        // This process runs no other sync of the project (running says so): a run recorded
+        // under its pid is a dead predecessor's that had the same pid.
+        isRunning: (pid) => pid !== process.pid && processAlive(pid)
+      })
       if (runningRuns(db, project.id).length > 0) throw new SyncBusyError(project.label)
       const previous = lastRunRecord(db, project.id)
       const resumes = previous && canResume(db, previous, at) ? previous : null
@@ -204,26 +212,24 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
       () => listApplications(db, project.id).length
     )
 
-    let keep: number[]
-    try {
-      keep = await readBothLists(options, start, progress, now)
-      await confirmRemovals(options, start, keep, now)
-    } catch (error) {
-      if (!(error instanceof ResumeMismatch)) throw error
-      // HQ's lists changed since the interrupted run: its pages cannot be trusted, and workers
-      // it marked may be gone. Read both lists again, whole, under new markers.
-      const generations = freshGenerations(db, project.id)
-      const fresh = { runId, generations, resumes: null }
-      restartRun(db, runId, generations)
-      keep = await readBothLists(options, fresh, progress, now)
-      await confirmRemovals(options, fresh, keep, now)
-    }
+    const lists = await readBothLists(options, start, progress, now)
+    const removal = await confirmRemovals(
+      options,
+      start,
+      lists,
+      (pass, known) => readWorkerList(options, start, pass, progress, now, known),
+      now
+    )
+    if (!lists.active.complete || !lists.archived.complete)
+      warnings.push(unprovenWarning(lists, removal.kept))
 
     throwIfAborted(signal)
     setRunPhase(db, runId, 'sweep')
     progress.update('sweep', 0, null)
     db.transaction(() => {
-      const removed = sweepWorkers(db, project.id, keep)
+      // A run given up for abandoned (a laptop that slept) must not sweep over a newer run.
+      if (!isLiveRun(db, runId)) throw new RunTakenOver()
+      const removed = removeWorkers(db, project.id, removal.gone)
       const counts = countWorkers(db, project.id)
       setRunCounts(db, runId, { removed, workers: counts.active, archived: counts.archived })
       finishRun(db, runId, {
@@ -233,7 +239,7 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
       })
       // Pages only serve a resume, and nothing is left to resume.
       prunePages(db, project.id, -1)
-    })()
+    }).immediate()
     try {
       // Lets the query planner see the new table sizes (cheap when little changed).
       db.pragma('optimize')
@@ -253,6 +259,10 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
         ? 'Sync cancelled. Nothing was removed; the next sync continues where this one stopped.'
         : failureMessage(error)
     if (!cancelled) options.onFailure?.(error)
+    if (error instanceof RunTakenOver) {
+      // Another process closed this run and may be running its own: leave its record alone.
+      return getRun(db, runId) ?? detachedRun(project.id, runId, 'failed', error.message, now())
+    }
     try {
       const counts = countWorkers(db, project.id)
       setRunCounts(db, runId, { workers: counts.active, archived: counts.archived })
@@ -260,8 +270,7 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
         outcome: cancelled ? 'cancelled' : 'failed',
         error: message,
         now: now(),
-        // A list that did not add up could mislead a resume the same way: start afresh.
-        resumable: !(error instanceof IncompleteListError),
+        resumable: true,
         closedByApp
       })
     } catch {
@@ -299,145 +308,202 @@ function detachedRun(
   }
 }
 
-/** Reads the active, then the archived list; returns the generations whose workers stay. */
+interface ListRead {
+  /** The list as proven: the ids of the latest read of every page. */
+  ids: string[]
+  /** Every page boundary agreed: no worker that stayed in the list was skipped. */
+  complete: boolean
+  windows: PageWindow[]
+  refetched: number
+}
+
+interface BothLists {
+  active: ListRead
+  archived: ListRead
+}
+
+/**
+ * Reads the active, then the archived list, then the head of each again (archived first), so
+ * the last page read is the top of the active list: a worker created while the lists were read
+ * shows there, and one deleted after its page was read drops out. The head read is checked
+ * against the pages read before like any other, and what it moves is read again.
+ */
 async function readBothLists(
   options: SyncOptions,
   start: RunStart,
   progress: ProgressReporter,
   now: () => Date
-): Promise<number[]> {
-  const keep: number[] = []
-  for (const pass of ['active', 'archived'] as const) {
+): Promise<BothLists> {
+  const { db } = options
+  const resumed = (pass: SyncPass): PageWindow[] =>
+    start.resumes
+      ? pagesOf(db, start.runId, pass).flatMap((p) =>
+          p.ids ? [{ offset: p.offset, ids: p.ids, seq: p.seq ?? 0 }] : []
+        )
+      : []
+  const read = (pass: SyncPass, known: PageWindow[], maxRefetches?: number): Promise<ListRead> => {
     throwIfAborted(options.signal)
-    keep.push(...(await readWorkerList(options, start, pass, progress, now)))
+    return readWorkerList(options, start, pass, progress, now, known, maxRefetches)
   }
-  return keep
+  let active = await read('active', resumed('active'))
+  let archived = await read('archived', resumed('archived'))
+  archived = await read('archived', archived.windows)
+  active = await read('active', active.windows)
+  // What the head read moved was read again: end on the head once more, checked, not chased.
+  if (active.refetched > 0) active = await read('active', active.windows, 0)
+  return { active, archived }
 }
 
 /**
- * Reads one of HQ's worker lists into the store and proves the read complete; returns the
- * generations whose workers belong to the list. On a resumed run the pages the interrupted
- * run stored are skipped; the read is then complete only if the workers carrying this list's
- * marker number exactly what HQ reports now (else ResumeMismatch).
+ * One read of one of HQ's worker lists into the store: every page is written as it comes (one
+ * transaction, only while this run is the live one) and journaled with its ids for a resume.
+ * `known` pages (an interrupted run's, or this run's earlier read) are checked, not fetched.
  */
 async function readWorkerList(
   options: SyncOptions,
   start: RunStart,
   pass: SyncPass,
   progress: ProgressReporter,
-  now: () => Date
-): Promise<number[]> {
+  now: () => Date,
+  known: PageWindow[],
+  maxRefetches?: number
+): Promise<ListRead> {
   const { db, project, client, signal } = options
   const { runId } = start
   const archived = pass === 'archived'
   setRunPhase(db, runId, pass)
-
-  const prior = start.resumes ? pagesOf(db, runId, pass) : []
-  // Pages read while HQ's total moved did not line up even then.
-  const priorTotals = new Set(prior.map((p) => p.totalCount))
-  if (priorTotals.size > 1) throw new ResumeMismatch()
-  const skip = new Set(prior.map((p) => p.offset))
-  // Page 0 is always fetched again (it carries the total), so it does not count as skipped.
-  const skippedRows = prior.filter((p) => p.offset !== 0).reduce((sum, p) => sum + p.rows, 0)
   const seen = new Set<string>()
-  progress.update(pass, skippedRows, null)
-
-  // The client delivers each offset once per pass, and a pass only after the one before ended:
-  // an offset delivered again means the client started another pass over the list.
-  const generations = [start.generations[pass]]
-  let delivered = new Set<number>()
+  for (const window of known) for (const id of window.ids) seen.add(id)
+  progress.update(pass, seen.size, null)
+  let seq = Math.max(0, ...known.map((w) => w.seq))
 
   const result = await client.listWorkers({
     archived,
     signal,
-    ...(skip.size > 0 ? { skipOffsets: skip } : {}),
+    known,
+    ...(maxRefetches !== undefined ? { maxRefetches } : {}),
     onPage: (page) => {
       if (signal?.aborted) return
-      if (delivered.has(page.offset)) {
-        generations.push(nextGeneration(db, project.id))
-        setListGeneration(db, runId, pass, generations[generations.length - 1]!)
-        delivered = new Set()
-      }
-      delivered.add(page.offset)
-      const generation = generations[generations.length - 1]!
       db.transaction(() => {
+        if (!isLiveRun(db, runId)) throw new RunTakenOver()
         const written = writeWorkers(
           db,
-          { projectId: project.id, generation, archived, country: project.defaultCountry, now: now() },
+          {
+            projectId: project.id,
+            generation: start.generations[pass],
+            archived,
+            country: project.defaultCountry,
+            now: now()
+          },
           page.workers
         )
         recordPage(db, runId, pass, {
           offset: page.offset,
           limit: page.limit,
           totalCount: page.totalCount,
-          rows: page.workers.length
+          rows: page.workers.length,
+          ids: page.workers.map((w) => w.id),
+          seq: ++seq
         })
         addRunCounts(db, runId, written)
       })()
       for (const worker of page.workers) seen.add(worker.id)
-      progress.update(pass, seen.size + skippedRows, page.totalCount)
+      progress.update(pass, Math.min(seen.size, page.totalCount), page.totalCount)
     }
   })
-  if (!result.complete) throw new IncompleteListError(pass, result.distinctIds, result.totalCount)
-  const last = generations[generations.length - 1]!
-  const lastAddsUp = (): boolean => countSeen(db, project.id, last, archived) === result.totalCount
-  if (skip.size > 0 && (result.passes > 1 || result.distinctIds < result.totalCount)) {
-    // The skipped pages make up the difference only if HQ's list still has the size it had
-    // then and the workers marked for this list number exactly what HQ reports now. (A
-    // worker deleted in HQ since then shifts the pages after it and hides one worker from
-    // this read while still being counted: confirmRemovals catches that.) A second pass
-    // means the list moved under us.
-    if (result.passes > 1 || !priorTotals.has(result.totalCount) || !lastAddsUp()) throw new ResumeMismatch()
+  progress.update(pass, result.ids.length, result.ids.length, true)
+  return {
+    ids: result.ids,
+    complete: result.complete,
+    windows: result.windows,
+    refetched: result.refetchedPages
   }
-  progress.update(pass, result.totalCount, result.totalCount, true)
-  // After several passes only the last one counts, if its markers alone prove it complete;
-  // otherwise keep whatever any pass saw (never remove on a guess).
-  return generations.length === 1 || lastAddsUp() ? [last] : generations
 }
 
-/** At most this many removals are confirmed one by one; more is a bulk deletion in HQ. */
+/** At most this many missing workers are asked about one by one; more is a bulk deletion in HQ. */
 const MAX_CONFIRMED_REMOVALS = 50
 
+interface Removal {
+  /** Ids HQ no longer has, or (complete lists, many missing) that both lists proved gone. */
+  gone: string[]
+  /** Missing workers kept because their removal could not be proven. */
+  kept: number
+}
+
 /**
- * Asks HQ about each worker the sweep would remove, when there are few, before anyone is.
- *
- * After a resumed read the counts can balance by accident: a worker deleted in HQ since the
- * interrupted run still carries its marker, and the worker its deletion shifted past the
- * skipped pages is missing. If one of them still exists the skipped pages were stale, and the
- * lists are read again whole (ResumeMismatch; with more candidates than are checked, too).
- *
- * After a whole read, a worker un-archived in HQ after the active list was read and before the
- * archived one was is in neither list. It still exists, and was active when the later list was
- * read: it is written as active and kept.
+ * Decides which stored workers neither list showed are gone. When there are few, each is asked
+ * for by id: HQ's 404 proves it gone; one HQ still has keeps the list it was last seen in (a list
+ * is the only thing that says archived or not: never guessed), with HQ's fields of now. When
+ * there are many (a bulk deletion in HQ), they are removed only if both lists proved complete.
  */
 async function confirmRemovals(
   options: SyncOptions,
   start: RunStart,
-  keep: readonly number[],
+  lists: BothLists,
+  reread: (pass: SyncPass, known: PageWindow[]) => Promise<ListRead>,
   now: () => Date
-): Promise<void> {
+): Promise<Removal> {
   const { db, project, client, signal } = options
-  const candidates = sweepCandidates(db, project.id, keep, MAX_CONFIRMED_REMOVALS + 1)
-  if (candidates.length > MAX_CONFIRMED_REMOVALS) {
-    if (start.resumes) throw new ResumeMismatch()
-    return
+  const listed = new Set([...lists.active.ids, ...lists.archived.ids])
+  const missing = storedIds(db, project.id).filter((id) => !listed.has(id))
+  if (missing.length > MAX_CONFIRMED_REMOVALS) {
+    const complete = lists.active.complete && lists.archived.complete
+    return complete ? { gone: missing, kept: 0 } : { gone: [], kept: missing.length }
   }
-  for (const id of candidates) {
+  const gone: string[] = []
+  const found: HqWorker[] = []
+  for (const id of missing) {
     throwIfAborted(signal)
     const worker = await client.getWorker(id, signal)
-    if (worker === null) continue
-    if (start.resumes) throw new ResumeMismatch()
-    // The active list's marker (readBothLists puts it first), which the sweep keeps.
-    const generation = keep[0]!
+    if (worker === null) gone.push(id)
+    else found.push(worker)
+  }
+  if (found.length === 0) return { gone, kept: 0 }
+  // Still in HQ but in neither list: it moved from one list to the other after that list was
+  // read. Only a list can say which: read the one it would have moved to again (checked
+  // against this run's pages, so only what moved is fetched).
+  const states = archivedStates(
+    db,
+    project.id,
+    found.map((w) => w.id)
+  )
+  const moved = new Set(found.map((w): SyncPass => (states.get(w.id) ? 'active' : 'archived')))
+  for (const pass of moved) lists[pass] = await reread(pass, lists[pass].windows)
+  const listedNow = new Set([...lists.active.ids, ...lists.archived.ids])
+  for (const worker of found) {
+    if (listedNow.has(worker.id)) continue
+    // Neither list shows it even now: it keeps the list it was last seen in, with HQ's fields.
+    const archived = states.get(worker.id) ?? false
     db.transaction(() => {
+      if (!isLiveRun(db, start.runId)) throw new RunTakenOver()
       const written = writeWorkers(
         db,
-        { projectId: project.id, generation, archived: false, country: project.defaultCountry, now: now() },
+        {
+          projectId: project.id,
+          generation: start.generations[archived ? 'archived' : 'active'],
+          archived,
+          country: project.defaultCountry,
+          now: now()
+        },
         [worker]
       )
       addRunCounts(db, start.runId, written)
     })()
   }
+  return { gone, kept: 0 }
+}
+
+function unprovenWarning(lists: BothLists, kept: number): string {
+  const moving = [
+    ...(lists.active.complete ? [] : ['active']),
+    ...(lists.archived.complete ? [] : ['archived'])
+  ].join(' and ')
+  const keptText =
+    kept > 0 ? ` ${kept} workers Roster did not see were kept, as HQ could not be asked about each.` : ''
+  return (
+    `HQ's list of ${moving} workers kept changing while Roster read it: workers created during the sync ` +
+    `may only show after the next one.${keptText}`
+  )
 }
 
 const KEPT_NAMES = {
@@ -453,9 +519,6 @@ const KEPT_NAMES = {
 function isMissingList(error: unknown): error is HqError {
   return isHqError(error) && (error.status === 403 || error.status === 404)
 }
-
-/** The pages an interrupted run stored no longer line up with HQ's list. */
-class ResumeMismatch extends Error {}
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DOMException('Sync cancelled', 'AbortError')
