@@ -32,7 +32,7 @@ describe('the Workers screen in French and Spanish', () => {
     const headers = within(grid)
       .getAllByRole('columnheader')
       .map((h) => h.textContent?.replace(/[▲▼]/g, ''))
-    expect(headers).toEqual(['Nom', 'Nom d’utilisateur', 'Téléphone', 'Groupes', 'Site', 'Statut'])
+    expect(headers).toEqual(['Nom', 'Utilisateur', 'Téléphone', 'Groupes', 'Site', 'Statut'])
     expect(within(grid).getAllByText('Actif').length).toBeGreaterThan(0)
     expect(screen.getByRole('searchbox', { name: 'Rechercher des agents' })).toBeTruthy()
     expect(screen.getByRole('button', { name: /Exporter en CSV/ })).toBeTruthy()
