@@ -19,7 +19,7 @@ export function formatCount(n: number): string {
 
 /**
  * "1 worker" / "2,345 workers" — English only: a sentence gets an i18next plural instead
- * (`t('key', { count })` with key_one / key_other), as other languages do not just add an "s".
+ * (a key with _one / _other forms, given the count), as other languages do not just add an "s".
  */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`
