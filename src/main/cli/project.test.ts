@@ -136,12 +136,29 @@ describe('openRosterDb', () => {
     expect(existsSync(io.defaultDbPath)).toBe(true)
   })
 
-  it('says which file it could not open', () => {
+  it('moves a file that is not a database aside, says so on stderr, and starts a new roster there', () => {
     const notDb = join(sandbox.dir, 'notes.db')
     writeFileSync(notDb, 'this is not a database, just some text that is long enough to have a header')
-    const error = errorOf(() => openRosterDb(notDb, { defaultDbPath: 'x' }))
+    const said: string[] = []
+    const { db } = openRosterDb(notDb, { defaultDbPath: 'x', stderr: (s) => void said.push(s) })
+    db.close()
+    expect(said.join('')).toMatch(
+      new RegExp(
+        `^roster: The database ${notDb} was damaged and could not be read: it was moved aside to ${notDb}\\.corrupt-`
+      )
+    )
+  })
+
+  it('says which file it could not open', () => {
+    const newer = join(sandbox.dir, 'newer.db')
+    const db = openDatabase(newer)
+    db.pragma('user_version = 999')
+    db.close()
+    const error = errorOf(() => openRosterDb(newer, { defaultDbPath: 'x' }))
     expect(error).toBeInstanceOf(Failure)
-    expect(error.message).toMatch(new RegExp(`^cannot open the database ${notDb}: `))
+    expect(error.message).toMatch(
+      new RegExp(`^cannot open the database ${newer}: This database was written by a newer Roster`)
+    )
   })
 })
 
