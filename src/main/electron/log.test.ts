@@ -1,5 +1,5 @@
 import nodeLog from 'electron-log/node'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -23,6 +23,12 @@ afterEach(() => {
 })
 
 describe('fileLogger', () => {
+  it('writes roster.log private to the user', () => {
+    const { dir, log } = setUp()
+    log('sync finished: 12 workers')
+    expect(statSync(logFilePath(dir)).mode & 0o777).toBe(0o600)
+  })
+
   it('writes each message to roster.log in the data folder, one timestamped line each', () => {
     const { log, read } = setUp()
     log('sync finished: 12 workers')

@@ -27,6 +27,8 @@ export function fileLogger(
   const file = logger.transports.file
   file.resolvePathFn = () => logFilePath(dataDir)
   file.maxSize = MAX_LOG_BYTES
+  // The log names projects and hosts: private to the user, like the rest of the data folder.
+  file.writeOptions = { ...file.writeOptions, mode: 0o600 }
   file.level = 'info'
   file.format = '{iso} {text}'
   const terminal = logger.transports.console
