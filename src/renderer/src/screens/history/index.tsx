@@ -126,6 +126,27 @@ export function HistoryScreen({
     setNotice(null)
   }
 
+  // The batch list is one Tab stop: the arrows move the selection (and focus) along it.
+  const listRef = useRef<HTMLDivElement>(null)
+  const onListKey = (event: React.KeyboardEvent) => {
+    if (!list?.length) return
+    const at = list.findIndex((b) => b.id === selected?.id)
+    const next =
+      event.key === 'ArrowDown'
+        ? Math.min(list.length - 1, at + 1)
+        : event.key === 'ArrowUp'
+          ? Math.max(0, at - 1)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? list.length - 1
+              : null
+    if (next === null) return
+    event.preventDefault()
+    selectBatch(list[next]!.id)
+    listRef.current?.querySelectorAll<HTMLElement>('[role="option"]')[next]?.focus()
+  }
+
   useEffect(() => {
     if (focus) selectBatch(focus.batchId)
     // Only a new request to show a batch moves the selection.
@@ -236,15 +257,23 @@ export function HistoryScreen({
   return (
     <section className="history-screen" aria-label={t('label')}>
       <div className="hlayout">
-        <div className="hbatches" role="listbox" aria-label={t('batches')} data-testid="batch-list">
+        <div
+          className="hbatches"
+          role="listbox"
+          aria-label={t('batches')}
+          data-testid="batch-list"
+          ref={listRef}
+          onKeyDown={onListKey}
+        >
           {!list && <p className="muted hpad">{t('loading')}</p>}
-          {list?.map((b) => {
+          {list?.map((b, index) => {
             const isSelected = b.id === selected?.id
             return (
               <button
                 type="button"
                 role="option"
                 aria-selected={isSelected}
+                tabIndex={isSelected || (!selected && index === 0) ? 0 : -1}
                 key={b.id}
                 className={`hbatch${isSelected ? ' is-selected' : ''}`}
                 onClick={() => selectBatch(b.id)}
@@ -413,6 +442,8 @@ export function HistoryScreen({
           confirmLabel={t(`reinvite.${selected.channel}.confirm`, { count: checked.size })}
           onCancel={() => setConfirming(false)}
           onConfirm={reinvite}
+          // Re-invite selected is disabled once the numbers are sent: focus the batch now shown.
+          returnFocusTo={() => listRef.current?.querySelector<HTMLElement>('[aria-selected="true"]') ?? null}
         >
           <ul className="idialog-list">
             <li>{t(`reinvite.${selected.channel}.first`, { id: selected.id })}</li>

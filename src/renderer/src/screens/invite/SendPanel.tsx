@@ -1,4 +1,5 @@
-import { useId, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
+import type { TFunction } from 'i18next'
 import { Trans, useTranslation } from 'react-i18next'
 import type { Channel } from '../../../../shared/channels'
 import type { Application, Connectivity } from '../../../../shared/domain'
@@ -232,7 +233,11 @@ function percent(done: number, total: number): number {
   return total <= 0 ? 0 : Math.round((done / total) * 100)
 }
 
-/** After Send: progress, then what HQ answered, with the decisions only the coordinator can make. */
+/**
+ * After Send: progress, then what HQ answered, with the decisions only the coordinator can make.
+ * Every phase has the same root and heading, so React keeps the elements: focus put on the heading
+ * when the confirm dialog closes (its Send button is gone) stays there from saving to the answers.
+ */
 export function SendResults({
   phase,
   network,
@@ -257,8 +262,10 @@ export function SendResults({
   const { t } = useTranslation('invite')
   if (phase.kind === 'creating') {
     return (
-      <div className="isend isend-results" role="status">
-        <h2 className="isend-title">{t('results.saving')}</h2>
+      <div className="isend isend-results">
+        <h2 className="isend-title" tabIndex={-1}>
+          {t('results.saving')}
+        </h2>
         <div className="progress is-indeterminate">
           <div className="progress-fill" />
         </div>
@@ -269,8 +276,10 @@ export function SendResults({
     const p = phase.progress
     const done = p ? p.total - p.counts.queued - p.counts.sending : 0
     return (
-      <div className="isend isend-results" role="status" data-testid="send-progress">
-        <h2 className="isend-title">{t('results.sending', { id: phase.batchId })}</h2>
+      <div className="isend isend-results" data-testid="send-progress">
+        <h2 className="isend-title" tabIndex={-1}>
+          {t('results.sending', { id: phase.batchId })}
+        </h2>
         <div className={`progress${p ? '' : ' is-indeterminate'}`}>
           <div className="progress-fill" style={p ? { width: `${percent(done, p.total)}%` } : undefined} />
         </div>
@@ -302,12 +311,8 @@ export function SendResults({
   const accounts = s.channel !== 'sms-registration'
   return (
     <div className="isend isend-results" data-testid="send-results">
-      <h2 className="isend-title">
-        {s.state === 'done'
-          ? t('results.batchSent', { id: s.id })
-          : s.state === 'needs-attention'
-            ? t('results.batchNeedsDecision', { id: s.id })
-            : t('results.batchNotFinished', { id: s.id })}
+      <h2 className="isend-title" tabIndex={-1}>
+        {resultsHeadline(s, t)}
       </h2>
       <dl className="iresult-counts">
         <div className="iresult-ok">
@@ -421,6 +426,73 @@ export function SendResults({
         </button>
       </div>
       {rejectedByHq > 0 && <p className="muted small">{t('results.refusedHint')}</p>}
+    </div>
+  )
+}
+
+function resultsHeadline(s: BatchSummary, t: TFunction<'invite'>): string {
+  return s.state === 'done'
+    ? t('results.batchSent', { id: s.id })
+    : s.state === 'needs-attention'
+      ? t('results.batchNeedsDecision', { id: s.id })
+      : t('results.batchNotFinished', { id: s.id })
+}
+
+/** What a screen reader hears about the send: one short sentence per phase. */
+function announcement(phase: SendPhase, t: TFunction<'invite'>): string {
+  switch (phase.kind) {
+    case 'idle':
+      return ''
+    case 'creating':
+      return t('results.saving')
+    case 'sending': {
+      const p = phase.progress
+      const title = t('results.sending', { id: phase.batchId })
+      if (!p) return title
+      const done = p.total - p.counts.queued - p.counts.sending
+      return `${title} ${t('results.answered', { done, total: p.total })}`
+    }
+    case 'finished': {
+      const s = phase.summary
+      return t('results.announced', {
+        headline: resultsHeadline(s, t),
+        label: s.channel === 'sms-registration' ? t('results.invited') : t('results.accountsCreated'),
+        count: s.counts.success
+      })
+    }
+  }
+}
+
+/** A big batch answers many times a second: progress is spoken at most this often. */
+const PROGRESS_EVERY_MS = 5000
+
+/**
+ * The send's live region: always on the page (a region added together with its text is often not
+ * read), polite, and quiet between progress steps so a long batch does not talk over everything.
+ */
+export function SendAnnouncer({ phase }: { phase: SendPhase }) {
+  const { t } = useTranslation('invite')
+  const text = announcement(phase, t)
+  const [said, setSaid] = useState(text)
+  const lastSaid = useRef(0)
+  const progressing = phase.kind === 'sending'
+  useEffect(() => {
+    const wait = progressing ? Math.max(0, lastSaid.current + PROGRESS_EVERY_MS - Date.now()) : 0
+    const timer = setTimeout(() => {
+      lastSaid.current = Date.now()
+      setSaid(text)
+    }, wait)
+    return () => clearTimeout(timer)
+  }, [text, progressing])
+  return (
+    <div
+      className="visually-hidden"
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      data-testid="send-announcer"
+    >
+      {said}
     </div>
   )
 }

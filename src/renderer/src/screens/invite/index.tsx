@@ -21,7 +21,7 @@ import { MappingPanel } from './MappingPanel'
 import { rememberApp, rememberedApp } from './memory'
 import { downloadText } from './download'
 import { planSend, rejectedCount as countRejected, rejectedCsv, type SendChoices } from './sendPlan'
-import { SendOptions, SendResults, type SendForm } from './SendPanel'
+import { SendAnnouncer, SendOptions, SendResults, type SendForm } from './SendPanel'
 import { SourceBar, StartPanel } from './SourcePanel'
 import { ToneIcon } from './status'
 import { useSend } from './useSend'
@@ -110,6 +110,7 @@ export function InviteScreen({
   const [choices, setChoices] = useState<SendChoices>({ reinvite: false, nonMobile: false })
   const [confirming, setConfirming] = useState(false)
   const [finding, setFinding] = useState(false)
+  const sideRef = useRef<HTMLElement>(null)
 
   // The remembered app may be gone from HQ; fall back to the first app HQ lists.
   const appList = apps.data
@@ -419,6 +420,10 @@ export function InviteScreen({
             {finding && !grid.locked && (
               <FindReplace grid={grid} dispatch={dispatch} onClose={() => setFinding(false)} />
             )}
+            {/* Always on the page, so what starts is read out; the progress itself stays visual. */}
+            <div className="visually-hidden" role="status" aria-live="polite">
+              {imp.busy ? t('busy.label', { label: imp.busy.label }) : ''}
+            </div>
             <div className="igrid-frame">
               <ImportGrid
                 grid={grid}
@@ -427,7 +432,7 @@ export function InviteScreen({
                 empty={grid.onlyProblems ? t('grid.noProblem') : t('grid.noRows')}
               />
               {imp.busy && (
-                <div className="ibusy" role="status" aria-live="polite">
+                <div className="ibusy">
                   <strong>{t('busy.label', { label: imp.busy.label })}</strong>
                   <div className={`progress${imp.busy.progress?.total ? '' : ' is-indeterminate'}`}>
                     <div
@@ -454,7 +459,8 @@ export function InviteScreen({
             </div>
             <p className="igrid-hint muted small">{t('grid.keys')}</p>
           </div>
-          <aside className="invite-side">
+          <aside className="invite-side" ref={sideRef}>
+            <SendAnnouncer phase={send.phase} />
             <ChannelPanel project={project} onProjectUpdated={projectUpdated} disabled={sending} />
             {send.phase.kind === 'idle' ? (
               <SendOptions
@@ -515,6 +521,7 @@ export function InviteScreen({
           confirmLabel={t('confirm.button', { count: plan.rows.length })}
           onCancel={() => setConfirming(false)}
           onConfirm={confirmSend}
+          returnFocusTo={() => sideRef.current?.querySelector<HTMLElement>('.isend-title') ?? null}
         >
           <ConfirmSummary
             channel={sendChannel}
