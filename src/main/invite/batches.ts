@@ -18,6 +18,9 @@ export const INVITED_STATUSES: readonly NumberStatus[] = [
   'pending'
 ]
 
+/** Statuses that mean the outbox still owes HQ the number, or does not know whether HQ has it. */
+const OWED: readonly NumberStatus[] = ['queued', 'sending', 'unknown']
+
 /** How HQ lists an account Roster created: HQ appends the project's domain and lowercases. */
 export function hqUsername(username: string, domain: string): string {
   return `${username}@${domain}.commcarehq.org`.toLowerCase()
@@ -96,12 +99,21 @@ export function createBatch(
 
   const create = db.transaction(() => {
     if (accounts) refuseTakenUsernames(db, projectId, project.domain, rows)
-    if (!reinvite) {
-      const earlier = findEarlier(
-        db,
-        projectId,
-        rows.filter((r) => !r.registeredTo).map((r) => digitsOf(r.e164))
+    const wanted = rows.filter((r) => !r.registeredTo).map((r) => digitsOf(r.e164))
+    // Inviting again is for numbers HQ already invited. One still waiting in another batch, or
+    // whose outcome is unknown there, would get two SMS once that batch is sent or resolved.
+    const unsettled = findEarlier(db, projectId, wanted).filter((e) => OWED.includes(e.status))
+    if (reinvite && unsettled.length > 0) {
+      throw new InviteError(
+        'already-invited',
+        `${plural(unsettled.length, 'number is', 'numbers are')} still waiting in an earlier batch: ${listSome(
+          unsettled.map((e) => `${e.e164} (batch ${e.batch_id}, ${describeStatus(e.status)})`)
+        )}. Send or settle that batch first (History, or roster send / roster resolve), so no one gets two SMS.`,
+        unsettled.map((e) => e.e164)
       )
+    }
+    if (!reinvite) {
+      const earlier = findEarlier(db, projectId, wanted)
       if (earlier.length > 0) {
         throw new InviteError(
           'already-invited',

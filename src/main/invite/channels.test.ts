@@ -245,3 +245,18 @@ describe('usernames already taken', () => {
     expect(lookup.takenUsernames).toEqual([rosterName.toLowerCase(), 'amina', 'amina2'].sort())
   })
 })
+
+describe('inviting again', () => {
+  it('refuses to invite again a number still waiting in an earlier batch, so nobody gets two SMS', async () => {
+    const b = await start({ era: '2019' })
+    const rows = [{ row: 2, e164: '+254711000071' }]
+    const first = createBatch(b.db, { projectId: b.project.id, options: { appId: 'app-1' }, rows })
+    expect(() =>
+      createBatch(b.db, { projectId: b.project.id, options: { appId: 'app-1' }, rows, reinvite: true })
+    ).toThrow(
+      new RegExp(
+        `still waiting in an earlier batch: \\+254711000071 \\(batch ${first}, waiting to be sent\\)`
+      )
+    )
+  })
+})

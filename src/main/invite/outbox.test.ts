@@ -110,6 +110,13 @@ describe('creating a batch', () => {
     expect(error.message).toContain('Invite again')
     expect(listBatches(t.db, t.project.id)).toHaveLength(1)
 
+    // Inviting again is for numbers HQ invited; ones still queued would get two SMS.
+    expect(
+      errorOf(() =>
+        createBatch(t.db, { projectId: t.project.id, options, rows: rowsOf(overlap), reinvite: true })
+      ).message
+    ).toContain('still waiting in an earlier batch')
+    t.db.prepare(`UPDATE invite_numbers SET status = 'success' WHERE batch_id = ?`).run(firstId)
     const again = createBatch(t.db, {
       projectId: t.project.id,
       options,
@@ -156,6 +163,7 @@ describe('creating a batch', () => {
       options: { appId: 'app-9', requireEmail: true },
       rows: rowsOf(numbers, () => ({ team: 'north' }))
     })
+    t.db.prepare(`UPDATE invite_numbers SET status = 'success' WHERE batch_id = ?`).run(id)
     const chosen = getBatch(t.db, id)
       .numbers.filter((n) => n.e164 !== numbers[0])
       .map((n) => n.id)
