@@ -16,6 +16,7 @@ import { ValidationIndex, validateRows } from '../../src/shared/import'
 import { startSim } from '../hq-sim'
 import { benchImport } from './import.browser-bench'
 import { describeMachine, timeMedian } from './machine'
+import { benchSync } from './sync-bench'
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +68,9 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
   await syncProject({ db, project, client })
   record('sync', 're-sync with nothing changed', ms(performance.now() - again))
 }
+
+// Issue 10's sync targets, each against its yardstick measured in the same run.
+for (const { what, figure } of await benchSync(WORKERS, Math.min(WORKERS, 20_000))) record('sync', what, figure)
 
 // Browsing and searching the local copy: what the Workers screen asks for.
 {

@@ -91,15 +91,28 @@ export function displayName(firstName: string, lastName: string, username: strin
 }
 
 /**
- * A hash of what HQ sent and of the list it came from, to tell an unchanged worker (only
- * marked as seen) from an updated one (rewritten and counted).
+ * The version of what deriveWorker computes. Raise it whenever a derived column, child row or
+ * search form changes: it is part of the content hash, so the next sync re-derives every worker
+ * (as changed) instead of keeping rows an older Roster derived.
+ */
+export const DERIVE_VERSION = 2
+
+/**
+ * A hash of what HQ sent, of the list it came from and of the derivation, to tell an unchanged
+ * worker (left as it is) from an updated one (rewritten and counted).
  */
 export function contentHash(raw: string, archived: boolean): string {
   return createHash('sha1')
-    .update(archived ? '1:' : '0:')
+    .update(`${DERIVE_VERSION}:${archived ? '1' : '0'}:`)
     .update(raw)
     .digest('base64url')
 }
+
+/**
+ * Search forms of phone strings already read, for one page or one re-index chunk: a number is
+ * parsed once however often it appears (HQ repeats the default number in phone_numbers).
+ */
+export type PhoneForms = Map<string, string[]>
 
 function phoneText(value: unknown): string | null {
   if (typeof value === 'string') return value.trim() || null
@@ -138,7 +151,8 @@ export function deriveWorker(
   archived: boolean,
   country: CountryCode | undefined,
   raw: string = JSON.stringify(worker),
-  hash: string = contentHash(raw, archived)
+  hash: string = contentHash(raw, archived),
+  phoneForms: PhoneForms = new Map()
 ): DerivedWorker {
   const firstName = worker.first_name ?? ''
   const lastName = worker.last_name ?? ''
@@ -151,7 +165,11 @@ export function deriveWorker(
   const searchForms = new Set<string>()
   const addPhone = (text: string): string => {
     // One parse per number: when the number reads, its search forms start with the E.164 one.
-    const forms = searchFormsOfPhone(text, country)
+    let forms = phoneForms.get(text)
+    if (!forms) {
+      forms = searchFormsOfPhone(text, country)
+      phoneForms.set(text, forms)
+    }
     const e164 = forms.find((form) => form.startsWith('+')) ?? null
     const shown = e164 ?? text
     if (!phones.includes(shown)) {

@@ -5,7 +5,7 @@ import { findWorkersByDigits } from './inviteLookups'
 import type { ProjectRecord } from './projects'
 import { updateProject } from './projects'
 import { replaceGroups } from './groups'
-import { writeWorkers } from './workers'
+import { reindexWorkersInChunks, writeWorkers } from './workers'
 import { ACTIVE, ARCHIVED, fixtureProject, tempDb, type TempDb } from './testing'
 import { getWorker, iterateWorkers, queryWorkers, workerFacets } from './workerQueries'
 
@@ -502,6 +502,26 @@ describe('export and lookups', () => {
     expect(search('+256 712 000')).toEqual(['w-john'])
     expect(search('+254712000111')).toEqual([])
     // Numbers HQ holds with their country code do not move.
+    expect(search('+254712345678')).toEqual(['w-aicha'])
+  })
+
+  it('re-reads national numbers in chunks, one short transaction each, with the same result', async () => {
+    const chunks: number[] = []
+    let otherWriterGotIn = false
+    const pending = reindexWorkersInChunks(t.db, project.id, 'UG', {
+      chunk: 2,
+      onChunk: (n) => chunks.push(n)
+    })
+    // Between chunks the write lock is free: another writer gets in before the re-index ends.
+    setImmediate(() => {
+      t.db.prepare(`UPDATE projects SET label = label WHERE id = ?`).run(project.id)
+      otherWriterGotIn = chunks.length < Math.ceil((ACTIVE.length + 1) / 2)
+    })
+    const done = await pending
+    expect(done).toBe(ACTIVE.length + 1)
+    expect(chunks.length).toBeGreaterThan(2)
+    expect(otherWriterGotIn).toBe(true)
+    expect(findWorkersByDigits(t.db, project.id, ['256712000111']).map((m) => m.workerId)).toEqual(['w-john'])
     expect(search('+254712345678')).toEqual(['w-aicha'])
   })
 

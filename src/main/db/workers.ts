@@ -2,7 +2,13 @@ import { toCountryCode } from '../../shared/phone'
 import { fold } from './fold'
 import { stmt, type Db } from './open'
 import { requireProjectKey } from './projectKey'
-import { contentHash, deriveWorker, type DerivedWorker, type WorkerInput } from './workerDerive'
+import {
+  contentHash,
+  deriveWorker,
+  type DerivedWorker,
+  type PhoneForms,
+  type WorkerInput
+} from './workerDerive'
 
 export interface WriteResult {
   added: number
@@ -23,7 +29,6 @@ export interface WorkerWrite {
 interface ExistingRow {
   rid: number
   hash: string
-  seen_gen: number
 }
 
 /** What writing a worker needs to know about the project's locations and groups. */
@@ -159,16 +164,16 @@ function columnValues(project: number, worker: DerivedWorker, generation: number
 
 /**
  * Upserts one page of workers from one of HQ's lists in a single transaction (a savepoint
- * when the caller already holds one) and marks each as seen in `generation`. A worker whose
- * content hash is unchanged is only marked; a repeated worker (HQ's paging can repeat one at a
- * page boundary) is harmless.
+ * when the caller already holds one); a written worker carries `generation`. A worker whose
+ * content hash is unchanged is not touched; a repeated worker (pages overlap, and are read
+ * again when HQ's list moved) is harmless. Each distinct phone string is parsed once per page.
  */
 export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly WorkerInput[]): WriteResult {
   const country = toCountryCode(input.country)
   const updatedAt = (input.now ?? new Date()).toISOString()
   const find = stmt<[number, string], ExistingRow>(
     db,
-    `SELECT rid, hash, seen_gen FROM workers WHERE project = ? AND id = ?`
+    `SELECT rid, hash FROM workers WHERE project = ? AND id = ?`
   )
   const insert = stmt<[Record<string, unknown>], { rid: number }>(
     db,
@@ -179,7 +184,7 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
      RETURNING rid`
   )
   const update = stmt(db, UPDATE_WORKER)
-  const markSeen = stmt(db, `UPDATE workers SET seen_gen = ? WHERE rid = ?`)
+  const phoneForms: PhoneForms = new Map()
 
   return db.transaction(() => {
     const project = requireProjectKey(db, input.projectId)
@@ -191,12 +196,12 @@ export function writeWorkers(db: Db, input: WorkerWrite, workers: readonly Worke
       const hash = contentHash(raw, input.archived)
       const existing = find.get(project, worker.id)
       if (existing && existing.hash === hash) {
-        if (existing.seen_gen !== input.generation) markSeen.run(input.generation, existing.rid)
+        // Left as it is: what a sync keeps is decided from HQ's lists, not from markers.
         result.unchanged++
         continue
       }
       locations ??= projectNames(db, project)
-      const derived = deriveWorker(worker, input.archived, country, raw, hash)
+      const derived = deriveWorker(worker, input.archived, country, raw, hash, phoneForms)
       const values = columnValues(project, derived, input.generation, locations)
       if (existing) {
         update.run({ ...values, rid: existing.rid })
@@ -251,31 +256,75 @@ export function countWorkers(db: Db, projectId: string): { active: number; archi
 
 /**
  * Recomputes every stored worker of a project from its raw JSON (phone forms depend on the
- * project's default country). Keeps seen markers and content hashes.
+ * project's default country), in one transaction. Keeps seen markers and content hashes. For a
+ * large roster prefer reindexWorkersInChunks, which never holds the write lock for long.
  */
 export function reindexWorkers(db: Db, projectId: string, countryCode: string): number {
-  const country = toCountryCode(countryCode)
   return db.transaction(() => {
-    const project = requireProjectKey(db, projectId)
-    const locations = projectNames(db, project)
-    const rows = stmt<
-      [number],
-      { rid: number; raw: string; hash: string; archived: number; seen_gen: number; updated_at: string }
-    >(
-      db,
-      `SELECT w.rid, d.raw, w.hash, w.archived, w.seen_gen, d.updated_at
-         FROM workers w JOIN worker_docs d ON d.rid = w.rid WHERE w.project = ?`
-    ).all(project)
-    const update = stmt(db, UPDATE_WORKER)
-    for (const row of rows) {
-      const worker = JSON.parse(row.raw) as WorkerInput
-      const derived = deriveWorker(worker, row.archived === 1, country, row.raw, row.hash)
-      update.run({ ...columnValues(project, derived, row.seen_gen, locations), rid: row.rid })
-      clearChildren(db, row.rid)
-      writeChildren(db, { pk: project, id: projectId }, row.rid, derived, locations, row.updated_at)
+    let done = 0
+    for (let after = 0; ;) {
+      const chunk = reindexChunk(db, projectId, countryCode, after, Number.MAX_SAFE_INTEGER)
+      done += chunk.count
+      if (chunk.last === null) return done
+      after = chunk.last
     }
-    return rows.length
   })()
+}
+
+/**
+ * The same as reindexWorkers, a chunk of workers per transaction with the event loop (and other
+ * writers: a sync, the outbox) let in between, so a country change on 100,000 workers never
+ * freezes the app or fails another writer for want of the lock. A worker a sync rewrites meanwhile
+ * is derived by the sync itself.
+ */
+export async function reindexWorkersInChunks(
+  db: Db,
+  projectId: string,
+  countryCode: string,
+  options: { chunk?: number; onChunk?: (done: number) => void } = {}
+): Promise<number> {
+  const size = Math.max(1, options.chunk ?? 500)
+  let done = 0
+  for (let after = 0; ;) {
+    const chunk = db.transaction(() => reindexChunk(db, projectId, countryCode, after, size))()
+    done += chunk.count
+    options.onChunk?.(done)
+    if (chunk.last === null) return done
+    after = chunk.last
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+/** Re-derives up to `limit` workers with a rid above `after`; `last` is null when none are left. */
+function reindexChunk(
+  db: Db,
+  projectId: string,
+  countryCode: string,
+  after: number,
+  limit: number
+): { count: number; last: number | null } {
+  const country = toCountryCode(countryCode)
+  const project = requireProjectKey(db, projectId)
+  const locations = projectNames(db, project)
+  const rows = stmt<
+    [number, number, number],
+    { rid: number; raw: string; hash: string; archived: number; seen_gen: number; updated_at: string }
+  >(
+    db,
+    `SELECT w.rid, d.raw, w.hash, w.archived, w.seen_gen, d.updated_at
+       FROM workers w JOIN worker_docs d ON d.rid = w.rid
+      WHERE w.project = ? AND w.rid > ? ORDER BY w.rid LIMIT ?`
+  ).all(project, after, limit)
+  const update = stmt(db, UPDATE_WORKER)
+  const phoneForms: PhoneForms = new Map()
+  for (const row of rows) {
+    const worker = JSON.parse(row.raw) as WorkerInput
+    const derived = deriveWorker(worker, row.archived === 1, country, row.raw, row.hash, phoneForms)
+    update.run({ ...columnValues(project, derived, row.seen_gen, locations), rid: row.rid })
+    clearChildren(db, row.rid)
+    writeChildren(db, { pk: project, id: projectId }, row.rid, derived, locations, row.updated_at)
+  }
+  return { count: rows.length, last: rows.length < limit ? null : rows[rows.length - 1]!.rid }
 }
 
 /**

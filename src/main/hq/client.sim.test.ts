@@ -311,6 +311,27 @@ describe('listWorkers against the simulator', () => {
     expect(resumed.result.ids.sort()).toEqual(sortedIds(s.activeWorkers()))
   })
 
+  it('keeps fetching while a page is being written, with a bounded backlog', async () => {
+    const s = await sim({ users: 900, maxLimit: 50, latencyMs: 5 })
+    let fetchedDuringWrite = 0
+    let writes = 0
+    const result = await connect(s).listWorkers({
+      archived: false,
+      backlog: 2,
+      onPage: async () => {
+        const before = workerRequests(s).length
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        if (workerRequests(s).length > before) fetchedDuringWrite += 1
+        writes += 1
+      }
+    })
+    expect(result.complete).toBe(true)
+    expect(writes).toBeGreaterThan(10)
+    expect(fetchedDuringWrite).toBeGreaterThan(writes / 2)
+    // Bounded: fetching never ran more than the backlog (plus what was in flight) ahead.
+    expect(workerRequests(s).length).toBe(writes)
+  })
+
   it('calls onPage one page at a time even while pages are fetched concurrently', async () => {
     const s = await sim({ users: 900, maxLimit: 50 })
     let inside = 0

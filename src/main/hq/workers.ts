@@ -26,8 +26,8 @@ export interface ListWorkersOptions {
    */
   known?: readonly PageWindow[]
   /**
-   * Called once per page, one call at a time (never overlapping), in no particular order of
-   * offset. The same worker can arrive in several pages (pages overlap, and a page is read again
+   * Called once per page, one call at a time (never overlapping), in the order pages arrived
+   * (not of offset), while later pages are being fetched. The same worker can arrive in several pages (pages overlap, and a page is read again
    * when the list moved): store by id, the later call being the newer read. A throw or rejection
    * stops the listing and is passed on.
    */
@@ -36,6 +36,8 @@ export interface ListWorkersOptions {
   pageSize?: number
   /** Pages read again, at most, to pin down where the list moved. Default twice the pages. */
   maxRefetches?: number
+  /** Pages fetched and waiting to be written, at most, before fetching waits. Default 4. */
+  backlog?: number
 }
 
 export interface ListWorkersResult {
@@ -75,16 +77,36 @@ export async function listAllWorkers(
   const hooks: RetryHooks = { onRateLimited: () => aimd.onRateLimited(), onFailure: () => aimd.onFailure() }
   const everyId = new Set<string>()
 
+  // Pages are written one at a time, in the order they arrived, while later pages are fetched:
+  // a fetch slot is never held by a write. At most `backlog` pages wait to be written (memory
+  // stays bounded); a fetch that would exceed it waits for the writer first.
+  const backlog = Math.max(1, opts.backlog ?? 4)
+  const queued: Promise<void>[] = []
   let deliveries: Promise<void> = Promise.resolve()
+  let deliveryError: { error: unknown } | null = null
   const deliver = async (event: WorkerPageEvent, signal: AbortSignal | undefined): Promise<void> => {
-    // Serialise onPage: the sync engine writes each page in one transaction.
-    const run = deliveries.then(async () => {
-      if (signal?.aborted) return
-      await opts.onPage(event)
+    const done = deliveries.then(async () => {
+      try {
+        if (deliveryError || signal?.aborted || opts.signal?.aborted) return
+        await opts.onPage(event)
+        for (const worker of event.workers) everyId.add(worker.id)
+      } catch (error) {
+        deliveryError ??= { error }
+      } finally {
+        // Writes end in the order they were queued: the first queued is this one.
+        queued.shift()
+      }
     })
-    deliveries = run.catch(() => undefined)
-    await run
-    for (const worker of event.workers) everyId.add(worker.id)
+    deliveries = done
+    queued.push(done)
+    // Over the backlog: wait until the writer is back down to it, not until it is idle.
+    if (queued.length > backlog) await queued[queued.length - 1 - backlog]
+    if (deliveryError) throw deliveryError.error
+  }
+  /** Waits for every page handed over so far to be written; passes on the writer's error. */
+  const drain = async (): Promise<void> => {
+    await deliveries
+    if (deliveryError) throw deliveryError.error
   }
 
   const baseQuery = new URLSearchParams({ format: 'json', limit: String(pageSize), offset: '0' })
@@ -107,25 +129,32 @@ export async function listAllWorkers(
   )
   await deliver({ offset: 0, limit, totalCount: first.meta.total_count, workers: first.objects }, opts.signal)
 
-  await runAdaptive(
-    pass,
-    aimd,
-    async (offset, signal) => {
-      const page = await deps.fetchPage(pageQuery(template, limit, offset), signal, hooks)
-      aimd.onSuccess()
-      // Written before it is judged: a page read again later simply overwrites it.
-      await deliver(
-        { offset, limit: page.meta.limit, totalCount: page.meta.total_count, workers: page.objects },
-        signal
-      )
-      pass.record(
-        offset,
-        page.objects.map((w) => w.id),
-        page.meta.total_count
-      )
-    },
-    opts.signal
-  )
+  try {
+    await runAdaptive(
+      pass,
+      aimd,
+      async (offset, signal) => {
+        if (deliveryError) throw deliveryError.error
+        const page = await deps.fetchPage(pageQuery(template, limit, offset), signal, hooks)
+        aimd.onSuccess()
+        pass.record(
+          offset,
+          page.objects.map((w) => w.id),
+          page.meta.total_count
+        )
+        // Written in arrival order: a page read again later is written after, and wins.
+        await deliver(
+          { offset, limit: page.meta.limit, totalCount: page.meta.total_count, workers: page.objects },
+          signal
+        )
+      },
+      opts.signal
+    )
+  } finally {
+    // Nothing is written after the caller has seen the outcome.
+    await deliveries
+  }
+  await drain()
 
   const result = pass.result()
   return {
