@@ -147,6 +147,8 @@ export const apiContract = {
       keyStorage: z.object({ weak: z.boolean(), sessionOnly: z.boolean(), message: z.string() }).optional()
     })
   ),
+  /** Quits and installs the update an installed copy downloaded ('app.update'); refused where there is none. */
+  'app.restartToUpdate': call(Empty, Ok),
   /** What a window opened mid-way needs: the network state and the syncs running now. */
   'app.status': call(
     Empty,

@@ -50,6 +50,8 @@ export function createCore(opts: {
    * builds only, or behind ROSTER_ALLOW_HTTP_LOOPBACK=1 (see ./serverPolicy). Off by default.
    */
   allowHttpLoopback?: boolean
+  /** An installed copy's updater: quit and install the downloaded update (Electron only). */
+  restartToUpdate?: () => void
 }): Core {
   if (opts.dbPath !== ':memory:') mkdirSync(dirname(opts.dbPath), { recursive: true, mode: PRIVATE_DIR_MODE })
   const db = openDatabase(opts.dbPath)
@@ -95,7 +97,7 @@ export function createCore(opts: {
     ...sync,
     ...workerHandlers(ctx),
     ...inviteHandlers(ctx),
-    ...appHandlers(ctx, status, opts.transport)
+    ...appHandlers(ctx, status, opts.transport, opts.restartToUpdate)
   }
 
   // Automatic syncs take the Sync button's path: same events, follow-up, network state and Cancel.

@@ -10,6 +10,8 @@ import { HistoryScreen } from './screens/history'
 import { isShortcut } from './lib/keys'
 import { useFileDrop, type DroppedFile } from './shell/fileDrop'
 import { useWaitingBatches, WaitingBanner } from './shell/WaitingBatches'
+import { UpdateNotice } from './shell/UpdateNotice'
+import { useApi } from './api/context'
 
 export function App() {
   return (
@@ -37,6 +39,7 @@ function Shell() {
     setChosen('invite')
   })
 
+  const api = useApi()
   const waiting = useWaitingBatches(current?.id ?? null, network)
   const review = (batchId: number) => {
     setHistoryFocus({ batchId })
@@ -89,6 +92,7 @@ function Shell() {
       />
       <div className="main">
         <TopBar title={t(`screens.${screen}`)} />
+        <UpdateNotice onRestart={() => void api.call('app.restartToUpdate', {}).catch(() => undefined)} />
         {screen !== 'connect' && (
           <WaitingBanner batches={waiting.batches} onReview={review} onDismiss={waiting.dismiss} />
         )}

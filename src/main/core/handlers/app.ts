@@ -6,7 +6,7 @@ import { externalLinkAllowed } from '../externalLinks'
 import type { CoreContext } from '../context'
 import type { StatusBoard } from '../status'
 
-type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.status'>
+type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.status' | 'app.restartToUpdate'>
 
 /**
  * Only HQ pages of a saved project that has a key and has synced open in the system browser
@@ -16,7 +16,8 @@ type AppHandlers = Pick<ApiHandlers, 'app.openExternal' | 'app.info' | 'app.stat
 export function appHandlers(
   ctx: CoreContext,
   status: StatusBoard,
-  transport: 'ipc' | 'loopback'
+  transport: 'ipc' | 'loopback',
+  restartToUpdate?: () => void
 ): AppHandlers {
   return {
     async 'app.openExternal'({ url }) {
@@ -41,6 +42,11 @@ export function appHandlers(
     async 'app.info'() {
       const keyStorage = ctx.secrets.storage?.()
       return { version: ctx.version, transport, ...(keyStorage?.weak ? { keyStorage } : {}) }
+    },
+    async 'app.restartToUpdate'() {
+      if (!restartToUpdate) throw new ApiError('unavailable', 'This copy of Roster does not update itself.')
+      restartToUpdate()
+      return { ok: true as const }
     },
     async 'app.status'() {
       return status.snapshot()

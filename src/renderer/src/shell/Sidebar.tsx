@@ -79,6 +79,11 @@ export function Sidebar({ screen, onNavigate }: { screen: Screen; onNavigate: (s
 
       <LanguageMenu />
 
+      {info.data?.keyStorage && (
+        <p className="sidebar-warning small" role="note" title={info.data.keyStorage.message}>
+          {t('keys.weak')}: {info.data.keyStorage.message}
+        </p>
+      )}
       <div className="sidebar-footer muted">{info.data ? `Roster ${info.data.version}` : 'Roster'}</div>
     </aside>
   )

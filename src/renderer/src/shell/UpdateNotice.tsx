@@ -1,4 +1,5 @@
 import { useState, type CSSProperties } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useEvent } from '../api/hooks'
 import { CloseIcon } from './icons'
 
@@ -21,6 +22,7 @@ const noticeStyle: CSSProperties = {
  * The update installs when Roster quits anyway; `onRestart` adds a button to do it now.
  */
 export function UpdateNotice({ onRestart }: { onRestart?: () => void }) {
+  const { t } = useTranslation('shell')
   const [ready, setReady] = useState<string | null>(null)
   const [dismissed, setDismissed] = useState<string | null>(null)
   useEvent('app.update', ({ version }) => setReady(version))
@@ -31,18 +33,18 @@ export function UpdateNotice({ onRestart }: { onRestart?: () => void }) {
       {showing && (
         <div className="update-notice" style={noticeStyle} data-testid="update-notice">
           <span style={{ flex: 1, minWidth: 0 }}>
-            <strong>Roster {ready} is ready.</strong>{' '}
-            <span className="muted">It installs when you restart Roster.</span>
+            <strong>{t('update.ready', { version: ready })}</strong>{' '}
+            <span className="muted">{t('update.installsOnRestart')}</span>
           </span>
           {onRestart && (
             <button type="button" className="btn btn-small btn-primary" onClick={onRestart}>
-              Restart to update
+              {t('update.restart')}
             </button>
           )}
           <button
             type="button"
             className="icon-button"
-            aria-label="Hide this notice"
+            aria-label={t('update.hide')}
             onClick={() => setDismissed(ready)}
           >
             <CloseIcon />
