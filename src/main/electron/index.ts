@@ -75,9 +75,9 @@ if (!app.requestSingleInstanceLock()) {
   const start = (): void => {
     protocol.handle('app', serveRenderer)
     // The updater starts after the core; the notice's button reaches it through this.
-    let restart: (() => void) | undefined
+    const late: { restart?: () => void } = {}
     const started = createCore({
-      restartToUpdate: () => restart?.(),
+      restartToUpdate: () => late.restart?.(),
       dbPath: join(dataDir, 'roster.db'),
       secrets: new SafeStorageSecretStore(join(dataDir, 'keys.json'), log),
       // The core allows only HQ pages of a synced project; the shell checks the scheme once more.
@@ -107,7 +107,7 @@ if (!app.requestSingleInstanceLock()) {
       log,
       onReady: (version) => started.events.emit('app.update', { state: 'ready', version })
     })
-    restart = () => updates.restartToUpdate()
+    late.restart = () => updates.restartToUpdate()
     installMenu({
       dev: devUrl !== undefined,
       checkForUpdates: () =>
