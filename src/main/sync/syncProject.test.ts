@@ -240,6 +240,26 @@ describe('a list the key may not read', () => {
     expect(storedWorkers(b.db, b.project).active.size).toBe(b.sim.activeWorkers().length)
   })
 
+  it('reads the names alongside the first worker pages, and a names list that keeps failing never stops the workers', async () => {
+    const b = await start({ users: 600, seed: 16, latencyMs: 20 })
+    await sync(b)
+    b.sim.addWorkers(3)
+    b.sim.setFaults('500:path=groups')
+    const from = b.sim.requests.length
+    const run = await sync(b, {
+      client: b.connect({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } })
+    })
+    expect(run.outcome).toBe('ok')
+    expect(run.error).toMatch(/^Warning: .*\(500\).*kept the group names from the last sync/)
+    expect(run.added).toBe(3)
+    const paths = b.sim.requests.slice(from).map((r) => r.path)
+    const firstWorkers = paths.findIndex((p) => p.includes('/user/'))
+    const applications = paths.findIndex((p) => p.includes('/application/'))
+    expect(firstWorkers).toBeGreaterThanOrEqual(0)
+    expect(firstWorkers).toBeLessThan(applications)
+    expectMirror(b.db, b.project, b.sim)
+  })
+
   it('still fails when the worker list itself is refused, or the key is not accepted', async () => {
     const b = await start({ users: 200, seed: 15 })
     b.sim.setFaults('403:path=workers')

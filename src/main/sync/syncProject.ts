@@ -186,33 +186,51 @@ async function runSync(options: SyncOptions, start: RunStart, now: () => Date): 
       try {
         count = replace(await read())
       } catch (error) {
-        if (!isMissingList(error)) throw error
-        warnings.push(`${error.message} ${KEPT_NAMES[phase]}`)
+        // Cancelled: the worker lists stop on the same signal and say so.
+        if (signal?.aborted || isCancelled(error)) return
+        const why = isMissingList(error) || isHqError(error) ? error.message : failureMessage(error)
+        warnings.push(`${why} ${KEPT_NAMES[phase]}`)
         count = kept()
       }
       if (phase !== 'applications') setRunCounts(db, runId, { [phase]: count })
       progress.update(phase, count, count, true)
     }
-    await nameList(
-      'groups',
-      () => client.listGroups(signal),
-      (groups) => replaceGroups(db, project.id, groups),
-      () => listGroups(db, project.id).length
+    // The names are read alongside the first worker pages, and a failure of one of them never
+    // stops the workers (the last sync's names are kept, with a warning). Workers are written
+    // once the names are in: their sort keys and location paths use them.
+    const names = (async () => {
+      await nameList(
+        'groups',
+        () => client.listGroups(signal),
+        (groups) => replaceGroups(db, project.id, groups),
+        () => listGroups(db, project.id).length
+      )
+      await nameList(
+        'locations',
+        () => client.listLocations(signal),
+        (locations) => replaceLocations(db, project.id, locations),
+        () => listLocations(db, project.id).length
+      )
+      await nameList(
+        'applications',
+        () => client.listApplications(signal),
+        (apps) => replaceApplications(db, project.id, apps),
+        () => listApplications(db, project.id).length
+      )
+    })()
+    // nameList only throws when the database itself fails: that fails the sync, after the workers stop.
+    const namesDone = names.then(
+      () => undefined,
+      () => undefined
     )
-    await nameList(
-      'locations',
-      () => client.listLocations(signal),
-      (locations) => replaceLocations(db, project.id, locations),
-      () => listLocations(db, project.id).length
-    )
-    await nameList(
-      'applications',
-      () => client.listApplications(signal),
-      (apps) => replaceApplications(db, project.id, apps),
-      () => listApplications(db, project.id).length
-    )
+    let lists: BothLists
+    try {
+      lists = await readBothLists({ ...options, namesReady: names }, start, progress, now)
+    } finally {
+      await namesDone
+    }
+    await names
 
-    const lists = await readBothLists(options, start, progress, now)
     const removal = await confirmRemovals(
       options,
       start,
@@ -308,6 +326,9 @@ function detachedRun(
   }
 }
 
+/** The sync's options, and what page writes wait for (the name lists). */
+type ListOptions = SyncOptions & { namesReady?: Promise<void> }
+
 interface ListRead {
   /** The list as proven: the ids of the latest read of every page. */
   ids: string[]
@@ -329,7 +350,7 @@ interface BothLists {
  * against the pages read before like any other, and what it moves is read again.
  */
 async function readBothLists(
-  options: SyncOptions,
+  options: ListOptions,
   start: RunStart,
   progress: ProgressReporter,
   now: () => Date
@@ -360,7 +381,7 @@ async function readBothLists(
  * `known` pages (an interrupted run's, or this run's earlier read) are checked, not fetched.
  */
 async function readWorkerList(
-  options: SyncOptions,
+  options: ListOptions,
   start: RunStart,
   pass: SyncPass,
   progress: ProgressReporter,
@@ -371,10 +392,17 @@ async function readWorkerList(
   const { db, project, client, signal } = options
   const { runId } = start
   const archived = pass === 'archived'
-  setRunPhase(db, runId, pass)
   const seen = new Set<string>()
   for (const window of known) for (const id of window.ids) seen.add(id)
-  progress.update(pass, seen.size, null)
+  let started = false
+  const begin = async (): Promise<void> => {
+    if (started) return
+    await options.namesReady
+    if (started) return
+    started = true
+    setRunPhase(db, runId, pass)
+    progress.update(pass, seen.size, null)
+  }
   let seq = Math.max(0, ...known.map((w) => w.seq))
 
   const result = await client.listWorkers({
@@ -382,7 +410,8 @@ async function readWorkerList(
     signal,
     known,
     ...(maxRefetches !== undefined ? { maxRefetches } : {}),
-    onPage: (page) => {
+    onPage: async (page) => {
+      await begin()
       if (signal?.aborted) return
       db.transaction(() => {
         if (!isLiveRun(db, runId)) throw new RunTakenOver()
@@ -411,6 +440,7 @@ async function readWorkerList(
       progress.update(pass, Math.min(seen.size, page.totalCount), page.totalCount)
     }
   })
+  await begin()
   progress.update(pass, result.ids.length, result.ids.length, true)
   return {
     ids: result.ids,
