@@ -49,16 +49,28 @@ export const BatchInputSchema = z
   .superRefine((input, ctx) => {
     const { channel, appId } = input.options
     if (channel === 'sms-registration' && appId.trim() === '') {
-      ctx.addIssue({ code: 'custom', path: ['options', 'appId'], message: 'Choose the app to invite workers to' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options', 'appId'],
+        message: 'Choose the app to invite workers to'
+      })
     }
     if (!createsAccounts(channel)) return
     input.rows.forEach((row, i) => {
       if (row.registeredTo) return
       if (!row.username) {
-        ctx.addIssue({ code: 'custom', path: ['rows', i, 'username'], message: `Row ${row.row} has no username` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i, 'username'],
+          message: `Row ${row.row} has no username`
+        })
       }
       if (channel === 'email-confirmation' && !row.email?.trim()) {
-        ctx.addIssue({ code: 'custom', path: ['rows', i, 'email'], message: `Row ${row.row} has no e-mail address` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i, 'email'],
+          message: `Row ${row.row} has no e-mail address`
+        })
       }
     })
   })
