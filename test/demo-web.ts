@@ -19,10 +19,16 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '50' },
     // Which HQ the simulator is: 2026 (today's, the default) or 2019 (with SMS self-registration).
     era: { type: 'string', default: '2026' },
+    // The renderer's language for this address (en, fr or es); else the browser's.
+    lang: { type: 'string' },
     connect: { type: 'boolean', default: true }
   }
 })
 
+if (values.lang !== undefined && !['en', 'fr', 'es'].includes(values.lang)) {
+  console.error(`--lang is "en", "fr" or "es", got "${values.lang}"`)
+  process.exit(2)
+}
 if (values.era !== '2026' && values.era !== '2019') {
   console.error(`--era is "2026" or "2019", got "${values.era}"`)
   process.exit(2)
@@ -61,7 +67,7 @@ const server = await startLoopback({
 console.log(
   `HQ simulator: ${sim.url}  project ${sim.domain}  user ${sim.credentials.username}  key ${sim.credentials.apiKey}`
 )
-console.log(`Roster:       ${server.appUrl}`)
+console.log(`Roster:       ${server.appUrl}${values.lang ? `&lang=${values.lang}` : ''}`)
 console.log('Ctrl+C stops both.')
 
 const stop = async (): Promise<void> => {

@@ -55,3 +55,13 @@ describe('plurals and numbers', () => {
     expect(screen.getByText('0 workers')).toBeTruthy()
   })
 })
+
+describe('the language asked for in the page address', () => {
+  it('reads lang from the address hash next to the token, and ignores what it does not know', async () => {
+    const { languageFromHash } = await import('./index')
+    expect(languageFromHash('#token=abc&lang=fr')).toBe('fr')
+    expect(languageFromHash('#lang=es')).toBe('es')
+    expect(languageFromHash('#token=abc&lang=de')).toBeNull()
+    expect(languageFromHash('')).toBeNull()
+  })
+})

@@ -12,7 +12,15 @@ export { LANGUAGES, LANGUAGE_NAMES, type Language } from './languages'
 
 const resources = resourcesFrom(import.meta.glob('../**/locales/*.json', { eager: true }))
 
+/** `#…&lang=fr` in the page address (`npm run demo:web -- --lang fr`) wins for that page. */
+export function languageFromHash(hash: string): Language | null {
+  const lng = new URLSearchParams(hash.replace(/^#/, '')).get('lang')
+  return isLanguage(lng) ? lng : null
+}
+
 function startLanguage(): Language {
+  const asked = languageFromHash(globalThis.location?.hash ?? '')
+  if (asked) return asked
   const chosen = prefs.language()
   if (isLanguage(chosen)) return chosen
   const nav = globalThis.navigator
