@@ -111,6 +111,19 @@ export function InviteScreen({
   const [confirming, setConfirming] = useState(false)
   const [finding, setFinding] = useState(false)
   const sideRef = useRef<HTMLElement>(null)
+  // Sending replaces the Send button (which may have the focus again, given back by the dialog)
+  // with the results: take the focus there instead of leaving it on the page's body.
+  const phaseKind = send.phase.kind
+  const wasIdle = useRef(phaseKind === 'idle')
+  useEffect(() => {
+    if (wasIdle.current && phaseKind !== 'idle') {
+      const active = document.activeElement
+      if (!active || active === document.body || sideRef.current?.contains(active)) {
+        sideRef.current?.querySelector<HTMLElement>('.isend-results .isend-title')?.focus()
+      }
+    }
+    wasIdle.current = phaseKind === 'idle'
+  }, [phaseKind])
 
   // The remembered app may be gone from HQ; fall back to the first app HQ lists.
   const appList = apps.data
@@ -521,7 +534,9 @@ export function InviteScreen({
           confirmLabel={t('confirm.button', { count: plan.rows.length })}
           onCancel={() => setConfirming(false)}
           onConfirm={confirmSend}
-          returnFocusTo={() => sideRef.current?.querySelector<HTMLElement>('.isend-title') ?? null}
+          returnFocusTo={() =>
+            sideRef.current?.querySelector<HTMLElement>('.isend-results .isend-title') ?? null
+          }
         >
           <ConfirmSummary
             channel={sendChannel}
