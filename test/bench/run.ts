@@ -2,7 +2,7 @@
  * `npm run bench`: the speed and memory targets of the product, measured on this machine and written
  * to BENCHMARKS.md. Nothing here asserts: the figures are for people to read and compare.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -70,7 +70,8 @@ const client = createHqClient({ server: sim.url, domain: sim.domain, ...sim.cred
 }
 
 // Issue 10's sync targets, each against its yardstick measured in the same run.
-for (const { what, figure } of await benchSync(WORKERS, Math.min(WORKERS, 20_000))) record('sync', what, figure)
+for (const { what, figure } of await benchSync(WORKERS, Math.min(WORKERS, 20_000)))
+  record('sync', what, figure)
 
 // Browsing and searching the local copy: what the Workers screen asks for.
 {
@@ -187,6 +188,10 @@ await sim.close()
 rmSync(dir, { recursive: true, force: true })
 
 const table = results.map((r) => `| ${r.area} | ${r.what} | ${r.figure} |`).join('\n')
+// Sections written by hand after the table (the targets, the profiles) are kept.
+const previous = existsSync(values.out) ? readFileSync(values.out, 'utf8') : ''
+const notesAt = previous.indexOf('\n## ')
+const notes = notesAt >= 0 ? `\n${previous.slice(notesAt + 1)}` : ''
 writeFileSync(
   values.out,
   `# Benchmarks
@@ -201,6 +206,6 @@ Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 | area | what | figure |
 | --- | --- | --- |
 ${table}
-`
+${notes}`
 )
 console.log(`\nwritten to ${values.out}`)
