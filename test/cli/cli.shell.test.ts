@@ -124,7 +124,7 @@ describe('roster from a shell', () => {
     expect(Object.keys(rows[0]!)).toEqual(['row', 'input', 'status', 'e164', 'message'])
     expect(rows.map((r) => [r.row, r.status])).toEqual([
       [2, 'ready'],
-      [3, 'fixed'],
+      [3, 'ready'],
       [4, 'fixed'],
       [5, 'error'],
       [6, 'fixed'],

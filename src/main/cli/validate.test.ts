@@ -33,7 +33,7 @@ describe('roster validate --json', () => {
     const rows = JSON.parse(stdout) as ValidateJsonRow[]
     expect(rows.map((r) => [r.row, r.status, r.e164])).toEqual([
       [2, 'ready', '+254712345678'],
-      [3, 'fixed', '+254722111222'],
+      [3, 'ready', '+254722111222'],
       [4, 'fixed', '+254733444555'],
       [5, 'error', null],
       [6, 'fixed', '+254710222333'],
@@ -65,7 +65,7 @@ describe('roster validate --json', () => {
     expect(
       (JSON.parse(stdout) as ValidateJsonRow[]).map((r) => [r.row, r.input, r.status, r.message])
     ).toEqual([
-      [2, '254745678901', 'fixed', 'added the missing + before country code 254'],
+      [2, '254745678901', 'ready', ''],
       [3, '0756 789 012', 'ready', ''],
       [4, '756789012', 'error', 'same number as row 3; put back the leading 0 (Excel drops it from numbers)']
     ])
@@ -89,25 +89,23 @@ describe('roster validate (table)', () => {
     )
     expect(lines[2]).toMatch(/^Row\s+Status\s+Number\s+Input\s+Message$/)
     expect(lines[3]).toMatch(/^2\s+ready\s+\+221771234567\s+77 123 45 67$/)
-    expect(lines[4]).toMatch(
-      /^3\s+fixed\s+\+221771112233\s+221771112233\s+added the missing \+ before country code 221$/
-    )
+    expect(lines[4]).toMatch(/^3\s+ready\s+\+221771112233\s+221771112233$/)
     expect(lines[8]).toMatch(
       /^7\s+error\s+\+221760001122\s+76 000 11 22\s+already registered as Clément Sow \(clement\.sow\)$/
     )
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('10 rows: 1 ready, 3 fixed, 2 warning, 4 error')
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('10 rows: 2 ready, 2 fixed, 2 warning, 4 error')
   })
 
   it('reads a headerless list of numbers and says which column it used', async () => {
     const { stdout } = await run([fixture('ke-numbers.txt'), '--country', 'KE'], { lookup })
     expect(stdout.split('\n')[0]).toBe('ke-numbers.txt (utf-8, comma-separated): phone numbers in column A')
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('14 rows: 2 ready, 5 fixed, 2 warning, 5 error')
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('14 rows: 3 ready, 4 fixed, 2 warning, 5 error')
   })
 
   it('names the sheet of a workbook', async () => {
     const { stdout } = await run([fixture('roster.xlsx'), '--country', 'KE'], { lookup })
     expect(stdout.split('\n')[0]).toBe('roster.xlsx, sheet "Kisumu": phone numbers in column B "Phone"')
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('8 rows: 1 ready, 3 fixed, 1 warning, 3 error')
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('8 rows: 3 ready, 1 fixed, 1 warning, 3 error')
   })
 })
 

@@ -29,15 +29,19 @@ const brief = (r: ValidatedRow) => [r.row, r.status, r.message]
 
 describe('validateRows', () => {
   it('classifies each row as ready, fixed, warning or error', () => {
-    const results = validateRows(rows('0712 345 678', '254722111222', '020 2345678', '12345'), {
-      country: 'KE'
-    })
+    const results = validateRows(
+      rows('0712 345 678', '722 111 222', '020 2345678', '12345', '254733111222'),
+      { country: 'KE' }
+    )
     expect(results.map(brief)).toEqual([
       [2, 'ready', ''],
-      [3, 'fixed', 'added the missing + before country code 254'],
+      [3, 'fixed', 'put back the leading 0 (Excel drops it from numbers)'],
       [4, 'warning', 'looks like a landline number, which may not receive SMS'],
-      [5, 'error', 'too short for a Kenyan number']
+      [5, 'error', 'too short for a Kenyan number'],
+      // HQ's own form (digits, no "+") that reads as international: nothing was repaired.
+      [6, 'ready', '']
     ])
+    expect(results[4]).toMatchObject({ e164: '+254733111222', repairs: [] })
     expect(results[0]).toEqual({
       row: 2,
       input: '0712 345 678',
@@ -65,11 +69,7 @@ describe('validateRows', () => {
       [3, 'error', 'same number as row 2'],
       [4, 'error', 'same number as row 2; put back the leading 0 (Excel drops it from numbers)'],
       [5, 'ready', ''],
-      [
-        6,
-        'error',
-        'same number as row 2; rebuilt from scientific notation 2.54712345678E+11; added the missing + before country code 254'
-      ]
+      [6, 'error', 'same number as row 2; rebuilt from scientific notation 2.54712345678E+11']
     ])
     expect(results[1]?.clash).toEqual({ kind: 'duplicate', firstRow: 2 })
     expect(results[0]?.clash).toBeUndefined()
@@ -125,11 +125,7 @@ describe('validateRows', () => {
     })
     expect(results.map(brief)).toEqual([
       [2, 'error', 'already registered as Grace Muthoni (grace.muthoni)'],
-      [
-        3,
-        'error',
-        'already registered as Grace Muthoni (grace.muthoni); same number as row 2; added the missing + before country code 254'
-      ],
+      [3, 'error', 'already registered as Grace Muthoni (grace.muthoni); same number as row 2'],
       [
         4,
         'warning',
