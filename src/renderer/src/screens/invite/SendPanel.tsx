@@ -479,7 +479,8 @@ export function SendAnnouncer({ phase }: { phase: SendPhase }) {
   useEffect(() => {
     const wait = progressing ? Math.max(0, lastSaid.current + PROGRESS_EVERY_MS - Date.now()) : 0
     const timer = setTimeout(() => {
-      lastSaid.current = Date.now()
+      // Only progress waits for progress: the first "Sending…" and the end are said at once.
+      lastSaid.current = progressing ? Date.now() : 0
       setSaid(text)
     }, wait)
     return () => clearTimeout(timer)
