@@ -94,7 +94,10 @@ describe('inviting workers from a file', () => {
     await waitForAttr(row(2), 'data-status', 'ready')
     await waitForAttr(row(4), 'data-status', 'error')
     expect(await cell(4, 'message').textContent()).toMatch(/too short/)
-    await waitForAttr(row(5), 'data-status', 'fixed')
+    // HQ's own form (digits that read as international, no "+"): ready as written, nothing repaired.
+    await waitForAttr(row(5), 'data-status', 'ready')
+    expect(await cell(5, 'e164').textContent()).toBe('+254711000004')
+    expect(await cell(5, 'message').textContent()).toBe('')
     await waitForAttr(row(6), 'data-status', 'error')
     expect(await cell(6, 'message').textContent()).toMatch(/already registered/)
     await waitForText(page.getByTestId('count-error'), /2 errors/)
