@@ -220,21 +220,6 @@ export function heartbeat(db: Db, runId: number, now: Date): void {
   )
 }
 
-/** A resumed run that had to read everything again: new seen markers, and no pages to skip. */
-export function restartRun(db: Db, runId: number, generations: Generations): void {
-  stmt(
-    db,
-    `UPDATE sync_runs SET generation = ?, archived_generation = ?, resumed_from = NULL WHERE id = ?`
-  ).run(generations.active, generations.archived, runId)
-  stmt(db, `DELETE FROM sync_pages WHERE run_id = ?`).run(runId)
-}
-
-/** A list that took several passes is marked with the last pass's generation. */
-export function setListGeneration(db: Db, runId: number, pass: SyncPass, generation: number): void {
-  const column = pass === 'active' ? 'generation' : 'archived_generation'
-  stmt(db, `UPDATE sync_runs SET ${column} = ? WHERE id = ?`).run(generation, runId)
-}
-
 export function setRunPhase(db: Db, runId: number, phase: RunPhase): void {
   stmt(db, `UPDATE sync_runs SET phase = ? WHERE id = ?`).run(phase, runId)
 }
@@ -404,10 +389,6 @@ export function inheritPages(db: Db, fromRunId: number, toRunId: number): void {
     `INSERT OR IGNORE INTO sync_pages (run_id, pass, offset, page_limit, total_count, rows, ids, seq)
      SELECT ?, pass, offset, page_limit, total_count, rows, ids, seq FROM sync_pages WHERE run_id = ?`
   ).run(toRunId, fromRunId)
-}
-
-export function forgetPages(db: Db, runId: number, pass: SyncPass): void {
-  stmt(db, `DELETE FROM sync_pages WHERE run_id = ? AND pass = ?`).run(runId, pass)
 }
 
 /** Page bookkeeping is only needed to resume: drop it for runs that can no longer be resumed. */

@@ -67,15 +67,18 @@ export function isSyncRunning(projectId: string): boolean {
 }
 
 /**
- * A full sync of one project: groups, locations, applications, then the active and the archived
- * worker lists. Each page is one transaction (upserts, seen markers, the page's journal row).
- * Workers not seen are removed only after both lists were read completely; a failed or
- * cancelled sync removes nothing, records why, and leaves pages a later sync can skip.
+ * A full sync of one project: groups, locations and applications alongside the active and the
+ * archived worker lists. Each page is written in one transaction (upserts and the page's journal
+ * row with its ids) while later pages are fetched.
  *
- * Seen markers: every read of a list marks the workers it delivers with a generation of its
- * own. When HQ's list shifts under the client it reads the list again (another pass); that pass
- * gets a fresh generation, so a worker only an earlier pass saw (removed from HQ meanwhile) is
- * swept too, once the last pass's markers alone are proven to add up to HQ's total.
+ * Exactness: pages overlap, and a boundary where two pages disagree (HQ's list moved between
+ * their reads) is read again until it agrees (hq/paging.ts); then the head of each list is read
+ * once more, so a worker created or deleted during the sync shows. The workers that stay are the
+ * ids of the latest read of every page; a stored worker in neither list is asked for by id
+ * (HQ's 404 removes it; one HQ still has keeps the list a list gives it). Under continuous change
+ * the re-reads are bounded and the run ends ok with a warning, removing only what is proven gone.
+ * A failed or cancelled sync removes nothing, records why, and leaves pages a later sync checks
+ * rather than fetches. Sweeping and finishing happen only while the run is still the live one.
  * Resolves with the recorded run whatever the outcome; throws only SyncBusyError.
  */
 export async function syncProject(options: SyncOptions): Promise<SyncRun> {
