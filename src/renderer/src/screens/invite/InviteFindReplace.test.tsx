@@ -66,4 +66,22 @@ describe('Invite screen: find & replace', () => {
     fireEvent.keyDown(find, { key: 'Escape' })
     expect(screen.queryByRole('search', { name: 'Find and replace' })).toBeNull()
   })
+
+  it('gives the focus back to where it was opened from when it closes', async () => {
+    renderScreen(createFakeInviteApi())
+    await pasteList(TYPOS)
+    const grid = screen.getByRole('grid', { name: 'Numbers to invite' })
+    grid.focus()
+    fireEvent.keyDown(grid, { key: 'h', ctrlKey: true })
+    const find = within(finder()).getByLabelText('Find')
+    expect(document.activeElement).toBe(find)
+    fireEvent.keyDown(find, { key: 'Escape' })
+    await waitFor(() => expect(document.activeElement).toBe(grid))
+
+    const button = screen.getByRole('button', { name: 'Find & replace' })
+    button.focus()
+    fireEvent.click(button)
+    fireEvent.click(within(finder()).getByRole('button', { name: 'Close' }))
+    await waitFor(() => expect(document.activeElement).toBe(button))
+  })
 })

@@ -110,6 +110,21 @@ export function InviteScreen({
   const [choices, setChoices] = useState<SendChoices>({ reinvite: false, nonMobile: false })
   const [confirming, setConfirming] = useState(false)
   const [finding, setFinding] = useState(false)
+  // Where Find and replace was opened from (the grid by Ctrl+H, or its toolbar button): closing it
+  // gives the focus back there, not to the page's body.
+  const findOpener = useRef<Element | null>(null)
+  const openFind = useCallback(() => {
+    // Ctrl+H again inside the panel keeps the first opener.
+    if (!document.activeElement?.closest('[role="search"]')) findOpener.current = document.activeElement
+    setFinding(true)
+  }, [])
+  const closeFind = () => {
+    setFinding(false)
+    setTimeout(() => {
+      const opener = findOpener.current
+      if (opener instanceof HTMLElement && opener.isConnected && opener !== document.body) opener.focus()
+    })
+  }
   const sideRef = useRef<HTMLElement>(null)
   // Sending replaces the Send button (which may have the focus again, given back by the dialog)
   // with the results: take the focus there instead of leaving it on the page's body.
@@ -258,7 +273,7 @@ export function InviteScreen({
       }
       if (isShortcut(e, 'h') && hasData) {
         e.preventDefault()
-        setFinding(true)
+        openFind()
       }
     }
     window.addEventListener('paste', onPaste)
@@ -267,7 +282,7 @@ export function InviteScreen({
       window.removeEventListener('paste', onPaste)
       window.removeEventListener('keydown', onKey)
     }
-  }, [hasData, imp, openConfirm])
+  }, [hasData, imp, openConfirm, openFind])
 
   const unknownIds = useMemo(
     () => [...outcomes.values()].filter((o) => o.status === 'unknown').map((o) => o.numberId),
@@ -398,7 +413,7 @@ export function InviteScreen({
                   aria-pressed={finding}
                   disabled={grid.locked}
                   title="Ctrl+H"
-                  onClick={() => setFinding((f) => !f)}
+                  onClick={() => (finding ? closeFind() : openFind())}
                 >
                   {t('toolbar.findReplace')}
                 </button>
@@ -430,9 +445,7 @@ export function InviteScreen({
                 </button>
               </div>
             </div>
-            {finding && !grid.locked && (
-              <FindReplace grid={grid} dispatch={dispatch} onClose={() => setFinding(false)} />
-            )}
+            {finding && !grid.locked && <FindReplace grid={grid} dispatch={dispatch} onClose={closeFind} />}
             {/* Always on the page, so what starts is read out; the progress itself stays visual. */}
             <div className="visually-hidden" role="status" aria-live="polite">
               {imp.busy ? t('busy.label', { label: imp.busy.label }) : ''}
