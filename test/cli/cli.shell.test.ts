@@ -14,6 +14,7 @@ import {
   INVITE_JSON_KEYS,
   KE_UTF8_REPEATED_ROW,
   SYNC_JSON_KEYS,
+  TEST_ENV,
   useCliSandbox,
   WORKER_JSON_KEYS
 } from '../../src/main/cli/testing'
@@ -34,14 +35,14 @@ const sandbox = useCliSandbox({ sim: { users: 150, seed: 7, era: '2019' }, per: 
 /** Started before the other tests: the client retries a refused connection for a few seconds. */
 let unreachable: Promise<Run>
 
-/** Runs `roster ARGS` with no API key in its environment unless one is given. */
+/** Runs `roster ARGS` with no API key in its environment unless one is given, plain http:// allowed. */
 function roster(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { ROSTER_API_KEY: _ignored, ...inherited } = process.env
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: sandbox.dir,
       // The default database must never be a real one.
-      env: { ...inherited, ROSTER_DATA_DIR: join(sandbox.dir, 'default'), ...env },
+      env: { ...inherited, ...TEST_ENV, ROSTER_DATA_DIR: join(sandbox.dir, 'default'), ...env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { expect, it } from 'vitest'
 import type { InviteJson } from '../../src/main/cli/batchReport'
 import { openDatabase } from '../../src/main/db/open'
-import { hqArgs, useCliSandbox } from '../../src/main/cli/testing'
+import { hqArgs, TEST_ENV, useCliSandbox } from '../../src/main/cli/testing'
 import { kenyanNumbers } from '../../src/main/invite/testing'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -29,6 +29,7 @@ function roster(args: string[]): Child {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...TEST_ENV,
       ROSTER_API_KEY: sandbox.sim.credentials.apiKey,
       ROSTER_DATA_DIR: join(sandbox.dir, 'none')
     },

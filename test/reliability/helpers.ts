@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { ensureBuiltCli } from '../../src/main/cli/testing'
+import { ensureBuiltCli, TEST_ENV } from '../../src/main/cli/testing'
 
 export { mulberry32 } from '../hq-sim/prng'
 
@@ -18,11 +18,19 @@ export interface RosterChild {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>
 }
 
-/** `roster ARGS` in its own process; ROSTER_DATA_DIR points into `dir` so no real database is touched. */
+/**
+ * `roster ARGS` in its own process, plain http:// (the simulator) allowed; ROSTER_DATA_DIR points
+ * into `dir` so no real database is touched.
+ */
 export function spawnRoster(args: string[], opts: { dir: string; apiKey: string }): RosterChild {
   const proc = spawn(process.execPath, [ensureBuiltCli(), ...args], {
     cwd: opts.dir,
-    env: { ...process.env, ROSTER_API_KEY: opts.apiKey, ROSTER_DATA_DIR: join(opts.dir, 'default') },
+    env: {
+      ...process.env,
+      ...TEST_ENV,
+      ROSTER_API_KEY: opts.apiKey,
+      ROSTER_DATA_DIR: join(opts.dir, 'default')
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stdout = ''

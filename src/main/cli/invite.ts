@@ -11,6 +11,7 @@ import type { Db } from '../db/open'
 import type { ProjectRecord } from '../db/projects'
 import { createHqClient, type HqClient } from '../hq/client'
 import { createBatch, DATABASE_BUSY_MESSAGE, InviteError, isDatabaseBusy, recoverOutbox } from '../invite'
+import { requireAllowedServer } from './connection'
 import { explainEarlier } from './earlier'
 import { reportError } from './errors'
 import { EXIT, Failure, messageOf, UsageError, type CliIo } from './io'
@@ -18,7 +19,7 @@ import { channelName, chooseChannel, parseChannelChoice } from './inviteChannel'
 import { rowsToInvite } from './inviteRows'
 import type { OnInterrupt } from './interrupt'
 import { askYesNo } from './prompt'
-import { openRosterDb, resolveProject } from './project'
+import { openRosterDb, resolveProject, serverUrl } from './project'
 import { sendAndReport } from './sendRun'
 import { parseFileArgs, type ValidateOptions } from './validate'
 
@@ -154,11 +155,14 @@ export async function runInvite(args: string[], io: InviteIo): Promise<number> {
     if (!apiKey)
       throw new UsageError('give the API key with --api-key or the ROSTER_API_KEY environment variable')
     if (!options.yes && !io.isTTY) throw new UsageError('add --yes to send without asking')
+    // Refused before a project with that server is saved; a saved one is checked below.
+    if (options.server?.trim()) requireAllowedServer(serverUrl(options.server), io)
 
     const opened = openRosterDb(options.db, io, { create: 'default' })
     db = opened.db
     recoverOutbox(db)
     let project = resolveProject(db, options, { dbPath: opened.path, create: true })
+    requireAllowedServer(project.server, io)
     try {
       client = createHqClient({
         server: project.server,

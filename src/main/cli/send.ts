@@ -8,6 +8,7 @@ import type { Db } from '../db/open'
 import { createHqClient, type HqClient } from '../hq/client'
 import { DATABASE_BUSY_MESSAGE, isDatabaseBusy, recoverOutbox } from '../invite'
 import { findBatch, parseBatchId } from './batchArg'
+import { requireAllowedServer } from './connection'
 import { reportError } from './errors'
 import type { OnInterrupt } from './interrupt'
 import { EXIT, Failure, messageOf, parseCommandLine, parseOrExit, UsageError, type CliIo } from './io'
@@ -75,6 +76,7 @@ export async function runSend(args: string[], io: SendIo): Promise<number> {
     if (batch.counts.queued === 0 && !options.json) {
       io.stderr(`roster send: batch ${batch.id} has no number waiting to be sent.\n`)
     }
+    requireAllowedServer(project.server, io)
     try {
       client = createHqClient({
         server: project.server,

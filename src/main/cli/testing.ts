@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startSim, type Sim, type SimOptions } from '../../../test/hq-sim'
+import { ALLOW_HTTP_LOOPBACK_ENV } from '../core/serverPolicy'
 import type { CliIo } from './io'
 
 /** What a command printed and how it ended. */
@@ -34,16 +35,26 @@ export interface CapturedIo<I> {
   err(): string
 }
 
-/** The io of a script run: no terminal and an empty environment, unless `io` says otherwise. */
+/**
+ * The environment of a test run: only the setting that lets the CLI talk to the simulator over
+ * plain http:// on this machine. A test of the refusal sets it to undefined in `io.env`.
+ */
+export const TEST_ENV: NodeJS.ProcessEnv = { [ALLOW_HTTP_LOOPBACK_ENV]: '1' }
+
+/**
+ * The io of a script run: no terminal and TEST_ENV, unless `io` says otherwise (its `env` is
+ * added to TEST_ENV).
+ */
 export function captureIo<I extends Printing = CliIo>(io: NoInfer<IoOverrides<I>>): CapturedIo<I> {
   const out: string[] = []
   const err: string[] = []
+  const given = io as { env?: NodeJS.ProcessEnv }
   const cli = {
     stdout: (s: string) => void out.push(s),
     stderr: (s: string) => void err.push(s),
     isTTY: false,
-    env: {},
-    ...io
+    ...io,
+    env: { ...TEST_ENV, ...given.env }
   } as unknown as I
   return { cli, out: () => out.join(''), err: () => err.join('') }
 }
