@@ -83,6 +83,10 @@ function Shell() {
 
   return (
     <div className="app">
+      {/* First on the page: a keyboard skips the sidebar and lands on the screen itself. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>
+        {t('app.skipToContent')}
+      </button>
       <Sidebar
         screen={screen}
         onNavigate={(target) => {
@@ -96,7 +100,7 @@ function Shell() {
         {screen !== 'connect' && (
           <WaitingBanner batches={waiting.batches} onReview={review} onDismiss={waiting.dismiss} />
         )}
-        <main className="content" id="content">
+        <main className="content" id="content" tabIndex={-1}>
           {screen === 'connect' && (
             <ConnectScreen
               onOpenProject={() => setChosen('workers')}

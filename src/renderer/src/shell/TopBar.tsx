@@ -15,7 +15,8 @@ export function TopBar({ title }: { title: string }) {
       </div>
       <div className="topbar-status">
         {current && (
-          <span className="last-synced">
+          // The sync's live region: "Syncing…" when one starts, "Last synced …" when it ends.
+          <span className="last-synced" role="status" aria-live="polite">
             {sync.running
               ? t('topbar.syncing')
               : good?.endedAt

@@ -15,6 +15,7 @@ export function ColumnPicker({
   const { t } = useTranslation('workers')
   const [open, setOpen] = useState(false)
   const root = useRef<HTMLDivElement>(null)
+  const buttonRef = useRef<HTMLButtonElement>(null)
   const panelId = useId()
 
   useEffect(() => {
@@ -26,6 +27,8 @@ export function ColumnPicker({
       if (event.key === 'Escape') {
         event.stopPropagation()
         setOpen(false)
+        // Escape from a checkbox in the panel: the focus goes back to the button, not to the body.
+        if (root.current?.contains(document.activeElement)) buttonRef.current?.focus()
       }
     }
     document.addEventListener('mousedown', onPointer)
@@ -47,6 +50,7 @@ export function ColumnPicker({
   return (
     <div className="popover-anchor" ref={root}>
       <button
+        ref={buttonRef}
         type="button"
         className="btn"
         aria-expanded={open}
