@@ -4,7 +4,7 @@
  * (also a --db that does not exist or an unknown --domain), 3 a bug.
  */
 import { readFile } from 'node:fs/promises'
-import { basename, extname } from 'node:path'
+import { basename } from 'node:path'
 import type { parseArgs, ParseArgsConfig } from 'node:util'
 import {
   columnLetter,
@@ -15,6 +15,7 @@ import {
   isReservedKey,
   openWorkbook,
   parseDelimited,
+  isSpreadsheet,
   slugifyKey,
   validateRows,
   type AccountRoles,
@@ -378,17 +379,8 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-const SPREADSHEET_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xls', '.ods', '.xlsb'])
-
-function isSpreadsheet(bytes: Uint8Array, file: string): boolean {
-  // Zip (xlsx, ods) or OLE (old xls) signatures, whatever the file is called.
-  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
-  const ole = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0
-  return zip || ole || SPREADSHEET_EXTENSIONS.has(extname(file).toLowerCase())
-}
-
 function readTable(bytes: Uint8Array, options: FileCheck, name: string): ParsedTable {
-  if (!isSpreadsheet(bytes, options.file)) {
+  if (!isSpreadsheet(options.file, bytes)) {
     if (options.sheet !== undefined)
       throw new UsageError('--sheet only applies to spreadsheets (xlsx, xls, ods)')
     try {

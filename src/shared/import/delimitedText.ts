@@ -21,8 +21,9 @@ const SEP_LINE = /^sep=([,;\t])\r?\n/i
 export function detectDelimiter(text: string): Delimiter {
   const sep = SEP_LINE.exec(text)
   if (sep) return sep[1] as Delimiter
-  const sample = text.slice(0, 64 * 1024)
+  const sample = oneLineEnding(text.slice(0, 64 * 1024))
   const result = Papa.parse<string[]>(sample, {
+    newline: '\n',
     preview: 200,
     delimitersToGuess: DELIMITERS,
     skipEmptyLines: true
@@ -50,9 +51,22 @@ export function parseDelimitedText(
   return { delimiter, errors, ...shaped }
 }
 
+/**
+ * Papaparse picks ONE line ending for a whole file, so a CSV edited by hand (mostly CRLF, some
+ * LF, an old Mac CR) would merge rows and lose people: every ending becomes LF first.
+ */
+export function oneLineEnding(text: string): string {
+  return text.replace(/\r\n?/g, '\n')
+}
+
 /** Papaparse in array mode; returns one record per row as the file counts rows. */
 export function readRecords(text: string, delimiter: string): { records: string[][]; errors: ParseIssue[] } {
-  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false })
+  const result = Papa.parse<string[]>(oneLineEnding(text), {
+    delimiter,
+    newline: '\n',
+    skipEmptyLines: false,
+    header: false
+  })
   const errors: ParseIssue[] = []
   for (const e of result.errors) {
     if (e.code === 'UndetectableDelimiter') continue

@@ -28,6 +28,7 @@ export {
   type SheetOptions
 } from './xlsx'
 export { parsePaste } from './paste'
+export { isSpreadsheet } from './sniff'
 export {
   guessPhoneColumn,
   defaultMapping,

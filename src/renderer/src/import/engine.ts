@@ -9,6 +9,7 @@ import {
   defaultMapping,
   importRows,
   isNonMobile,
+  isSpreadsheet,
   openWorkbook,
   parseDelimited,
   parsePaste,
@@ -34,16 +35,6 @@ const CHUNK = 2000
 
 type Source =
   { kind: 'file'; name: string; data: Uint8Array; workbook?: Workbook } | { kind: 'text'; text: string }
-
-const SPREADSHEET_EXTENSIONS = /\.(xlsx|xlsm|xls|ods)$/i
-
-/** ZIP (xlsx, ods) or OLE2 (xls) magic numbers: a spreadsheet whatever its name says. */
-function looksLikeWorkbook(name: string, data: Uint8Array): boolean {
-  if (SPREADSHEET_EXTENSIONS.test(name)) return true
-  const zip = data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04
-  const ole = data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0
-  return zip || ole
-}
 
 function hasBom(data: Uint8Array): boolean {
   return (
@@ -191,7 +182,7 @@ export class ImportEngine {
     } else {
       name = source.name
       bytes = source.data.byteLength
-      if (looksLikeWorkbook(source.name, source.data)) {
+      if (isSpreadsheet(source.name, source.data)) {
         source.workbook ??= openWorkbook(source.data)
         table = source.workbook.readSheet({
           ...(options.sheet ? { sheet: options.sheet } : {}),
