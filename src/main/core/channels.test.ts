@@ -146,3 +146,25 @@ describe('accounts with a confirmation SMS through the app', () => {
     expect(message).toMatch(/no way for Roster to send the confirmation SMS again/)
   })
 })
+
+describe('changing a project’s country', () => {
+  it('reads the roster’s national numbers again with the new country, in chunks', async () => {
+    const { sim: hq, app: a, project } = await start({ era: '2026' })
+    const synced = a.next('sync.finished', (r) => r.projectId === project.id)
+    await a.call('sync.start', { projectId: project.id })
+    expect((await synced).outcome).toBe('ok')
+    // A number HQ holds the national way: +254 in Kenya, +256 in Uganda.
+    const national = '0712345678'
+    const target = hq.activeWorkers()[0]!
+    target.phone_numbers = [national]
+    target.default_phone_number = national
+    const again = a.next('sync.finished', (r) => r.projectId === project.id)
+    await a.call('sync.start', { projectId: project.id })
+    expect((await again).outcome).toBe('ok')
+    const phonesOf = async () =>
+      (await a.call('workers.get', { projectId: project.id, id: target.id })).phones
+    expect(await phonesOf()).toEqual(['+254712345678'])
+    await a.call('projects.update', { projectId: project.id, defaultCountry: 'UG' })
+    expect(await phonesOf()).toEqual(['+256712345678'])
+  })
+})

@@ -173,7 +173,13 @@ export interface ProjectPatch {
  * Changes a project's settings. A new default country changes how phone numbers written the
  * national way are read, so the search index of its workers is rebuilt in the same transaction.
  */
-export function updateProject(db: Db, id: string, patch: ProjectPatch): ProjectRecord {
+export function updateProject(
+  db: Db,
+  id: string,
+  patch: ProjectPatch,
+  /** 'later': the caller re-indexes after this commits, in chunks (reindexWorkersInChunks), so the app stays responsive. */
+  reindex: 'now' | 'later' = 'now'
+): ProjectRecord {
   return db.transaction(() => {
     const current = getProject(db, id)
     if (!current) throw new Error(`There is no saved project with id ${id}.`)
@@ -199,7 +205,8 @@ export function updateProject(db: Db, id: string, patch: ProjectPatch): ProjectR
       next.usernameTemplate,
       next.id
     )
-    if (next.defaultCountry !== current.defaultCountry) reindexWorkers(db, next.id, next.defaultCountry)
+    if (reindex === 'now' && next.defaultCountry !== current.defaultCountry)
+      reindexWorkers(db, next.id, next.defaultCountry)
     return next
   })()
 }

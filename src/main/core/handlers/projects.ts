@@ -12,6 +12,7 @@ import {
   updateProject
 } from '../../db/projects'
 import { listBatches } from '../../invite'
+import { reindexWorkersInChunks } from '../../db/workers'
 import type { CoreContext, CoreContextInternals } from '../context'
 import { checkServerAllowed } from '../serverPolicy'
 
@@ -78,8 +79,13 @@ export function projectHandlers(
     },
 
     async 'projects.update'({ projectId, ...patch }) {
-      ctx.project(projectId)
-      updateProject(ctx.db, projectId, patch)
+      const before = ctx.project(projectId)
+      const after = updateProject(ctx.db, projectId, patch, 'later')
+      // Numbers written the national way read differently now: re-derive them in short
+      // transactions, so other writers (a sync, the CLI) and the app's thread are never held long.
+      if (after.defaultCountry !== before.defaultCountry) {
+        await reindexWorkersInChunks(ctx.db, projectId, after.defaultCountry)
+      }
       return view(projectId)
     },
 
