@@ -22,9 +22,16 @@ describe('a coordinator with only a keyboard', () => {
   const unseen = new Set<string>()
 
   const focused = (): Promise<Focused> =>
-    app.page.evaluate(() => {
+    app.page.evaluate(async () => {
       const el = document.activeElement as HTMLElement | null
       if (!el || el === document.body) return { tag: 'body', role: '', name: '', visible: false }
+      // The ring fades in (a CSS transition): read it once it is there. Only transitions (a
+      // spinner's animation never finishes), and a second at most.
+      const fading = document.getAnimations().filter((a) => a instanceof CSSTransition)
+      await Promise.race([
+        Promise.all(fading.map((a) => a.finished.catch(() => undefined))),
+        new Promise((resolve) => setTimeout(resolve, 1000))
+      ])
       const label = (el as HTMLInputElement).labels?.[0]?.textContent
       const labelledBy = el.getAttribute('aria-labelledby')
       const name =
@@ -36,7 +43,8 @@ describe('a coordinator with only a keyboard', () => {
       const shows = (node: Element) => {
         const style = getComputedStyle(node)
         const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
-        return outline || style.boxShadow !== 'none'
+        // A focus ring is a shadow with a spread and no blur ("… 0px 0px 0px 3px"), unlike a drop shadow.
+        return outline || /0px 0px 0px [1-9]/.test(style.boxShadow)
       }
       // Some controls draw their ring on the box around them (a segmented choice, the table's frame).
       let visible = shows(el)
@@ -87,7 +95,11 @@ describe('a coordinator with only a keyboard', () => {
     const { keyboard } = page
     await page.getByRole('heading', { name: 'Connect to CommCare HQ' }).waitFor()
 
-    await tabTo(/^Server$/)
+    // The first stop skips the sidebar: Enter puts the focus on the screen, the form next.
+    expect((await tabTo(/./, { max: 1 })).name).toBe('Skip to the screen’s content')
+    await keyboard.press('Enter')
+    expect((await focused()).tag).toBe('main')
+    await tabTo(/^Server$/, { max: 1 })
     // A closed <select> changes with the arrows; the last choice is "Another server…".
     await keyboard.press('End')
     await page.getByLabel('Server address').waitFor()
