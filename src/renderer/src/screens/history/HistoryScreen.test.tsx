@@ -48,6 +48,29 @@ function renderScreen(api: FakeInviteApi) {
 }
 
 describe('History screen', () => {
+  it('makes the batch list one Tab stop that the arrow keys move along', async () => {
+    const api = await withBatch()
+    const { batchId } = await api.call('invite.create', {
+      projectId: 'p1',
+      options: { appId: 'app-1', androidOnly: true, requireEmail: false, message: 'Join us: {}' },
+      rows: [{ row: 2, e164: '+254744000111' }]
+    })
+    await api.call('invite.send', { batchId })
+    renderScreen(api)
+    // The batches, not the <option>s of the filters.
+    const batches = () => within(screen.getByTestId('batch-list')).getAllByRole('option')
+    await screen.findByRole('option', { name: /Batch 2/ })
+    const options = batches()
+    expect(options.map((o) => o.tabIndex)).toEqual([0, -1])
+    options[0]!.focus()
+    fireEvent.keyDown(options[0]!, { key: 'ArrowDown' })
+    await waitFor(() => expect(batches()[1]!.getAttribute('aria-selected')).toBe('true'))
+    expect(document.activeElement).toBe(batches()[1])
+    expect(batches().map((o) => o.tabIndex)).toEqual([-1, 0])
+    fireEvent.keyDown(document.activeElement!, { key: 'Home' })
+    await waitFor(() => expect(document.activeElement).toBe(batches()[0]))
+  })
+
   it('says so when nothing was sent yet', async () => {
     renderScreen(createFakeInviteApi())
     await screen.findByText('No invitations sent yet')
