@@ -162,7 +162,7 @@ describe('changing a project’s country', () => {
     await a.call('sync.start', { projectId: project.id })
     expect((await again).outcome).toBe('ok')
     const phonesOf = async () =>
-      (await a.call('workers.get', { projectId: project.id, id: target.id })).phones
+      (await a.call('workers.get', { projectId: project.id, id: target.id }))?.phones
     expect(await phonesOf()).toEqual(['+254712345678'])
     await a.call('projects.update', { projectId: project.id, defaultCountry: 'UG' })
     expect(await phonesOf()).toEqual(['+256712345678'])
