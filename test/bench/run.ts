@@ -43,7 +43,8 @@ let peakRss = process.memoryUsage().rss
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
 
 const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'))
-const sim = await startSim({ users: WORKERS, seed: 7 })
+// An HQ that still has SMS self-registration: the invitation figures below send through it.
+const sim = await startSim({ users: WORKERS, seed: 7, era: '2019' })
 const db = openDatabase(join(dir, 'roster.db'))
 const { project } = ensureProject(db, {
   server: sim.url,
